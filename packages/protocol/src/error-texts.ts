@@ -1,0 +1,19 @@
+/**
+ * The exact ERROR texts of docs/protocol.md, section 4. Servers send them, clients and
+ * the conformance kit match on them; tests compare whole strings.
+ */
+export const ErrorText = {
+  NOT_REGISTERED: "not registered",
+  USERNAME_TAKEN: "username is already present",
+  SERVER_FULL: "server is full",
+  RATE_LIMITED: "rate limited",
+  TOO_MANY_FROM_ADDRESS: "too many users from this address",
+  SHUTTING_DOWN: "server shutting down",
+  alreadyRegisteredAs: (name: string) => `already registered as ${name}`,
+  userNotFound: (name: string) => `user not found: ${name}`,
+  unknownOpcode: (opcode: number) => `unknown opcode ${opcode}`,
+  /** Prefixes of the texts whose reason is free. */
+  USERNAME_INVALID_PREFIX: "username is invalid: ",
+  MESSAGE_INVALID_PREFIX: "message is invalid: ",
+  MALFORMED_PREFIX: "malformed packet: ",
+} as const;

@@ -1,0 +1,37 @@
+export { type DecodeOptions, decode } from "./decode.js";
+export { encode } from "./encode.js";
+export { ErrorText } from "./error-texts.js";
+export {
+  isProtocolError,
+  malformed,
+  messageInvalid,
+  NOT_VALID_UTF8,
+  nameInvalid,
+  ProtocolError,
+  type ProtocolErrorCode,
+  unknownOpcode,
+} from "./errors.js";
+export { type Direction, decodeFrame, encodeFrame, type RawPacket, readHeader } from "./frame.js";
+export * from "./limits.js";
+export {
+  CLIENT_OPCODES,
+  isOpcode,
+  Opcode,
+  type OpcodeName,
+  opcodeName,
+  SERVER_OPCODES,
+} from "./opcodes.js";
+export type * from "./packets.js";
+export {
+  assertMessage,
+  assertName,
+  checkMessage,
+  checkMessageBytes,
+  checkName,
+  decodeMessage,
+  decodeName,
+  foldName,
+  normalizeName,
+} from "./text.js";
+export { decodeUtf8, encodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
+export { type ValidateOptions, validate } from "./validate.js";

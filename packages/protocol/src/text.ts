@@ -1,0 +1,124 @@
+import { messageInvalid, NOT_VALID_UTF8, nameInvalid } from "./errors.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MIN_NAME_BYTES } from "./limits.js";
+import { decodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
+
+/*
+ * The text rules of docs/protocol.md, section 2. Each `check…` returns the reason a
+ * value is refused (the free text after "username is invalid: " or "message is invalid: "),
+ * or `undefined` when it is acceptable. The `decode…` forms take raw bytes and throw the
+ * ProtocolError a server would answer with.
+ */
+
+// Controls (C0, DEL, C1), any White_Space, format characters (Cf) and U+FFFD.
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{White_Space}\p{Cf}\uFFFD]/u;
+const DESCRIBE: Array<[RegExp, string]> = [
+  [/\p{Cc}/u, "contains a control character"],
+  [/\p{White_Space}/u, "contains whitespace"],
+  [/\p{Cf}/u, "contains an invisible format character"],
+  [/\uFFFD/u, "contains U+FFFD"],
+];
+
+/** Why a (decoded) name is refused, or `undefined` if it is a valid name. */
+export function checkName(name: string): string | undefined {
+  if (!name.isWellFormed()) return NOT_VALID_UTF8;
+  const bytes = utf8Length(name);
+  if (bytes < MIN_NAME_BYTES) return "empty";
+  if (bytes > MAX_NAME_BYTES) return `longer than ${MAX_NAME_BYTES} bytes`;
+  if (FORBIDDEN_IN_NAME.test(name)) {
+    for (const [pattern, reason] of DESCRIBE) if (pattern.test(name)) return reason;
+  }
+  if (utf8Length(name.normalize("NFC")) > MAX_NAME_BYTES) {
+    return `longer than ${MAX_NAME_BYTES} bytes once normalized`;
+  }
+  return undefined;
+}
+
+/** The stored form of a valid name: NFC. */
+export function normalizeName(name: string): string {
+  return name.normalize("NFC");
+}
+
+/**
+ * The form two names are compared in: NFKC, then lower case. "Alice" and "alice" fold
+ * equal, and so do a composed and a decomposed "é".
+ */
+export function foldName(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+/** Decodes and checks a name from the wire; returns its NFC form or throws `username is invalid`. */
+export function decodeName(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw nameInvalid("empty");
+  if (bytes.length > MAX_NAME_BYTES) throw nameInvalid(`longer than ${MAX_NAME_BYTES} bytes`);
+  const name = decodeUtf8(bytes);
+  if (name === undefined) throw nameInvalid(NOT_VALID_UTF8);
+  const reason = checkName(name);
+  if (reason !== undefined) throw nameInvalid(reason);
+  return normalizeName(name);
+}
+
+/**
+ * Why message bytes are refused, or `undefined`. Works on bytes without decoding them, so a
+ * server can check a message it only forwards: C0 controls other than TAB and LF, DEL,
+ * and C1 controls (UTF-8 C2 80 to C2 9F) are refused, as is invalid UTF-8.
+ */
+export function checkMessageBytes(
+  bytes: Uint8Array,
+  maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+): string | undefined {
+  const length = bytes.length;
+  if (length === 0) return "empty";
+  if (length > maxMessageBytes) return `longer than ${maxMessageBytes} bytes`;
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i] as number;
+    if (byte < 0x20) {
+      if (byte !== 0x09 && byte !== 0x0a) return describeControl(byte);
+    } else if (byte === 0x7f) {
+      return "contains a control character (DEL)";
+    } else if (byte === 0xc2) {
+      const next = bytes[i + 1];
+      if (next !== undefined && next >= 0x80 && next <= 0x9f) {
+        return `contains a control character (U+00${next.toString(16).toUpperCase()})`;
+      }
+    }
+  }
+  if (!isValidUtf8(bytes)) return NOT_VALID_UTF8;
+  return undefined;
+}
+
+function describeControl(byte: number): string {
+  if (byte === 0x00) return "contains NUL";
+  if (byte === 0x1b) return "contains ESC (terminal escape sequences are refused)";
+  return `contains a control character (U+${byte.toString(16).toUpperCase().padStart(4, "0")})`;
+}
+
+/** Why a message string is refused, or `undefined`. */
+export function checkMessage(
+  message: string,
+  maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+): string | undefined {
+  if (!message.isWellFormed()) return NOT_VALID_UTF8;
+  return checkMessageBytes(Buffer.from(message, "utf8"), maxMessageBytes);
+}
+
+/** Decodes and checks a message from the wire, or throws `message is invalid`. */
+export function decodeMessage(
+  bytes: Uint8Array,
+  maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+): string {
+  const reason = checkMessageBytes(bytes, maxMessageBytes);
+  if (reason !== undefined) throw messageInvalid(reason);
+  return decodeUtf8(bytes) as string;
+}
+
+/** Throws the error for a refused name; for callers that hold a string. */
+export function assertName(name: string): void {
+  const reason = checkName(name);
+  if (reason !== undefined) throw nameInvalid(reason);
+}
+
+/** Throws the error for a refused message; for callers that hold a string. */
+export function assertMessage(message: string, maxMessageBytes?: number): void {
+  const reason = checkMessage(message, maxMessageBytes);
+  if (reason !== undefined) throw messageInvalid(reason);
+}
