@@ -1,0 +1,45 @@
+import type { ProtocolErrorCode } from "@chat/protocol";
+
+/*
+ * The contract between the sans-IO core and whatever owns the socket (apps/server, tests,
+ * benchmarks). Core takes bytes, an endpoint and the time, and returns what to send.
+ */
+
+/** A UDP peer: its source address (IPv4 or IPv6 text form) and port. */
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * One datagram to send to one or more endpoints. A broadcast or a list push is one
+ * Datagram whose `to` is every registered user: the bytes are encoded once.
+ * `to` is never mutated after it is returned (the registry replaces, not edits, its
+ * array), so a daemon may send it in slices across several event-loop turns.
+ */
+export interface Datagram {
+  readonly bytes: Uint8Array;
+  readonly to: readonly Endpoint[];
+}
+
+/** Why a datagram was dropped without a reply or answered with an ERROR. */
+export type DropReason =
+  | "malformed"
+  | "unknown-opcode"
+  | "rate-limited"
+  | "reply-rate-limited"
+  | "not-registered";
+
+/** What happened, as data for the daemon to log or count; core never logs. */
+export type CoreEvent =
+  | { readonly type: "joined"; readonly name: string; readonly endpoint: Endpoint }
+  | { readonly type: "left"; readonly name: string; readonly endpoint: Endpoint }
+  | { readonly type: "expired"; readonly name: string; readonly endpoint: Endpoint }
+  | {
+      readonly type: "refused";
+      readonly endpoint: Endpoint;
+      /** The ERROR text sent (or that would have been sent, had the reply limit allowed it). */
+      readonly reason: string;
+      readonly code?: ProtocolErrorCode;
+    }
+  | { readonly type: "dropped"; readonly endpoint: Endpoint; readonly reason: DropReason };
