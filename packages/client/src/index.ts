@@ -1,1 +1,18 @@
-export {};
+export {
+  ChatSocket,
+  type ChatSocketOptions,
+  type MalformedListener,
+  type PacketListener,
+  type PacketPredicate,
+} from "./chat-socket.js";
+export { ChatError, type ChatErrorCode, isChatError } from "./errors.js";
+export { type Listener, TypedEmitter } from "./typed-emitter.js";
+export type {
+  ClientEvents,
+  ClientOptions,
+  ConnectionEvent,
+  ConnectionState,
+  ConnectOptions,
+  InfoResult,
+  SendResult,
+} from "./types.js";
