@@ -4,8 +4,10 @@ import {
   NOT_VALID_UTF8,
   nameInvalid,
   type ProtocolError,
+  unknownOpcode,
 } from "./errors.js";
-import { type Direction, decodeFrame } from "./frame.js";
+import { checkList, checkNoData, type Direction, readOpcode, separatorAt } from "./frame.js";
+import { HEADER_BYTES } from "./limits.js";
 import { Opcode } from "./opcodes.js";
 import type { Packet } from "./packets.js";
 import { decodeUtf8 } from "./utf8.js";
@@ -23,40 +25,55 @@ type TextKind = "name" | "message" | "text";
  * Throws only ProtocolError, whatever the bytes.
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Packet {
-  const raw = decodeFrame(bytes, options.direction);
-  switch (raw.opcode) {
+  const opcode = readOpcode(bytes, options.direction ?? "any");
+  const end = bytes.length;
+  switch (opcode) {
     case Opcode.OK:
     case Opcode.LOGOUT:
     case Opcode.INFO_REQUEST:
     case Opcode.LIST_REQUEST:
-      return { opcode: raw.opcode };
+      checkNoData(bytes, opcode);
+      return { opcode };
     case Opcode.ERROR:
     case Opcode.INFO_RESPONSE:
-      return { opcode: raw.opcode, text: text(raw.text, "text") };
+      return { opcode, text: text(bytes, HEADER_BYTES, end, "text") };
     case Opcode.REGISTER:
-      return { opcode: raw.opcode, name: text(raw.name, "name") };
+      return { opcode, name: text(bytes, HEADER_BYTES, end, "name") };
     case Opcode.BROADCAST:
-      return { opcode: raw.opcode, message: text(raw.message, "message") };
-    case Opcode.PRIVATE:
+      return { opcode, message: text(bytes, HEADER_BYTES, end, "message") };
+    case Opcode.PRIVATE: {
+      const at = separatorAt(bytes, "receiver");
       return {
-        opcode: raw.opcode,
-        receiver: text(raw.receiver, "name"),
-        message: text(raw.message, "message"),
+        opcode,
+        receiver: text(bytes, HEADER_BYTES, at, "name"),
+        message: text(bytes, at + 1, end, "message"),
       };
+    }
     case Opcode.BROADCAST_FWD:
-    case Opcode.PRIVATE_FWD:
+    case Opcode.PRIVATE_FWD: {
+      const at = separatorAt(bytes, "sender");
       return {
-        opcode: raw.opcode,
-        sender: text(raw.sender, "name"),
-        message: text(raw.message, "message"),
+        opcode,
+        sender: text(bytes, HEADER_BYTES, at, "name"),
+        message: text(bytes, at + 1, end, "message"),
       };
-    case Opcode.LIST_RESPONSE:
-      return { opcode: raw.opcode, names: raw.names.map((name) => text(name, "name")) };
+    }
+    case Opcode.LIST_RESPONSE: {
+      checkList(bytes);
+      // A list is valid UTF-8 exactly when each entry is (NUL never sits inside a
+      // multi-byte sequence), so decode it once and split, rather than once per name.
+      const all = text(bytes, HEADER_BYTES, end, "name");
+      return { opcode, names: all.length === 0 ? [] : all.split("\0") };
+    }
+    default:
+      // readOpcode has already refused every other opcode.
+      throw unknownOpcode(opcode);
   }
 }
 
-function text(bytes: Uint8Array, kind: TextKind): string {
-  const decoded = decodeUtf8(bytes);
+function text(bytes: Uint8Array, start: number, end: number, kind: TextKind): string {
+  if (start === end) return "";
+  const decoded = decodeUtf8(bytes.subarray(start, end));
   if (decoded === undefined) throw utf8Error(kind);
   return decoded;
 }

@@ -69,20 +69,24 @@ export function checkMessageBytes(
   const length = bytes.length;
   if (length === 0) return "empty";
   if (length > maxMessageBytes) return `longer than ${maxMessageBytes} bytes`;
+  let nonAscii = false;
   for (let i = 0; i < length; i++) {
     const byte = bytes[i] as number;
     if (byte < 0x20) {
       if (byte !== 0x09 && byte !== 0x0a) return describeControl(byte);
-    } else if (byte === 0x7f) {
-      return "contains a control character (DEL)";
-    } else if (byte === 0xc2) {
-      const next = bytes[i + 1];
-      if (next !== undefined && next >= 0x80 && next <= 0x9f) {
-        return `contains a control character (U+00${next.toString(16).toUpperCase()})`;
+    } else if (byte >= 0x7f) {
+      if (byte === 0x7f) return "contains a control character (DEL)";
+      nonAscii = true;
+      if (byte === 0xc2) {
+        const next = bytes[i + 1];
+        if (next !== undefined && next >= 0x80 && next <= 0x9f) {
+          return `contains a control character (U+00${next.toString(16).toUpperCase()})`;
+        }
       }
     }
   }
-  if (!isValidUtf8(bytes)) return NOT_VALID_UTF8;
+  // Pure ASCII is valid UTF-8: skip the native validator, the common case on the hot path.
+  if (nonAscii && !isValidUtf8(bytes)) return NOT_VALID_UTF8;
   return undefined;
 }
 
