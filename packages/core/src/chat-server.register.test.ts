@@ -1,0 +1,60 @@
+import { ErrorText } from "@chat/protocol";
+import { describe, expect, it } from "vitest";
+import { error, OK, peer, TestServer } from "./test-support/harness.js";
+
+describe("REGISTER", () => {
+  it("binds a name to the endpoint and answers OK", () => {
+    const t = new TestServer();
+    expect(t.register(peer(1), "alice")).toEqual([OK]);
+    expect(t.server.users()).toEqual(["alice"]);
+    expect(t.server.takeEvents()).toEqual([{ type: "joined", name: "alice", endpoint: peer(1) }]);
+  });
+
+  it("answers OK again to a retransmitted REGISTER, also in another case", () => {
+    const t = new TestServer();
+    t.register(peer(1), "Alice");
+    expect(t.register(peer(1), "Alice")).toEqual([OK]);
+    expect(t.register(peer(1), "ALICE")).toEqual([OK]);
+    expect(t.server.users()).toEqual(["Alice"]);
+  });
+
+  it("refuses a second name from the same endpoint", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice");
+    expect(t.register(peer(1), "bob")).toEqual([error("already registered as alice")]);
+  });
+
+  it("refuses a name another endpoint holds, compared case-insensitively and NFKC", () => {
+    const t = new TestServer();
+    t.register(peer(1), "Alice");
+    expect(t.register(peer(2), "aLICE")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+    t.register(peer(3), "ﬁx"); // U+FB01 folds to "fix" under NFKC
+    expect(t.register(peer(4), "FIX")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+  });
+
+  it("stores names NFC-normalized", () => {
+    const t = new TestServer();
+    t.register(peer(1), "e\u0301mile");
+    expect(t.server.users()).toEqual(["\u00e9mile"]);
+    expect(t.register(peer(2), "\u00e9mile")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+  });
+
+  it("refuses an invalid name with its reason, before anything else", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice");
+    const [reply] = t.register(peer(1), "has space");
+    expect(reply).toEqual(error("username is invalid: contains whitespace"));
+    expect(t.raw(peer(2), [11, 0, 0]).length).toBe(1);
+    const [empty] = t.register(peer(2), "x".repeat(33));
+    expect(empty).toEqual(error("username is invalid: longer than 32 bytes"));
+  });
+
+  it("refuses with 'server is full' at maxUsers", () => {
+    const t = new TestServer({ maxUsers: 2 });
+    t.register(peer(1), "a");
+    t.register(peer(2), "b");
+    expect(t.register(peer(3), "c")).toEqual([error(ErrorText.SERVER_FULL)]);
+    t.reply(peer(1), { opcode: 12 });
+    expect(t.register(peer(3), "c")).toEqual([OK]);
+  });
+});

@@ -1,0 +1,59 @@
+import type { DropReason } from "./types.js";
+
+/** Counters since the server was made. Outgoing figures count recipients, not packets. */
+export interface CoreStats {
+  /** Users registered now. */
+  users: number;
+  packetsIn: number;
+  bytesIn: number;
+  /** Datagrams handed out, one per recipient (a broadcast to 10,000 users counts 10,000). */
+  datagramsOut: number;
+  /** Bytes handed out, per recipient. */
+  bytesOut: number;
+  /** Per reason: packets refused or dropped. */
+  drops: Record<DropReason, number>;
+  malformed: number;
+  rateLimited: number;
+  /** ERRORs decided (sent, or suppressed by the reply limit). */
+  refused: number;
+  registered: number;
+  loggedOut: number;
+  expired: number;
+  broadcasts: number;
+  privates: number;
+  listPushes: number;
+  /** Events dropped because the daemon had not drained `takeEvents` for too long. */
+  eventsOverflowed: number;
+  /** Limiter entries held now (bounded by maxTrackedAddresses each). */
+  trackedEndpoints: number;
+  trackedAddresses: number;
+}
+
+export function emptyStats(): CoreStats {
+  return {
+    users: 0,
+    packetsIn: 0,
+    bytesIn: 0,
+    datagramsOut: 0,
+    bytesOut: 0,
+    drops: {
+      malformed: 0,
+      "unknown-opcode": 0,
+      "rate-limited": 0,
+      "reply-rate-limited": 0,
+      "not-registered": 0,
+    },
+    malformed: 0,
+    rateLimited: 0,
+    refused: 0,
+    registered: 0,
+    loggedOut: 0,
+    expired: 0,
+    broadcasts: 0,
+    privates: 0,
+    listPushes: 0,
+    eventsOverflowed: 0,
+    trackedEndpoints: 0,
+    trackedAddresses: 0,
+  };
+}
