@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { NAME_PALETTE, nameColour } from "./colours.js";
+
+describe("nameColour", () => {
+  it("gives a name the same colour every time", () => {
+    expect(nameColour("alice")).toBe(nameColour("alice"));
+  });
+
+  it("gives names that the server treats as one user the same colour", () => {
+    expect(nameColour("Alice")).toBe(nameColour("alice"));
+  });
+
+  it("spreads names over the palette", () => {
+    const names = Array.from({ length: 200 }, (_, i) => `user${i}`);
+    const used = new Set(names.map(nameColour));
+    expect(used.size).toBe(NAME_PALETTE.length);
+  });
+
+  it("never picks the UI's own colours", () => {
+    for (const name of ["a", "b", "bob", "карл", "中文"]) {
+      expect(["white", "black", "grey", "gray"]).not.toContain(nameColour(name));
+    }
+  });
+});

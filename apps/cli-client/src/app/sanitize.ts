@@ -1,0 +1,65 @@
+/*
+ * Received names and messages must never drive the terminal (protocol.md, section 2): a
+ * server less strict than ours may forward escape sequences, bidi overrides that reorder
+ * what follows, or invisible characters that make one name look like another. Like irssi
+ * and WeeChat, we show such characters as visible escapes instead of dropping them, so
+ * the reader sees that something odd was sent.
+ */
+
+const TAB_SPACES = "    ";
+
+// C0 and C1 controls and DEL: shown as \xNN, the form a programmer recognises.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+/*
+ * Invisible or reordering characters: every format character (Cf: bidi embeddings,
+ * overrides and isolates, zero-width space, joiners, BOM, soft hyphen, tags), line and
+ * paragraph separators, the Hangul fillers and lone surrogates. Shown as <U+XXXX>.
+ */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0\p{Cs}]/u;
+
+function hex(point: number, digits: number): string {
+  return point.toString(16).toUpperCase().padStart(digits, "0");
+}
+
+function escapeChar(char: string, point: number): string | undefined {
+  if (CONTROL.test(char)) return `\\x${hex(point, 2).toLowerCase()}`;
+  if (INVISIBLE.test(char)) return `<U+${hex(point, 4)}>`;
+  return undefined;
+}
+
+/**
+ * A single-line form of untrusted text that is safe to print: every control, format or
+ * invisible character becomes a visible escape. Use for names and anything else that
+ * must stay on one line.
+ */
+export function sanitizeLine(text: string): string {
+  let out = "";
+  // Iterating a string by code points yields lone surrogates as single units.
+  for (const char of text) {
+    const point = char.codePointAt(0) as number;
+    out += escapeChar(char, point) ?? char;
+  }
+  return out;
+}
+
+/**
+ * A message as lines that are safe to print. TAB and LF are allowed in messages by the
+ * protocol: LF starts a new line and TAB becomes spaces; everything else as in
+ * sanitizeLine (a CR is shown as \x0d, so it cannot return the cursor over a line).
+ */
+export function sanitizeMessage(text: string): string[] {
+  return text.split("\n").map((line) => sanitizeLine(line.replaceAll("\t", TAB_SPACES)));
+}
+
+/** True when sanitizeLine would change nothing. */
+export function isPrintable(text: string): boolean {
+  return sanitizeLine(text) === text;
+}
+
+/**
+ * Escapes blessed's tag syntax, so "{red-fg}" typed by someone is shown, not obeyed.
+ * Apply last, to text that is about to become blessed content.
+ */
+export function escapeTags(text: string): string {
+  return text.replace(/[{}]/g, (brace) => (brace === "{" ? "{open}" : "{close}"));
+}

@@ -1,0 +1,110 @@
+import { checkMessage, checkName, DEFAULTS } from "@chat/protocol";
+
+/** What the command line asks for. */
+export interface Options {
+  host: string;
+  port: number;
+  name?: string;
+  mode: "tui" | "send" | "listen" | "help";
+  /** For --send: the text, and the receiver of a private message. */
+  send?: string;
+  to?: string;
+}
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const USAGE = `Usage: chat [--server HOST:PORT] [--name NAME] [--send TEXT [--to USER] | --listen]
+
+A terminal client for CHAT UDP servers.
+
+Options:
+  --server HOST:PORT  server to join (default 127.0.0.1:${DEFAULTS.port}; IPv6 as [::1]:${DEFAULTS.port})
+  --name NAME         name to register; without it the client asks for one
+  --send TEXT         send TEXT as a broadcast, then exit: 0 once delivered, 1 otherwise
+  --to USER           with --send: send TEXT to USER as a private message
+  --listen            print every event as one JSON line on stdout until interrupted
+  -h, --help          show this help
+
+In the client, type /help for commands and keys.`;
+
+/** Parses "host:port", "[v6]:port", a bare host or a bare v6 address. */
+export function parseServer(value: string): { host: string; port: number } {
+  let host: string;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/u.exec(value);
+  if (bracketed) {
+    host = bracketed[1] as string;
+    portText = bracketed[2];
+  } else if ((value.match(/:/g) ?? []).length > 1) {
+    host = value; // a bare IPv6 address, no port
+  } else {
+    const colon = value.lastIndexOf(":");
+    host = colon >= 0 ? value.slice(0, colon) : value;
+    portText = colon >= 0 ? value.slice(colon + 1) : undefined;
+  }
+  if (host === "") throw new UsageError(`--server ${value}: missing host`);
+  if (portText === undefined) return { host, port: DEFAULTS.port };
+  if (!/^\d{1,5}$/u.test(portText) || Number(portText) < 1 || Number(portText) > 65_535) {
+    throw new UsageError(`--server ${value}: port must be a number from 1 to 65535`);
+  }
+  return { host, port: Number(portText) };
+}
+
+const VALUE_FLAGS = new Set(["--server", "--name", "--send", "--to"]);
+
+/** Parses argv (without node and the script); throws UsageError with a one-line reason. */
+export function parseArgs(argv: readonly string[]): Options {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  // pnpm passes the "--" of `pnpm start -- --name x` through; it means nothing here.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const equals = arg.indexOf("=");
+    const flag = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
+    if (VALUE_FLAGS.has(flag)) {
+      const value = flag === arg ? args[++i] : arg.slice(equals + 1);
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      if (values.has(flag)) throw new UsageError(`${flag} given twice`);
+      values.set(flag, value);
+    } else if (arg === "--listen" || arg === "--help" || arg === "-h") {
+      switches.add(arg === "-h" ? "--help" : arg);
+    } else if (arg.startsWith("-")) {
+      throw new UsageError(`unknown option ${arg} (see --help)`);
+    } else {
+      throw new UsageError(`unexpected argument ${arg} (see --help)`);
+    }
+  }
+  const server = parseServer(values.get("--server") ?? `127.0.0.1:${DEFAULTS.port}`);
+  if (switches.has("--help")) return { ...server, mode: "help" };
+
+  const name = values.get("--name");
+  if (name !== undefined) {
+    const reason = checkName(name);
+    if (reason) throw new UsageError(`--name: username is invalid: ${reason}`);
+  }
+  const send = values.get("--send");
+  const to = values.get("--to");
+  if (send !== undefined && switches.has("--listen")) {
+    throw new UsageError("--send and --listen cannot be used together");
+  }
+  if (to !== undefined && send === undefined) throw new UsageError("--to needs --send");
+  if ((send !== undefined || switches.has("--listen")) && name === undefined) {
+    throw new UsageError(`${send !== undefined ? "--send" : "--listen"} needs --name`);
+  }
+  if (send !== undefined) {
+    const reason = checkMessage(send);
+    if (reason) throw new UsageError(`--send: message is invalid: ${reason}`);
+    if (to !== undefined && checkName(to)) {
+      throw new UsageError(`--to: username is invalid: ${checkName(to)}`);
+    }
+    return { ...server, name, mode: "send", send, ...(to !== undefined ? { to } : {}) } as Options;
+  }
+  return {
+    ...server,
+    ...(name !== undefined ? { name } : {}),
+    mode: switches.has("--listen") ? "listen" : "tui",
+  };
+}
