@@ -9,8 +9,6 @@ export type ChatErrorCode =
   | "TIMEOUT"
   /** Refused locally before sending: a name or message that breaks the protocol's rules. */
   | "INVALID"
-  /** The call needs a registered client. */
-  | "NOT_REGISTERED"
   /** The client or socket was closed. */
   | "CLOSED";
 

@@ -1,3 +1,4 @@
+export { ChatClient, connect } from "./chat-client.js";
 export {
   ChatSocket,
   type ChatSocketOptions,
@@ -6,6 +7,9 @@ export {
   type PacketPredicate,
 } from "./chat-socket.js";
 export { ChatError, type ChatErrorCode, isChatError } from "./errors.js";
+export { type RetryPolicy, retryDelay } from "./retry.js";
+export { parseInfo } from "./server-info.js";
+export { CLIENT_DEFAULTS } from "./settings.js";
 export { type Listener, TypedEmitter } from "./typed-emitter.js";
 export type {
   ClientEvents,

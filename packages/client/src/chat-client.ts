@@ -1,0 +1,369 @@
+import {
+  type ClientPacket,
+  checkMessage,
+  checkName,
+  ErrorText,
+  encode,
+  foldName,
+  messageInvalid,
+  nameInvalid,
+  normalizeName,
+  Opcode,
+  type ServerPacket,
+} from "@chat/protocol";
+import { PendingBroadcasts } from "./broadcasts.js";
+import { ChatSocket } from "./chat-socket.js";
+import { type Pending, routeError } from "./error-routing.js";
+import { ChatError, closedError, noAnswer, refused } from "./errors.js";
+import { KeepAlive } from "./keep-alive.js";
+import { type Outcome, RequestQueue } from "./request-queue.js";
+import { retryDelay, sleep } from "./retry.js";
+import { parseInfo } from "./server-info.js";
+import { resolveSettings, type Settings } from "./settings.js";
+import { SharedCall } from "./shared-call.js";
+import { TypedEmitter } from "./typed-emitter.js";
+import type {
+  ClientEvents,
+  ClientOptions,
+  ConnectOptions,
+  InfoResult,
+  SendResult,
+} from "./types.js";
+import { UserListCollector } from "./user-list.js";
+
+/**
+ * A CHAT UDP client: registers a name, sends and receives messages, keeps itself alive
+ * and registers again after a lost or restarted server. No UI; events carry what arrives.
+ */
+export class ChatClient extends TypedEmitter<ClientEvents> {
+  readonly socket: ChatSocket;
+  readonly #settings: Settings;
+  readonly #requests: RequestQueue;
+  readonly #broadcasts: PendingBroadcasts;
+  readonly #users: UserListCollector;
+  readonly #keepAlive: KeepAlive;
+  readonly #list: SharedCall<string[]>;
+  readonly #info: SharedCall<InfoResult>;
+  readonly #abort = new AbortController();
+  #name: string | undefined;
+  #folded: string | undefined;
+  #reregistering = false;
+  #closed = false;
+
+  /** Opens a socket to the server without registering; call `register` next. */
+  static async open(options: ClientOptions): Promise<ChatClient> {
+    const { host, port, bindAddress, bindPort } = options;
+    const socket = await ChatSocket.open({ host, port, bindAddress, bindPort, queueLimit: 0 });
+    return new ChatClient(socket, options);
+  }
+
+  /** Wraps an open socket (made with `queueLimit: 0`, as the client only listens). */
+  constructor(socket: ChatSocket, options: ClientOptions) {
+    super();
+    this.socket = socket;
+    const settings = resolveSettings(options);
+    this.#settings = settings;
+    const send = (packet: ClientPacket) => this.#send(packet);
+    const waitMs = (attempt: number) => retryDelay(settings, attempt);
+    const timeout = (tries: number) => noAnswer(settings.host, settings.port, tries);
+    this.#requests = new RequestQueue(send, settings.timeoutMs);
+    this.#broadcasts = new PendingBroadcasts(settings.confirmTimeoutMs);
+    this.#users = new UserListCollector(settings.listMergeMs, (names) => this.#onUsers(names));
+    this.#list = new SharedCall(() => send({ opcode: Opcode.LIST_REQUEST }), waitMs, timeout);
+    this.#info = new SharedCall(() => send({ opcode: Opcode.INFO_REQUEST }), waitMs, timeout);
+    this.#keepAlive = new KeepAlive(
+      settings.keepAliveMs,
+      settings.deadAfterMissed,
+      () => this.#info.probe(),
+      (missed) => this.#lost(`${missed} keep-alives unanswered`),
+    );
+    socket.onPacket((packet) => this.#onPacket(packet));
+    socket.onMalformed((error, bytes) => {
+      this.#keepAlive.heard();
+      this.emit("malformed", { reason: error.message, bytes });
+    });
+  }
+
+  /** The registered name (as the server stores it, NFC), or undefined. */
+  get name(): string | undefined {
+    return this.#name;
+  }
+
+  get registered(): boolean {
+    return this.#name !== undefined;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Registers `name`; resolves on OK, rejects with the server's ERROR text or a timeout. */
+  async register(name: string): Promise<void> {
+    this.#assertOpen();
+    const reason = checkName(name);
+    if (reason !== undefined) throw new ChatError("INVALID", nameInvalid(reason).message);
+    await this.#registerOnce(name);
+    this.#setName(name);
+    this.emit("connection", { state: "registered" });
+    this.#keepAlive.start();
+  }
+
+  /** Sends to everyone; delivered once our own copy comes back. */
+  async broadcast(message: string): Promise<SendResult> {
+    this.#assertOpen();
+    this.#checkMessage(message);
+    const result = this.#broadcasts.track(message);
+    this.#send({ opcode: Opcode.BROADCAST, message });
+    return result;
+  }
+
+  /** Sends to one user, once (never repeated); delivered on the server's OK. */
+  async sendPrivate(to: string, message: string): Promise<SendResult> {
+    this.#assertOpen();
+    const reason = checkName(to);
+    if (reason !== undefined) throw new ChatError("INVALID", nameInvalid(reason).message);
+    this.#checkMessage(message);
+    return new Promise((resolve) => {
+      this.#requests.push({
+        kind: "private",
+        packet: { opcode: Opcode.PRIVATE, receiver: to, message },
+        maxTries: 1,
+        waitMs: () => this.#settings.confirmTimeoutMs,
+        settle: (outcome) => resolve(toSendResult(outcome)),
+      });
+    });
+  }
+
+  /** The registered users, oldest first, merged across the packets of one list. */
+  async list(): Promise<string[]> {
+    this.#assertOpen();
+    return this.#list.join(this.#settings.retries + 1);
+  }
+
+  /** Asks the server's date and version; also measures the round-trip time. */
+  async info(): Promise<InfoResult> {
+    this.#assertOpen();
+    return this.#info.join(this.#settings.retries + 1);
+  }
+
+  /** Gives the name up. The client stays open and can register again. */
+  async logout(): Promise<void> {
+    this.#assertOpen();
+    this.#setName(undefined);
+    this.#keepAlive.stop();
+    await this.#okRequest("logout", { opcode: Opcode.LOGOUT }, this.#settings.retries + 1);
+  }
+
+  /** Closes the client; by default it first sends one LOGOUT so the name is freed at once. */
+  async close(options: { logout?: boolean } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const wasRegistered = this.#name !== undefined;
+    this.#setName(undefined);
+    this.#abort.abort();
+    this.#keepAlive.stop();
+    this.#users.cancel();
+    this.#requests.close();
+    this.#broadcasts.clear();
+    this.#list.reject(closedError());
+    this.#info.reject(closedError());
+    if (wasRegistered && options.logout !== false) {
+      await this.socket.sendRawAndFlush(encode({ opcode: Opcode.LOGOUT }));
+    }
+    await this.socket.close();
+    this.emit("connection", { state: "closed" });
+  }
+
+  #onPacket(packet: ServerPacket): void {
+    this.#keepAlive.heard();
+    if (this.hasListeners("packet")) this.emit("packet", { packet });
+    switch (packet.opcode) {
+      case Opcode.OK:
+        this.#requests.handleOk();
+        break;
+      case Opcode.ERROR:
+        this.#onError(packet.text);
+        break;
+      case Opcode.BROADCAST_FWD: {
+        const self = this.#isSelf(packet.sender);
+        if (self) this.#broadcasts.confirm(packet.message);
+        this.emit("broadcast", { from: packet.sender, message: packet.message, self });
+        break;
+      }
+      case Opcode.PRIVATE_FWD:
+        this.emit("private", { from: packet.sender, message: packet.message });
+        break;
+      case Opcode.INFO_RESPONSE:
+        this.#onInfo(packet.text);
+        break;
+      case Opcode.LIST_RESPONSE:
+        this.#list.answered();
+        this.#users.add(packet.names);
+        break;
+    }
+  }
+
+  #onInfo(text: string): void {
+    const exchange = this.#info.answered();
+    if (!exchange) return; // a late duplicate: proof of life only
+    const result = parseInfo(text, performance.now() - exchange.lastSentAt);
+    if (!exchange.retransmitted) this.emit("rtt", { ms: result.rttMs });
+    this.emit("info", result);
+    this.#info.resolve(result);
+  }
+
+  #onUsers(names: string[]): void {
+    this.emit("users", { names });
+    this.#list.resolve(names);
+  }
+
+  #onError(text: string): void {
+    if (text === ErrorText.SHUTTING_DOWN) {
+      this.emit("shutdown", {});
+      this.#lost(text);
+      return;
+    }
+    const pending: Array<Pending & { fail: () => void }> = [];
+    const head = this.#requests.inFlight;
+    if (head) pending.push({ ...head, fail: () => this.#requests.handleError(text) });
+    const listSentAt = this.#list.sentAt;
+    if (listSentAt !== undefined) {
+      pending.push({
+        kind: "list",
+        sentAt: listSentAt,
+        fail: () => this.#list.reject(refused(text)),
+      });
+    }
+    const broadcastSentAt = this.#broadcasts.oldestSentAt;
+    if (broadcastSentAt !== undefined) {
+      const fail = () => this.#broadcasts.failOldest(text);
+      pending.push({ kind: "broadcast", sentAt: broadcastSentAt, fail });
+    }
+    const target = routeError(pending, text);
+    if (target) target.fail();
+    else this.emit("error", { text });
+    if (text === ErrorText.NOT_REGISTERED) this.#forgotten();
+  }
+
+  /** The server answered `not registered` though we hold a name: it restarted. */
+  #forgotten(): void {
+    if (this.#closed || this.#name === undefined || this.#reregistering) return;
+    if (this.#settings.autoReregister) {
+      void this.#reregister(`server answered "${ErrorText.NOT_REGISTERED}"`, false);
+      return;
+    }
+    this.#setName(undefined);
+    this.#keepAlive.stop();
+    this.emit("connection", { state: "lost", reason: ErrorText.NOT_REGISTERED });
+  }
+
+  /** The server is gone (silent or shutting down). */
+  #lost(reason: string): void {
+    if (this.#closed || this.#name === undefined || this.#reregistering) return;
+    this.#keepAlive.stop();
+    this.emit("connection", { state: "lost", reason });
+    if (this.#settings.autoReregister) void this.#reregister(reason, true);
+  }
+
+  /** Registers the same name again until it works, is refused, or the client closes. */
+  async #reregister(reason: string, waitFirst: boolean): Promise<void> {
+    this.#reregistering = true;
+    this.#keepAlive.stop();
+    const { timeoutMs, reregisterMaxDelayMs } = this.#settings;
+    let delay = timeoutMs;
+    try {
+      if (waitFirst && !(await sleep(delay, this.#abort.signal))) return;
+      for (let attempt = 1; !this.#closed && this.#name !== undefined; attempt++) {
+        const why = attempt === 1 ? reason : `attempt ${attempt}`;
+        this.emit("connection", { state: "reregistering", reason: why });
+        const outcome = await this.#registerOnce(this.#name).then(
+          () => undefined,
+          (error: ChatError) => error,
+        );
+        if (this.#closed || this.#name === undefined) return;
+        if (outcome === undefined) {
+          this.emit("connection", { state: "reregistered" });
+          this.#keepAlive.start();
+          return;
+        }
+        if (outcome.code !== "TIMEOUT") {
+          this.#setName(undefined);
+          this.emit("error", { text: outcome.message });
+          this.emit("connection", { state: "lost", reason: outcome.message });
+          return;
+        }
+        delay = Math.min(delay * 2, reregisterMaxDelayMs);
+        if (!(await sleep(delay, this.#abort.signal))) return;
+      }
+    } finally {
+      this.#reregistering = false;
+    }
+  }
+
+  #registerOnce(name: string): Promise<void> {
+    return this.#okRequest(
+      "register",
+      { opcode: Opcode.REGISTER, name },
+      this.#settings.retries + 1,
+    );
+  }
+
+  #okRequest(kind: "register" | "logout", packet: ClientPacket, maxTries: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#requests.push({
+        kind,
+        packet,
+        maxTries,
+        waitMs: (attempt) => retryDelay(this.#settings, attempt),
+        settle: (outcome) => {
+          if (outcome.type === "ok") resolve();
+          else if (outcome.type === "error") reject(refused(outcome.text));
+          else if (outcome.type === "closed") reject(closedError());
+          else reject(noAnswer(this.#settings.host, this.#settings.port, outcome.tries));
+        },
+      });
+    });
+  }
+
+  #setName(name: string | undefined): void {
+    this.#name = name === undefined ? undefined : normalizeName(name);
+    this.#folded = name === undefined ? undefined : foldName(name);
+  }
+
+  #isSelf(sender: string): boolean {
+    return (
+      sender === this.#name || (this.#folded !== undefined && foldName(sender) === this.#folded)
+    );
+  }
+
+  #checkMessage(message: string): void {
+    const reason = checkMessage(message, this.#settings.maxMessageBytes);
+    if (reason !== undefined) throw new ChatError("INVALID", messageInvalid(reason).message);
+  }
+
+  #send(packet: ClientPacket): void {
+    if (!this.#closed) this.socket.send(packet);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+}
+
+function toSendResult(outcome: Outcome): SendResult {
+  if (outcome.type === "ok") return { status: "delivered" };
+  if (outcome.type === "error") return { status: "failed", error: outcome.text };
+  return { status: "unconfirmed" };
+}
+
+/** Opens a client and registers `name`; rejects (and closes) if registration fails. */
+export async function connect(options: ConnectOptions): Promise<ChatClient> {
+  const client = await ChatClient.open(options);
+  try {
+    await client.register(options.name);
+    return client;
+  } catch (error) {
+    await client.close({ logout: false });
+    throw error;
+  }
+}
