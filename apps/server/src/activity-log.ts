@@ -1,0 +1,131 @@
+import type { CoreEvent } from "@chat/core";
+import type { ProtocolErrorCode } from "@chat/protocol";
+import { LogLimiter } from "./log-limiter.js";
+import type { Logger } from "./logger.js";
+
+/** Sampled lines per kind of noisy event per window, then one "suppressed" summary. */
+export const SAMPLED_LINES_PER_WINDOW = 5;
+export const SAMPLE_WINDOW_MS = 60_000;
+
+/** Frame errors: what scanners and broken clients send. */
+const MALFORMED_CODES: ReadonlySet<ProtocolErrorCode | undefined> = new Set<
+  ProtocolErrorCode | undefined
+>([
+  "TRUNCATED",
+  "TRAILING_BYTES",
+  "TOO_LARGE",
+  "UNEXPECTED_DATA",
+  "MISSING_SEPARATOR",
+  "EMPTY_LIST_ENTRY",
+]);
+
+/**
+ * Turns core events and I/O errors into log lines. Joins, leaves and expiries are logged
+ * one line each (they are bounded by the registration limits); everything a remote peer can
+ * cause at will is counted and only sampled, so no input makes the log grow without bound.
+ */
+export class ActivityLog {
+  /** Failed sends and socket errors, by error code. */
+  readonly errorsByCode = new Map<string, number>();
+  internalErrors = 0;
+  readonly #logger: Logger;
+  readonly #limiter: LogLimiter;
+
+  constructor(logger: Logger, options: { linesPerWindow?: number; windowMs?: number } = {}) {
+    this.#logger = logger;
+    this.#limiter = new LogLimiter({
+      linesPerWindow: options.linesPerWindow ?? SAMPLED_LINES_PER_WINDOW,
+      windowMs: options.windowMs ?? SAMPLE_WINDOW_MS,
+    });
+  }
+
+  events(events: readonly CoreEvent[], now: number): void {
+    for (const event of events) this.event(event, now);
+  }
+
+  event(event: CoreEvent, now: number): void {
+    const { address, port } = event.endpoint;
+    switch (event.type) {
+      case "joined":
+        this.#logger.info({ name: event.name, address, port }, "user joined");
+        return;
+      case "left":
+        this.#logger.info({ name: event.name, address, port }, "user left");
+        return;
+      case "expired":
+        this.#logger.info({ name: event.name, address, port }, "user timed out");
+        return;
+      case "refused": {
+        const fields = { address, port, reason: event.reason };
+        if (event.code === "UNKNOWN_OPCODE") {
+          if (this.#limiter.allow("unknown-opcode", now)) {
+            this.#logger.warn(fields, "unknown opcode");
+          }
+        } else if (MALFORMED_CODES.has(event.code)) {
+          if (this.#limiter.allow("malformed", now)) this.#logger.warn(fields, "malformed packet");
+        } else if (this.#logger.isLevelEnabled("debug") && this.#limiter.allow("refused", now)) {
+          // Refusals (name taken, user not found, ...) are ordinary protocol traffic.
+          this.#logger.debug(fields, "request refused");
+        }
+        return;
+      }
+      case "dropped":
+        if (this.#limiter.allow(`dropped:${event.reason}`, now)) {
+          this.#logger.warn({ address, port, reason: event.reason }, "packet dropped");
+        }
+        return;
+    }
+  }
+
+  sendError(error: Error, now: number): void {
+    const code = this.#count(error);
+    if (this.#limiter.allow(`send:${code}`, now)) {
+      this.#logger.warn({ code, error: error.message }, "send failed");
+    }
+  }
+
+  socketError(error: Error, now: number): void {
+    const code = this.#count(error);
+    if (this.#limiter.allow(`socket:${code}`, now)) {
+      this.#logger.error({ code, error: error.message }, "socket error");
+    }
+  }
+
+  /** A bug in core or here: logged (sampled) with its stack, never fatal to the others. */
+  internalError(error: unknown, now: number): void {
+    this.internalErrors++;
+    if (this.#limiter.allow("internal", now)) {
+      this.#logger.error({ err: error }, "internal error while handling a datagram");
+    }
+  }
+
+  queueOverflow(sends: number, now: number): void {
+    this.errorsByCode.set("QUEUE_FULL", (this.errorsByCode.get("QUEUE_FULL") ?? 0) + sends);
+    if (this.#limiter.allow("queue-full", now)) {
+      this.#logger.warn({ sends }, "send queue full: datagram dropped");
+    }
+  }
+
+  /** Logs the summaries of a window that has run its length. */
+  closeWindow(now: number): void {
+    this.#summarize(this.#limiter.closeWindow(now));
+  }
+
+  /** Logs every pending summary (shutdown). */
+  flush(): void {
+    this.#summarize(this.#limiter.flush());
+  }
+
+  #summarize(counts: ReadonlyArray<{ kind: string; suppressed: number }>): void {
+    for (const { kind, suppressed } of counts) {
+      this.#logger.warn({ kind, suppressed }, `suppressed ${suppressed} similar log lines`);
+    }
+  }
+
+  #count(error: Error): string {
+    const raw = (error as { code?: unknown }).code;
+    const code = typeof raw === "string" ? raw : "UNKNOWN";
+    this.errorsByCode.set(code, (this.errorsByCode.get(code) ?? 0) + 1);
+    return code;
+  }
+}

@@ -1,0 +1,193 @@
+import { isIP } from "node:net";
+import { parseArgs } from "node:util";
+import { resolveSettings, type ServerSettings } from "@chat/core";
+import {
+  DAEMON_DEFAULTS,
+  helpText,
+  LOG_LEVELS,
+  type LogLevel,
+  OPTIONS,
+  type OptionSpec,
+} from "./options.js";
+
+/** Everything the daemon needs to start, fully checked. */
+export interface DaemonConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** undefined: pretty when stdout is a terminal. */
+  readonly pretty: boolean | undefined;
+  /** 0: no stats lines. */
+  readonly statsIntervalMs: number;
+  readonly settings: ServerSettings;
+}
+
+export type Command =
+  | { readonly kind: "run"; readonly config: DaemonConfig }
+  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "version"; readonly text: string };
+
+/** A bad flag or variable. `message` is one line, ready for stderr. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+// setTimeout fires at once for delays above 2^31 - 1 ms, so no timer may be longer.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const PARSE_OPTIONS = Object.fromEntries([
+  ...OPTIONS.map((spec) => [
+    spec.flag,
+    { type: isFlag(spec) ? ("boolean" as const) : ("string" as const) },
+  ]),
+  ["help", { type: "boolean" as const, short: "h" }],
+  ["version", { type: "boolean" as const, short: "v" }],
+]);
+
+/**
+ * Reads the command line and the environment (flags win) into a checked configuration.
+ * Pure: no I/O, so every rule is unit-tested. Throws ConfigError for any bad value.
+ */
+export function parseCommand(argv: readonly string[], env: Environment, version: string): Command {
+  // pnpm passes the `--` of `pnpm start -- --port 1` through to the script.
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  const flags = readFlags(args);
+  if (flags.help === true) return { kind: "help", text: helpText(resolveSettings({ version })) };
+  if (flags.version === true) return { kind: "version", text: `chat-server ${version}\n` };
+
+  const partial: Record<string, unknown> = { version };
+  const daemon: Record<string, unknown> = { ...DAEMON_DEFAULTS, pretty: undefined };
+  const sources = new Map<string, string>();
+  for (const spec of OPTIONS) {
+    const fromFlag = flags[spec.flag];
+    const raw = fromFlag !== undefined ? fromFlag : env[spec.env];
+    if (raw === undefined) continue;
+    const source = fromFlag !== undefined ? `--${spec.flag}` : spec.env;
+    // An empty variable counts as unset (as compose files write them); an empty flag is an error.
+    if (fromFlag === undefined && raw === "" && spec.kind !== "networks") continue;
+    const value = readValue(spec, raw, source);
+    if ("core" in spec.target) {
+      partial[spec.target.core] = value;
+      sources.set(spec.target.core, source);
+    } else {
+      daemon[spec.target.daemon] = value;
+    }
+  }
+  let settings: ServerSettings;
+  try {
+    settings = resolveSettings(partial as Partial<ServerSettings>);
+  } catch (error) {
+    throw new ConfigError(blame(error, sources));
+  }
+  return {
+    kind: "run",
+    config: {
+      host: daemon.host as string,
+      port: daemon.port as number,
+      logLevel: daemon.logLevel as LogLevel,
+      pretty: daemon.pretty as boolean | undefined,
+      statsIntervalMs: daemon.statsIntervalMs as number,
+      settings,
+    },
+  };
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function readFlags(args: string[]): Flags {
+  try {
+    return parseArgs({ args, options: PARSE_OPTIONS, strict: true, allowPositionals: false })
+      .values as Flags;
+  } catch (error) {
+    throw new ConfigError(describeParseError(error));
+  }
+}
+
+// node:util's messages run to several sentences; keep one short line.
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
+  switch (code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown option ${quoted} (see --help)`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `unexpected argument ${JSON.stringify(quoted)} (see --help)`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+      const flag = quoted.split(" ")[0] ?? quoted;
+      if (message.includes("does not take an argument")) return `${flag} takes no value`;
+      return `${flag} needs a value`;
+    }
+    default:
+      return message.split("\n")[0] ?? "bad arguments";
+  }
+}
+
+function isFlag(spec: OptionSpec): boolean {
+  return spec.kind === "flag" || spec.kind === "negated-flag";
+}
+
+function readValue(spec: OptionSpec, raw: string | boolean, source: string): unknown {
+  const bad = (why: string) => new ConfigError(`${source}: ${JSON.stringify(raw)} ${why}`);
+  if (typeof raw === "boolean") return spec.kind === "negated-flag" ? !raw : raw;
+  const text = raw.trim();
+  switch (spec.kind) {
+    case "flag":
+    case "negated-flag": {
+      // Only the environment reaches here; its value names the setting's state directly.
+      const value = readBoolean(text);
+      if (value === undefined) throw bad("is not one of 1, 0, true, false, yes, no, on, off");
+      return value;
+    }
+    case "ip":
+      if (isIP(text) === 0) throw bad("is not an IPv4 or IPv6 address");
+      return text;
+    case "port": {
+      const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+      if (!(port >= 0 && port <= 65_535)) throw bad("is not a port from 0 to 65535");
+      return port;
+    }
+    case "count":
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+        throw bad("is not a whole number");
+      }
+      return Number(text);
+    case "rate":
+      if (!/^\d+(\.\d+)?$/.test(text)) throw bad("is not a number");
+      return Number(text);
+    case "seconds": {
+      if (!/^\d+(\.\d+)?$/.test(text)) throw bad("is not a number of seconds");
+      const ms = Math.round(Number(text) * 1000);
+      if (ms > MAX_TIMER_MS) throw bad(`is more than ${Math.floor(MAX_TIMER_MS / 1000)} seconds`);
+      return ms;
+    }
+    case "networks":
+      return text === "" ? [] : text.split(",").map((part) => part.trim());
+    case "level":
+      if (!(LOG_LEVELS as readonly string[]).includes(text)) {
+        throw bad(`is not a log level (${LOG_LEVELS.join(", ")})`);
+      }
+      return text;
+    case "text":
+      return text;
+  }
+}
+
+function readBoolean(text: string): boolean | undefined {
+  const lower = text.toLowerCase();
+  if (["1", "true", "yes", "on"].includes(lower)) return true;
+  if (["0", "false", "no", "off"].includes(lower)) return false;
+  return undefined;
+}
+
+// resolveSettings names the setting ("maxUsers must be ..."); say which flag or variable set it.
+function blame(error: unknown, sources: ReadonlyMap<string, string>): string {
+  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  for (const [key, source] of sources) {
+    if (message.startsWith(`${key} `) || message.startsWith(`${key}:`))
+      return `${source}: ${message}`;
+  }
+  return message;
+}

@@ -1,0 +1,196 @@
+import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { isIP } from "node:net";
+import { ChatServer, type CoreStats } from "@chat/core";
+import { ActivityLog } from "./activity-log.js";
+import type { DaemonConfig } from "./config.js";
+import { Fanout, type Transport } from "./fanout.js";
+import type { Logger } from "./logger.js";
+
+export interface DaemonOptions {
+  /** Builds the send path from the bound socket; tests wrap it to inject failures. */
+  readonly transport?: (socket: Socket) => Transport;
+  /** Epoch milliseconds from a monotonic source. */
+  readonly clock?: () => number;
+  /** How long close() waits for the shutdown notices to leave. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** Everything the stats line reports; counters run from start. */
+export interface DaemonStats extends CoreStats {
+  /** Sends handed to the socket (one per recipient) and their bytes. */
+  readonly sent: number;
+  readonly sentBytes: number;
+  /** Sends and datagrams still queued for a large fan-out. */
+  readonly queuedSends: number;
+  /** Failed sends and socket errors by code (ENOBUFS, EMSGSIZE, ...). */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly internalErrors: number;
+}
+
+export interface RunningDaemon {
+  readonly address: string;
+  readonly port: number;
+  stats(): DaemonStats;
+  /** Tells every user the server is shutting down, waits for that to be sent, closes. */
+  close(): Promise<void>;
+}
+
+/** Longest wait between two core ticks, so a user who registered late still expires on time. */
+const MAX_TICK_DELAY_MS = 1000;
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export const monotonicEpochMs = (): number => performance.timeOrigin + performance.now();
+
+/** Binds the socket and starts serving; resolves once listening, rejects if binding fails. */
+export async function startDaemon(
+  config: DaemonConfig,
+  logger: Logger,
+  options: DaemonOptions = {},
+): Promise<RunningDaemon> {
+  const socket = createSocket({ type: isIP(config.host) === 6 ? "udp6" : "udp4" });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind({ address: config.host, port: config.port }, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    socket.close();
+    throw error;
+  });
+  const daemon = new Daemon(socket, config, logger, options);
+  const { address, port } = socket.address();
+  logger.info(
+    { address, port, version: config.settings.version, settings: config.settings },
+    "listening",
+  );
+  return {
+    address,
+    port,
+    stats: () => daemon.stats(),
+    close: () => daemon.close(),
+  };
+}
+
+/** Owns the socket, the core, the timers and the logs; the core decides everything else. */
+class Daemon {
+  readonly #core: ChatServer;
+  readonly #socket: Socket;
+  readonly #logger: Logger;
+  readonly #activity: ActivityLog;
+  readonly #fanout: Fanout;
+  readonly #clock: () => number;
+  readonly #shutdownTimeoutMs: number;
+  #tickTimer: NodeJS.Timeout | undefined;
+  #statsTimer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(socket: Socket, config: DaemonConfig, logger: Logger, options: DaemonOptions) {
+    this.#socket = socket;
+    this.#logger = logger;
+    this.#clock = options.clock ?? monotonicEpochMs;
+    this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
+    this.#core = new ChatServer(config.settings);
+    this.#activity = new ActivityLog(logger);
+    const transport: Transport = options.transport?.(socket) ?? {
+      send: (bytes, port, address, callback) => socket.send(bytes, port, address, callback),
+    };
+    this.#fanout = new Fanout(transport, {
+      onError: (error) => this.#activity.sendError(error, this.#clock()),
+      onOverflow: (sends) => this.#activity.queueOverflow(sends, this.#clock()),
+    });
+    this.#growBuffers();
+    socket.on("message", this.#onMessage);
+    socket.on("error", (error) => this.#activity.socketError(error, this.#clock()));
+    this.#scheduleTick();
+    if (config.statsIntervalMs > 0) {
+      this.#statsTimer = setInterval(() => this.#logStats(), config.statsIntervalMs).unref();
+    }
+  }
+
+  readonly #onMessage = (message: Buffer, from: RemoteInfo): void => {
+    if (this.#closing !== undefined) return;
+    const now = this.#clock();
+    try {
+      // RemoteInfo is an Endpoint (address, port), made fresh for every datagram.
+      this.#fanout.enqueue(this.#core.receive(message, from, now));
+      this.#activity.events(this.#core.takeEvents(), now);
+    } catch (error) {
+      this.#activity.internalError(error, now);
+    }
+  };
+
+  readonly #onTick = (): void => {
+    const now = this.#clock();
+    try {
+      this.#fanout.enqueue(this.#core.tick(now));
+      this.#activity.events(this.#core.takeEvents(), now);
+    } catch (error) {
+      this.#activity.internalError(error, now);
+    }
+    this.#activity.closeWindow(now);
+    this.#scheduleTick();
+  };
+
+  #scheduleTick(): void {
+    const now = this.#clock();
+    const due = this.#core.nextTimerAt();
+    const delay =
+      due === undefined ? MAX_TICK_DELAY_MS : Math.max(0, Math.min(due - now, MAX_TICK_DELAY_MS));
+    // Unref'd: the socket alone keeps the process alive, so close() lets it exit.
+    this.#tickTimer = setTimeout(this.#onTick, Math.ceil(delay)).unref();
+  }
+
+  // Bigger kernel buffers absorb bursts (a list push to 10,000 users); best effort, as the
+  // OS caps them (net.core.rmem_max / wmem_max).
+  #growBuffers(): void {
+    try {
+      this.#socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+      this.#socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+    } catch (error) {
+      this.#logger.debug({ err: error }, "could not enlarge the socket buffers");
+    }
+  }
+
+  stats(): DaemonStats {
+    const { sends, bytes } = this.#fanout.counters;
+    return {
+      ...this.#core.stats(),
+      sent: sends,
+      sentBytes: bytes,
+      queuedSends: this.#fanout.queuedSends,
+      errors: Object.fromEntries(this.#activity.errorsByCode),
+      internalErrors: this.#activity.internalErrors,
+    };
+  }
+
+  #logStats(): void {
+    this.#logger.info(this.stats(), "stats");
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    clearTimeout(this.#tickTimer);
+    clearInterval(this.#statsTimer);
+    const notices = this.#core.shutdown();
+    const users = notices.reduce((sum, datagram) => sum + datagram.to.length, 0);
+    this.#fanout.enqueue(notices);
+    this.#activity.events(this.#core.takeEvents(), this.#clock());
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.#shutdownTimeoutMs);
+    });
+    const late = await Promise.race([this.#fanout.idle().then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late)
+      this.#logger.warn({ queuedSends: this.#fanout.queuedSends }, "shutdown notices not all sent");
+    this.#activity.flush();
+    this.#logStats();
+    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+    this.#logger.info({ notified: users }, "stopped");
+  }
+}

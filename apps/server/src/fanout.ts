@@ -1,0 +1,168 @@
+import type { Datagram } from "@chat/core";
+
+export type SendCallback = (error: Error | null, bytes: number) => void;
+
+/** The one thing the daemon needs from a socket to send; tests inject failing ones. */
+export interface Transport {
+  send(bytes: Uint8Array, port: number, address: string, callback: SendCallback): void;
+}
+
+export interface FanoutOptions {
+  /** Sends per event-loop turn, so a list push to 10,000 users never blocks receiving. */
+  readonly sendsPerSlice?: number;
+  /** Sends queued but not yet handed to the socket; beyond it whole datagrams are dropped. */
+  readonly maxQueuedSends?: number;
+  /** Sends handed to the socket whose callback has not run; above it sending pauses. */
+  readonly maxInFlight?: number;
+  /** Called for every failed send (callback error or synchronous throw). */
+  readonly onError: (error: Error) => void;
+  /** Called when a datagram is dropped because the queue is full. */
+  readonly onOverflow: (sends: number) => void;
+}
+
+export interface FanoutCounters {
+  /** Sends handed to the socket. */
+  sends: number;
+  bytes: number;
+  errors: number;
+}
+
+/**
+ * Sends core's datagrams in FIFO order, a slice per macrotask. Small replies go out at once,
+ * in the turn that received the request; a large fan-out continues via setImmediate so that
+ * receiving, timers and other replies interleave with it. Hot path: no closure or object
+ * per send, one shared callback for every send.
+ */
+export class Fanout {
+  readonly counters: FanoutCounters = { sends: 0, bytes: 0, errors: 0 };
+  readonly #transport: Transport;
+  readonly #sendsPerSlice: number;
+  readonly #maxQueuedSends: number;
+  readonly #maxInFlight: number;
+  readonly #onError: (error: Error) => void;
+  readonly #onOverflow: (sends: number) => void;
+  #queue: Array<Datagram | undefined> = [];
+  #head = 0;
+  /** Next recipient of #queue[#head]. */
+  #recipient = 0;
+  #queuedSends = 0;
+  #inFlight = 0;
+  #scheduled = false;
+  #pumping = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(transport: Transport, options: FanoutOptions) {
+    this.#transport = transport;
+    this.#sendsPerSlice = options.sendsPerSlice ?? 2048;
+    this.#maxQueuedSends = options.maxQueuedSends ?? 2_000_000;
+    this.#maxInFlight = options.maxInFlight ?? 65_536;
+    this.#onError = options.onError;
+    this.#onOverflow = options.onOverflow;
+  }
+
+  /** Sends not yet handed to the socket. */
+  get queuedSends(): number {
+    return this.#queuedSends;
+  }
+
+  enqueue(datagrams: readonly Datagram[]): void {
+    for (let i = 0; i < datagrams.length; i++) {
+      const datagram = datagrams[i]!;
+      const count = datagram.to.length;
+      if (count === 0) continue;
+      if (this.#queuedSends + count > this.#maxQueuedSends) {
+        this.#onOverflow(count);
+        continue;
+      }
+      this.#queue.push(datagram);
+      this.#queuedSends += count;
+    }
+    if (!this.#scheduled && !this.#pumping) this.#pump();
+  }
+
+  /** Resolves once everything queued so far has been sent and every callback has run. */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #isIdle(): boolean {
+    return this.#queuedSends === 0 && this.#inFlight === 0;
+  }
+
+  readonly #onSent: SendCallback = (error) => {
+    this.#inFlight--;
+    if (error) {
+      this.counters.errors++;
+      this.#onError(error);
+    }
+    if (this.#canResume() && this.#inFlight < this.#maxInFlight / 2) {
+      this.#schedule();
+    }
+    if (this.#inFlight === 0) this.#wakeIfIdle();
+  };
+
+  readonly #pumpLater = (): void => {
+    this.#scheduled = false;
+    this.#pump();
+  };
+
+  #canResume(): boolean {
+    return !this.#scheduled && !this.#pumping && this.#queuedSends > 0;
+  }
+
+  #schedule(): void {
+    this.#scheduled = true;
+    setImmediate(this.#pumpLater);
+  }
+
+  #pump(): void {
+    this.#pumping = true;
+    let budget = this.#sendsPerSlice;
+    while (this.#head < this.#queue.length && budget > 0 && this.#inFlight < this.#maxInFlight) {
+      const datagram = this.#queue[this.#head]!;
+      const { bytes, to } = datagram;
+      const room = Math.min(budget, this.#maxInFlight - this.#inFlight);
+      const end = Math.min(to.length, this.#recipient + room);
+      for (let i = this.#recipient; i < end; i++) {
+        const endpoint = to[i]!;
+        this.#inFlight++;
+        try {
+          this.#transport.send(bytes, endpoint.port, endpoint.address, this.#onSent);
+          this.counters.sends++;
+          this.counters.bytes += bytes.length;
+        } catch (error) {
+          // A synchronous throw (socket closed, bad address) means no callback will come.
+          this.#inFlight--;
+          this.counters.errors++;
+          this.#onError(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      const sent = end - this.#recipient;
+      budget -= sent;
+      this.#queuedSends -= sent;
+      if (end === to.length) {
+        this.#queue[this.#head] = undefined; // let the bytes be freed
+        this.#head++;
+        this.#recipient = 0;
+      } else {
+        this.#recipient = end;
+      }
+    }
+    this.#pumping = false;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#inFlight < this.#maxInFlight && !this.#scheduled) {
+      this.#schedule();
+    } // else: the send callbacks resume pumping as the socket drains.
+    this.#wakeIfIdle();
+  }
+
+  #wakeIfIdle(): void {
+    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { type Command, ConfigError, parseCommand } from "./config.js";
+import { type RunningDaemon, startDaemon } from "./daemon.js";
+import { createLogger, type Logger } from "./logger.js";
+import { VERSION } from "./version.js";
+
+/** Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration (nothing was bound). */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function readCommand(): Command | undefined {
+  try {
+    return parseCommand(process.argv.slice(2), process.env, VERSION);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`chat-server: ${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return undefined;
+  }
+}
+
+function handleCrashes(logger: Logger): void {
+  const die = (what: string) => (error: unknown) => {
+    logger.fatal({ err: error }, what);
+    process.exit(EXIT_FAILURE);
+  };
+  process.on("uncaughtException", die("uncaught exception"));
+  process.on("unhandledRejection", die("unhandled promise rejection"));
+}
+
+function stopOnSignals(daemon: RunningDaemon, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting without waiting");
+      process.exit(EXIT_FAILURE);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    daemon.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.fatal({ err: error }, "shutdown failed");
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+async function main(): Promise<void> {
+  const command = readCommand();
+  if (command === undefined) return;
+  if (command.kind !== "run") {
+    process.stdout.write(command.text);
+    return;
+  }
+  const { config } = command;
+  const logger = createLogger({ level: config.logLevel, pretty: config.pretty });
+  handleCrashes(logger);
+  let daemon: RunningDaemon;
+  try {
+    daemon = await startDaemon(config, logger);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error, host: config.host, port: config.port }, "cannot listen");
+    process.stderr.write(
+      `chat-server: cannot listen on ${config.host} port ${config.port}: ${reason}\n`,
+    );
+    process.exit(EXIT_FAILURE);
+  }
+  stopOnSignals(daemon, logger);
+}
+
+await main();

@@ -1,0 +1,252 @@
+import type { ServerSettings } from "@chat/core";
+import { DEFAULTS } from "@chat/protocol";
+
+/** How an option's text is read. */
+export type OptionKind =
+  | "ip" // an IPv4 or IPv6 address literal
+  | "port" // 0..65535 (0: any free port)
+  | "text"
+  | "count" // a whole number
+  | "rate" // a number, decimals allowed
+  | "seconds" // decimals allowed, kept as milliseconds
+  | "networks" // comma-separated CIDRs; empty: none
+  | "level" // a pino log level
+  | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
+  | "negated-flag"; // like "flag", but the flag turns the setting off
+
+export type DaemonKey = "host" | "port" | "logLevel" | "pretty" | "statsIntervalMs";
+
+/** One setting: its flag, its environment variable and where its value goes. */
+export interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly kind: OptionKind;
+  /** The ServerSettings field (core) or daemon field it sets. */
+  readonly target: { readonly core: keyof ServerSettings } | { readonly daemon: DaemonKey };
+  readonly valueName?: string;
+  readonly help: string;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Daemon defaults; the core's come from resolveSettings(). */
+export const DAEMON_DEFAULTS = {
+  host: "0.0.0.0",
+  port: DEFAULTS.port,
+  logLevel: "info" as LogLevel,
+  statsIntervalMs: 60_000,
+} as const;
+
+const core = (key: keyof ServerSettings) => ({ core: key });
+const daemon = (key: DaemonKey) => ({ daemon: key });
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: "host",
+    env: "CHAT_HOST",
+    kind: "ip",
+    target: daemon("host"),
+    valueName: "ip",
+    help: "address to listen on; :: listens on IPv6 and IPv4 (dual-stack)",
+  },
+  {
+    flag: "port",
+    env: "CHAT_PORT",
+    kind: "port",
+    target: daemon("port"),
+    valueName: "n",
+    help: "UDP port; 0 picks a free one",
+  },
+  {
+    flag: "server-name",
+    env: "CHAT_SERVER_NAME",
+    kind: "text",
+    target: core("serverName"),
+    valueName: "name",
+    help: "name shown in INFO_RESPONSE",
+  },
+  {
+    flag: "max-users",
+    env: "CHAT_MAX_USERS",
+    kind: "count",
+    target: core("maxUsers"),
+    valueName: "n",
+    help: "registered users at most",
+  },
+  {
+    flag: "max-users-per-ip",
+    env: "CHAT_MAX_USERS_PER_IP",
+    kind: "count",
+    target: core("maxUsersPerIp"),
+    valueName: "n",
+    help: "names per source IP address (IPv6: per /64)",
+  },
+  {
+    flag: "registers-per-minute",
+    env: "CHAT_REGISTERS_PER_MINUTE",
+    kind: "count",
+    target: core("registersPerIpPerMinute"),
+    valueName: "n",
+    help: "REGISTERs per source IP address per minute",
+  },
+  {
+    flag: "user-timeout",
+    env: "CHAT_USER_TIMEOUT",
+    kind: "seconds",
+    target: core("userTimeoutMs"),
+    valueName: "s",
+    help: "seconds of silence before a user is removed; 0: never",
+  },
+  {
+    flag: "list-interval",
+    env: "CHAT_LIST_INTERVAL",
+    kind: "seconds",
+    target: core("listIntervalMs"),
+    valueName: "s",
+    help: "seconds between user-list pushes to every user; 0: never",
+  },
+  {
+    flag: "max-message",
+    env: "CHAT_MAX_MESSAGE",
+    kind: "count",
+    target: core("maxMessageBytes"),
+    valueName: "bytes",
+    help: "largest message in UTF-8 bytes",
+  },
+  {
+    flag: "no-rate-limit",
+    env: "CHAT_RATE_LIMIT",
+    kind: "negated-flag",
+    target: core("rateLimit"),
+    help: "turn off every rate and per-IP limit (benchmarks); or CHAT_RATE_LIMIT=0",
+  },
+  {
+    flag: "packets-per-second",
+    env: "CHAT_PACKETS_PER_SECOND",
+    kind: "rate",
+    target: core("packetsPerSecond"),
+    valueName: "n",
+    help: "incoming packets per endpoint per second",
+  },
+  {
+    flag: "packet-burst",
+    env: "CHAT_PACKET_BURST",
+    kind: "count",
+    target: core("packetBurst"),
+    valueName: "n",
+    help: "burst of incoming packets per endpoint",
+  },
+  {
+    flag: "broadcasts-per-second",
+    env: "CHAT_BROADCASTS_PER_SECOND",
+    kind: "rate",
+    target: core("broadcastsPerSecond"),
+    valueName: "n",
+    help: "BROADCASTs per endpoint per second",
+  },
+  {
+    flag: "broadcast-burst",
+    env: "CHAT_BROADCAST_BURST",
+    kind: "count",
+    target: core("broadcastBurst"),
+    valueName: "n",
+    help: "burst of BROADCASTs per endpoint",
+  },
+  {
+    flag: "replies-per-second",
+    env: "CHAT_REPLIES_PER_SECOND",
+    kind: "rate",
+    target: core("unregisteredRepliesPerSecond"),
+    valueName: "n",
+    help: "replies per second to a source IP that holds no name",
+  },
+  {
+    flag: "reply-bytes-per-second",
+    env: "CHAT_REPLY_BYTES_PER_SECOND",
+    kind: "count",
+    target: core("unregisteredReplyBytesPerSecond"),
+    valueName: "n",
+    help: "reply bytes per second to a source IP that holds no name",
+  },
+  {
+    flag: "exempt-networks",
+    env: "CHAT_EXEMPT_NETWORKS",
+    kind: "networks",
+    target: core("exemptNetworks"),
+    valueName: "cidr,...",
+    help: 'networks exempt from the per-IP limits; "" exempts none',
+  },
+  {
+    flag: "max-tracked-addresses",
+    env: "CHAT_MAX_TRACKED_ADDRESSES",
+    kind: "count",
+    target: core("maxTrackedAddresses"),
+    valueName: "n",
+    help: "rate-limit entries kept (least recently used go first)",
+  },
+  {
+    flag: "log-level",
+    env: "CHAT_LOG_LEVEL",
+    kind: "level",
+    target: daemon("logLevel"),
+    valueName: "level",
+    help: `one of ${LOG_LEVELS.join(", ")}`,
+  },
+  {
+    flag: "pretty",
+    env: "CHAT_PRETTY",
+    kind: "flag",
+    target: daemon("pretty"),
+    help: "human-readable logs; CHAT_PRETTY=0 forces JSON lines on a terminal",
+  },
+  {
+    flag: "stats-interval",
+    env: "CHAT_STATS_INTERVAL",
+    kind: "seconds",
+    target: daemon("statsIntervalMs"),
+    valueName: "s",
+    help: "seconds between stats log lines; 0: never",
+  },
+];
+
+/** The `--help` text: every setting with its variable and default. */
+export function helpText(defaults: ServerSettings): string {
+  const rows = OPTIONS.map((spec) => {
+    const left = `  --${spec.flag}${spec.valueName ? ` <${spec.valueName}>` : ""}`;
+    const detail = `${spec.env}, default ${describeDefault(spec, defaults)}`;
+    return { left, right: `${spec.help}\n${" ".repeat(34)}(${detail})` };
+  });
+  rows.push({ left: "  --version, -v", right: "print the version and exit" });
+  rows.push({ left: "  --help, -h", right: "print this help and exit" });
+  const lines = rows.map(({ left, right }) => `${left.padEnd(34)}${right}`);
+  return [
+    "Usage: chat-server [options]",
+    "       pnpm --filter server start -- [options]",
+    "",
+    "The CHAT UDP server. Every option can also be set by its environment variable;",
+    "a flag wins over its variable.",
+    "",
+    "Options:",
+    ...lines,
+    "",
+  ].join("\n");
+}
+
+function describeDefault(spec: OptionSpec, defaults: ServerSettings): string {
+  if ("daemon" in spec.target) {
+    switch (spec.target.daemon) {
+      case "pretty":
+        return "when stdout is a terminal";
+      case "statsIntervalMs":
+        return String(DAEMON_DEFAULTS.statsIntervalMs / 1000);
+      default:
+        return String(DAEMON_DEFAULTS[spec.target.daemon]);
+    }
+  }
+  const value = defaults[spec.target.core];
+  if (spec.kind === "seconds" && typeof value === "number") return String(value / 1000);
+  if (spec.kind === "negated-flag") return value ? "limits on" : "limits off";
+  if (Array.isArray(value)) return value.length === 0 ? '""' : value.join(",");
+  return String(value);
+}
