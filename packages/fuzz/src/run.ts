@@ -1,4 +1,5 @@
 import { codecTargets } from "./codec-target.js";
+import { coreTargets } from "./core-target.js";
 import type { FuzzTarget } from "./target.js";
 
 /*
@@ -11,6 +12,7 @@ const seed = process.env.FUZZ_SEED === undefined ? Date.now() : Number(process.e
 
 const targets: Record<string, FuzzTarget> = {
   ...prefixed("codec", codecTargets),
+  ...prefixed("core", coreTargets),
 };
 
 function prefixed(group: string, record: Record<string, FuzzTarget>): Record<string, FuzzTarget> {
