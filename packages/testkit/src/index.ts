@@ -1,1 +1,7 @@
-export {};
+export {
+  type LossSettings,
+  type LossyProxy,
+  type LossyProxyOptions,
+  type ProxyStats,
+  startLossyProxy,
+} from "./lossy-proxy.js";
