@@ -28,7 +28,9 @@ function handleCrashes(logger: Logger): void {
   process.on("unhandledRejection", die("unhandled promise rejection"));
 }
 
-function stopOnSignals(daemon: RunningDaemon, logger: Logger): void {
+// Installed before binding: the "listening" line tells a supervisor it may signal us, so a
+// signal right after it must already find the handler rather than kill the process outright.
+function stopOnSignals(getDaemon: () => RunningDaemon | undefined, logger: Logger): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -37,6 +39,8 @@ function stopOnSignals(daemon: RunningDaemon, logger: Logger): void {
     }
     stopping = true;
     logger.info({ signal }, "shutting down");
+    const daemon = getDaemon();
+    if (daemon === undefined) process.exit(0); // not listening yet: nobody to notify
     daemon.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -59,7 +63,8 @@ async function main(): Promise<void> {
   const { config } = command;
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty });
   handleCrashes(logger);
-  let daemon: RunningDaemon;
+  let daemon: RunningDaemon | undefined;
+  stopOnSignals(() => daemon, logger);
   try {
     daemon = await startDaemon(config, logger);
   } catch (error) {
@@ -70,7 +75,6 @@ async function main(): Promise<void> {
     );
     process.exit(EXIT_FAILURE);
   }
-  stopOnSignals(daemon, logger);
 }
 
 await main();

@@ -1,7 +1,2 @@
-export {
-  type LossSettings,
-  type LossyProxy,
-  type LossyProxyOptions,
-  type ProxyStats,
-  startLossyProxy,
-} from "./lossy-proxy.js";
+export {};
+export * from "./daemon.js";

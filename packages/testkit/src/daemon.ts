@@ -1,0 +1,193 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** The server's entry point, built by `pnpm turbo run build --filter=server`. */
+export const SERVER_MAIN: string = fileURLToPath(
+  new URL("../../../apps/server/dist/main.js", import.meta.url),
+);
+
+/** One JSON log line of the server (pino: level, time, msg and the line's own fields). */
+export type LogLine = Record<string, unknown> & { readonly msg?: string; readonly level?: number };
+
+export interface StartDaemonOptions {
+  /** Extra flags, after `--host 127.0.0.1 --port 0` (so they may override those). */
+  readonly args?: readonly string[];
+  /** Environment for the server; the caller's CHAT_* variables are never passed on. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long to wait for the "listening" line. Default 10 s. */
+  readonly startupTimeoutMs?: number;
+}
+
+export interface DaemonHandle {
+  /** The address the server listens on (127.0.0.1 unless the args chose another). */
+  readonly host: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  /** Every JSON line the server has written to stdout so far, parsed. */
+  logs(): LogLine[];
+  /** Everything the server has written to stderr so far. */
+  stderr(): string;
+  /** The first log line (already written or still to come) that matches. */
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves with the exit code (null if killed by a signal) whenever the server exits. */
+  readonly exited: Promise<number | null>;
+  /** Signals the server (default SIGTERM), SIGKILLs it after `killAfterMs`; the exit code. */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Spawns the real daemon on 127.0.0.1, port 0, and resolves once it logs "listening". */
+export async function startDaemon(options: StartDaemonOptions = {}): Promise<DaemonHandle> {
+  const args = ["--host", "127.0.0.1", "--port", "0", ...(options.args ?? [])];
+  const child = spawnServer(args, options.env);
+  const lines: LogLine[] = [];
+  const watchers = new Set<(line: LogLine) => void>();
+  let errText = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    errText += chunk;
+  });
+  createInterface({ input: child.stdout! }).on("line", (text) => {
+    const line = parseLine(text);
+    lines.push(line);
+    for (const watch of [...watchers]) watch(line);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    });
+  });
+
+  const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = 5000) => {
+    const found = lines.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise<LogLine>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        watchers.delete(watch);
+      };
+      const watch = (line: LogLine) => {
+        if (!predicate(line)) return;
+        done();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no matching server log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      watchers.add(watch);
+    });
+  };
+
+  const stop = async (signal: NodeJS.Signals = "SIGTERM", killAfterMs = 10_000) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    }
+    return exited;
+  };
+
+  const timeoutMs = options.startupTimeoutMs ?? 10_000;
+  return new Promise<DaemonHandle>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not log "listening" within ${timeoutMs} ms: ${errText}`));
+    }, timeoutMs);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code} before listening: ${errText.trim()}`));
+    });
+    waitForLog((line) => line.msg === "listening", timeoutMs + 1000).then((line) => {
+      clearTimeout(timer);
+      resolve({
+        host: String(line.address),
+        port: Number(line.port),
+        process: child,
+        logs: () => lines.slice(),
+        stderr: () => errText,
+        waitForLog,
+        exited,
+        stop,
+      });
+    }, reject);
+  });
+}
+
+export interface ServerRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the server to completion (`--help`, `--version`, a bad flag): its output and exit code. */
+export async function runServer(
+  args: readonly string[],
+  options: { env?: Readonly<Record<string, string>>; timeoutMs?: number } = {},
+): Promise<ServerRun> {
+  const child = spawnServer(args, options.env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) => {
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function spawnServer(args: readonly string[], env: StartDaemonOptions["env"]): ChildProcess {
+  if (!existsSync(SERVER_MAIN)) {
+    throw new Error(`${SERVER_MAIN} is missing: run pnpm turbo run build --filter=server first`);
+  }
+  const child = spawn(process.execPath, [SERVER_MAIN, ...args], {
+    env: { ...inheritedEnv(), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  installExitHook();
+  return child;
+}
+
+// The caller's own CHAT_* settings would make tests depend on the shell they run in.
+function inheritedEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("CHAT_")),
+  );
+}
+
+// A test runner that dies before afterAll must not leave servers behind.
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const child of running) child.kill("SIGKILL");
+  });
+}
+
+function parseLine(text: string): LogLine {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as LogLine;
+    }
+  } catch {
+    // Not JSON (pretty output, a stray print): keep it as text.
+  }
+  return { raw: text };
+}
