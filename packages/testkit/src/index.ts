@@ -1,2 +1,8 @@
-export {};
 export * from "./daemon.js";
+export {
+  type LossSettings,
+  type LossyProxy,
+  type LossyProxyOptions,
+  type ProxyStats,
+  startLossyProxy,
+} from "./lossy-proxy.js";
