@@ -60,7 +60,11 @@ export async function startDaemon(
   });
   const daemon = new Daemon(socket, config, logger, options);
   const { address, port } = socket.address();
-  logger.info(
+  // Supervisors, the test kit and the bench wait for this line, so it is written at any
+  // level short of silent (a bench runs at warn to keep logging out of its figures).
+  const asIs = logger.isLevelEnabled("info") || logger.level === "silent";
+  const announcer = asIs ? logger : logger.child({}, { level: "info" });
+  announcer.info(
     { address, port, version: config.settings.version, settings: config.settings },
     "listening",
   );
@@ -91,7 +95,10 @@ class Daemon {
     this.#clock = options.clock ?? monotonicEpochMs;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.#core = new ChatServer(config.settings);
-    this.#activity = new ActivityLog(logger);
+    // Suppression summaries come out at the stats rhythm, so one interval reads as a whole.
+    this.#activity = new ActivityLog(logger, {
+      windowMs: config.statsIntervalMs > 0 ? config.statsIntervalMs : undefined,
+    });
     const transport: Transport = options.transport?.(socket) ?? {
       send: (bytes, port, address, callback) => socket.send(bytes, port, address, callback),
     };
