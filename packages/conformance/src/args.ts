@@ -1,0 +1,149 @@
+import { parseArgs } from "node:util";
+import { MAX_MESSAGE_BYTES_CEILING } from "@chat/protocol";
+import type { Target } from "./probe.js";
+import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
+
+export interface CliOptions {
+  readonly target: Target;
+  readonly settings: Settings;
+  readonly only: string | undefined;
+  readonly json: boolean;
+}
+
+export type ParsedArgs =
+  | { readonly kind: "run"; readonly options: CliOptions }
+  | { readonly kind: "help" }
+  | { readonly kind: "error"; readonly message: string };
+
+export const USAGE = `Usage: chat-conformance --target HOST:PORT [options]
+
+Checks a CHAT UDP server against every rule of protocol.md, over UDP.
+
+Tell it the settings the target runs with:
+  --user-timeout <s>       seconds of silence before a user is removed (default ${DEFAULT_SETTINGS.userTimeoutS}; 0 = off)
+  --list-interval <s>      seconds between list pushes (default ${DEFAULT_SETTINGS.listIntervalS}; 0 = off)
+  --max-message <bytes>    largest message accepted (default ${DEFAULT_SETTINGS.maxMessageBytes})
+  --max-users <n>          most users present at once (default ${DEFAULT_SETTINGS.maxUsers}; checked when <= 64)
+  --max-users-per-ip <n>   most names per IP address (default ${DEFAULT_SETTINGS.maxUsersPerIp})
+  --registers-per-minute <n>  REGISTERs per IP address a minute (default ${DEFAULT_SETTINGS.registersPerMinute})
+  --rate-limited           the target enforces per-endpoint rate limits (default)
+  --no-rate-limit          it does not: skip the rate-limit checks
+  --per-ip-limits          per-IP limits apply to this tester's address (it is not exempt)
+
+Choose what runs and how:
+  --only <pattern>         comma-separated ids ("3.2"), sections ("3", "liveness") or words of a title
+  --slow                   run the liveness and list-push checks even when their timers are long
+  --timeout <ms>           how long to wait for each reply (default ${DEFAULT_SETTINGS.timeoutMs})
+  --silence <ms>           how long to wait to be sure nothing arrives (default ${DEFAULT_SETTINGS.silenceMs})
+  --json                   print the results as JSON
+  -h, --help               show this help
+
+Exit status: 0 when no check failed, 1 when one did, 2 on bad options.`;
+
+/** Parses the command line; a leading literal "--" (from `pnpm conformance -- …`) is ignored. */
+export function parseCliArgs(argv: readonly string[]): ParsedArgs {
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse(args).values;
+  } catch (error) {
+    return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { kind: "help" };
+  try {
+    return { kind: "run", options: toOptions(values) };
+  } catch (error) {
+    if (error instanceof UsageError) return { kind: "error", message: error.message };
+    throw error;
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      target: { type: "string" },
+      "user-timeout": { type: "string" },
+      "list-interval": { type: "string" },
+      "max-message": { type: "string" },
+      "max-users": { type: "string" },
+      "max-users-per-ip": { type: "string" },
+      "registers-per-minute": { type: "string" },
+      "rate-limited": { type: "boolean" },
+      "no-rate-limit": { type: "boolean" },
+      "per-ip-limits": { type: "boolean" },
+      only: { type: "string" },
+      slow: { type: "boolean" },
+      timeout: { type: "string" },
+      silence: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+class UsageError extends Error {}
+
+function toOptions(values: ReturnType<typeof parse>["values"]): CliOptions {
+  if (values.target === undefined) throw new UsageError("--target HOST:PORT is required");
+  if (values["rate-limited"] && values["no-rate-limit"]) {
+    throw new UsageError("--rate-limited and --no-rate-limit contradict each other");
+  }
+  const d = DEFAULT_SETTINGS;
+  const settings: Settings = {
+    userTimeoutS: number(values["user-timeout"], "--user-timeout", d.userTimeoutS, 0),
+    listIntervalS: number(values["list-interval"], "--list-interval", d.listIntervalS, 0),
+    maxMessageBytes: integer(values["max-message"], "--max-message", d.maxMessageBytes, 1),
+    maxUsers: integer(values["max-users"], "--max-users", d.maxUsers, 1),
+    maxUsersPerIp: integer(values["max-users-per-ip"], "--max-users-per-ip", d.maxUsersPerIp, 1),
+    registersPerMinute: integer(
+      values["registers-per-minute"],
+      "--registers-per-minute",
+      d.registersPerMinute,
+      1,
+    ),
+    rateLimited: !values["no-rate-limit"],
+    perIpLimits: values["per-ip-limits"] ?? false,
+    slow: values.slow ?? false,
+    timeoutMs: integer(values.timeout, "--timeout", d.timeoutMs, 1),
+    silenceMs: integer(values.silence, "--silence", d.silenceMs, 1),
+  };
+  if (settings.maxMessageBytes > MAX_MESSAGE_BYTES_CEILING) {
+    throw new UsageError(`--max-message must be at most ${MAX_MESSAGE_BYTES_CEILING}`);
+  }
+  return {
+    target: parseTarget(values.target),
+    settings,
+    only: values.only,
+    json: values.json ?? false,
+  };
+}
+
+/** `host:port`, `[v6-address]:port`. */
+export function parseTarget(text: string): Target {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2];
+  if (host === undefined || !(port >= 1 && port <= 65_535)) {
+    throw new UsageError(`--target must be HOST:PORT (or [IPv6]:PORT), got "${text}"`);
+  }
+  return { host, port };
+}
+
+function number(text: string | undefined, flag: string, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < min) {
+    throw new UsageError(`${flag} must be a number of at least ${min}, got "${text}"`);
+  }
+  return value;
+}
+
+function integer(text: string | undefined, flag: string, fallback: number, min: number): number {
+  const value = number(text, flag, fallback, min);
+  if (!Number.isInteger(value))
+    throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return value;
+}

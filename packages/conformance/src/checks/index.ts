@@ -1,0 +1,21 @@
+import type { Check } from "../check.js";
+import { abuseChecks } from "./abuse.js";
+import { framingChecks } from "./framing.js";
+import { livenessChecks } from "./liveness.js";
+import { messageChecks } from "./messages.js";
+import { nameChecks } from "./names.js";
+import { orderChecks } from "./order.js";
+import { registerChecks } from "./register.js";
+import { routingChecks } from "./routing.js";
+
+/** Every check, in protocol.md order. Ids are unique; the per-IP checks come last on purpose. */
+export const ALL_CHECKS: readonly Check[] = [
+  ...framingChecks,
+  ...nameChecks,
+  ...messageChecks,
+  ...registerChecks,
+  ...livenessChecks,
+  ...routingChecks,
+  ...orderChecks,
+  ...abuseChecks,
+];
