@@ -121,6 +121,11 @@ describe("names are stored NFC and compared NFKC + lower case", () => {
     expect(foldName("Ａｌｉｃｅ")).toBe(foldName("Alice"));
   });
 
+  it("lower-cases rather than case-folds, as the protocol says: ß and SS stay apart", () => {
+    expect(foldName("straße")).not.toBe(foldName("STRASSE"));
+    expect(foldName("STRASSE")).toBe(foldName("strasse"));
+  });
+
   it("keeps different names apart", () => {
     expect(foldName("alice")).not.toBe(foldName("alicia"));
     expect(foldName("zoe")).not.toBe(foldName("zoë"));

@@ -1,0 +1,158 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ProtocolError } from "./errors.js";
+import { anyText, validMessage, validName } from "./test-support/arbitraries.js";
+import {
+  checkMessage,
+  checkMessageBytes,
+  checkName,
+  decodeMessage,
+  decodeName,
+  foldName,
+  normalizeName,
+} from "./text.js";
+
+const utf8 = (text: string) => Buffer.from(text, "utf8");
+
+const FORBIDDEN_IN_NAME = [
+  "\0",
+  "\t",
+  "\n",
+  "\r",
+  " ",
+  "\u001b",
+  "\u007f",
+  "\u0085",
+  "\u009b",
+  "\u00a0",
+  "\u1680",
+  "\u2003",
+  "\u2028",
+  "\u3000",
+  "\u00ad",
+  "\u200b",
+  "\u200d",
+  "\u202e",
+  "\u2066",
+  "\ufeff",
+  "\ufffd",
+];
+const FORBIDDEN_IN_MESSAGE = [
+  "\0",
+  "\r",
+  "\u0007",
+  "\u001b",
+  "\u007f",
+  "\u0080",
+  "\u0085",
+  "\u009b",
+  "\u009f",
+];
+
+/** Inserts `extra` into `text` at a code-point boundary chosen by `at`. */
+function insertAt(text: string, extra: string, at: number): string {
+  const points = [...text];
+  const index = at % (points.length + 1);
+  return [...points.slice(0, index), extra, ...points.slice(index)].join("");
+}
+
+describe("name rules, for any input", () => {
+  it("accepts valid names and stores them NFC", () => {
+    fc.assert(
+      fc.property(validName, (name) => {
+        expect(checkName(name)).toBeUndefined();
+        expect(decodeName(utf8(name))).toBe(name.normalize("NFC"));
+      }),
+    );
+  });
+
+  it("refuses a name with any forbidden character inserted", () => {
+    fc.assert(
+      fc.property(validName, fc.constantFrom(...FORBIDDEN_IN_NAME), fc.nat(), (name, bad, at) => {
+        const reason = checkName(insertAt(name, bad, at));
+        expect(reason).toBeTypeOf("string");
+      }),
+    );
+  });
+
+  it("folds case and normalization away, and nothing else", () => {
+    fc.assert(
+      fc.property(validName, (name) => {
+        expect(foldName(name)).toBe(foldName(name.toLowerCase()));
+        // Lower-casing is not full case folding: "ß" upper-cases to "SS", a different name.
+        if (name.toUpperCase().toLowerCase() === name.toLowerCase()) {
+          expect(foldName(name.toUpperCase())).toBe(foldName(name));
+        }
+        expect(foldName(name.normalize("NFD"))).toBe(foldName(normalizeName(name)));
+        expect(foldName(foldName(name))).toBe(foldName(name));
+        expect(foldName(`${name}x`)).not.toBe(foldName(`${name}y`));
+      }),
+    );
+  });
+
+  it("decodeName returns a valid NFC name or throws a ProtocolError, for any bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        try {
+          const name = decodeName(bytes);
+          expect(checkName(name)).toBeUndefined();
+          expect(name).toBe(name.normalize("NFC"));
+        } catch (error) {
+          expect(error).toBeInstanceOf(ProtocolError);
+          expect((error as ProtocolError).message).toMatch(/^username is invalid: /);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("message rules, for any input", () => {
+  it("accepts valid messages and gives them back unchanged", () => {
+    fc.assert(
+      fc.property(validMessage, (message) => {
+        expect(checkMessage(message)).toBeUndefined();
+        expect(decodeMessage(utf8(message))).toBe(message);
+      }),
+    );
+  });
+
+  it("refuses a message with any forbidden control inserted", () => {
+    fc.assert(
+      fc.property(
+        validMessage,
+        fc.constantFrom(...FORBIDDEN_IN_MESSAGE),
+        fc.nat(),
+        (message, bad, at) => {
+          expect(checkMessage(insertAt(message, bad, at))).toMatch(/^contains /);
+        },
+      ),
+    );
+  });
+
+  it("gives the same verdict on a string and on its UTF-8 bytes", () => {
+    fc.assert(
+      fc.property(anyText(60), fc.integer({ min: 1, max: 80 }), (message, max) => {
+        expect(checkMessage(message, max)).toBe(checkMessageBytes(utf8(message), max));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("decodeMessage returns a message or throws a ProtocolError, for any bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const reason = checkMessageBytes(bytes);
+        try {
+          const message = decodeMessage(bytes);
+          expect(reason).toBeUndefined();
+          expect(utf8(message).equals(Buffer.from(bytes))).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ProtocolError);
+          expect((error as ProtocolError).message).toBe(`message is invalid: ${reason}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
