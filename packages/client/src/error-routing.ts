@@ -60,9 +60,12 @@ function isProtocolText(text: string): boolean {
 /**
  * The request an ERROR answers: the oldest in flight that the text fits. A text the
  * protocol does not define (another server's) goes to the oldest request that is not
- * retried, since a retried one will time out on its own.
+ * retried, since a retried one will time out on its own. `server shutting down` answers
+ * nothing.
  */
 export function routeError<P extends Pending>(pending: readonly P[], text: string): P | undefined {
+  // A notice to every user, not an answer.
+  if (text === ErrorText.SHUTTING_DOWN) return undefined;
   const known = isProtocolText(text);
   let best: P | undefined;
   for (const request of pending) {
