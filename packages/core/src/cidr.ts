@@ -53,7 +53,11 @@ export class NetworkList {
   contains(address: string): boolean {
     if (this.networks.length === 0) return false;
     const bytes = parseIp(address);
-    if (bytes === undefined) return false;
+    return bytes !== undefined && this.containsBytes(bytes);
+  }
+
+  /** `contains` for an address already parsed by parseIp. */
+  containsBytes(bytes: Uint8Array): boolean {
     for (const network of this.networks) if (networkContains(network, bytes)) return true;
     return false;
   }

@@ -19,18 +19,28 @@ export function parseIp(text: string): Uint8Array | undefined {
   return parseIpv6(address);
 }
 
+/** Dotted-quad IPv4, strict (no leading zeros); a loop over char codes, as it runs per reply. */
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i] as string;
-    if (!/^\d{1,3}$/.test(part) || (part.length > 1 && part[0] === "0")) return undefined;
-    const value = Number(part);
-    if (value > 255) return undefined;
-    out[i] = value;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e; // a final "." closes the last part
+    if (c === 0x2e) {
+      if (digits === 0 || part > 3) return undefined;
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && value === 0) return undefined; // leading zero
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return out;
+  return part === 4 ? out : undefined;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {
@@ -79,7 +89,11 @@ function isIpv4Mapped(bytes: Uint8Array): boolean {
  */
 export function addressGroupKey(text: string): string {
   const bytes = parseIp(text);
-  if (bytes === undefined) return text;
+  return bytes === undefined ? text : groupKeyOf(bytes);
+}
+
+/** addressGroupKey for an address already parsed. */
+export function groupKeyOf(bytes: Uint8Array): string {
   if (isIpv4Mapped(bytes)) return `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
   let key = "";
   for (let i = 0; i < 8; i += 2) {

@@ -1,6 +1,6 @@
 import { NetworkList } from "./cidr.js";
 import { IdleMap } from "./idle-map.js";
-import { addressGroupKey } from "./ip-address.js";
+import { groupKeyOf, parseIp } from "./ip-address.js";
 import type { ServerSettings } from "./settings.js";
 import { type BucketSpec, refillMs, TokenBucket } from "./token-bucket.js";
 
@@ -18,7 +18,6 @@ export const Verdict = {
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 interface EndpointState {
-  lastUsed: number;
   readonly packets: TokenBucket;
   /** Created on the endpoint's first BROADCAST: most endpoints never send one. */
   broadcasts: TokenBucket | undefined;
@@ -26,7 +25,6 @@ interface EndpointState {
 }
 
 interface AddressState {
-  lastUsed: number;
   readonly replies: TokenBucket;
   readonly replyBytes: TokenBucket;
   registers: TokenBucket | undefined;
@@ -78,13 +76,11 @@ export class RateLimits {
       refillMs(this.registerSpec),
     );
     this.endpoints = new IdleMap(settings.maxTrackedAddresses, endpointIdleMs, (now) => ({
-      lastUsed: now,
       packets: new TokenBucket(packetSpec, now),
       broadcasts: undefined,
       lastNoticeAt: Number.NEGATIVE_INFINITY,
     }));
     this.addresses = new IdleMap(settings.maxTrackedAddresses, addressIdleMs, (now) => ({
-      lastUsed: now,
       replies: new TokenBucket(replySpec, now),
       replyBytes: new TokenBucket(replyBytesSpec, now),
       registers: undefined,
@@ -110,8 +106,10 @@ export class RateLimits {
 
   /** Whether a reply of `bytes` may go to a nameless endpoint at `address`. */
   admitUnregisteredReply(address: string, bytes: number, now: number): boolean {
-    if (!this.enabled || this.exempt.contains(address)) return true;
-    const state = this.addresses.use(addressGroupKey(address), now);
+    if (!this.enabled) return true;
+    const ip = parseIp(address);
+    if (ip !== undefined && this.exempt.containsBytes(ip)) return true;
+    const state = this.addresses.use(ip === undefined ? address : groupKeyOf(ip), now);
     // Check both before taking from either, so a refusal costs no budget.
     if (state.replies.available(now) < 1 || state.replyBytes.available(now) < bytes) return false;
     state.replies.take(now);

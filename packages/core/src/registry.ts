@@ -1,8 +1,9 @@
 import { encodeUtf8, foldName } from "@chat/protocol";
+import { type Linked, RecencyList } from "./recency-list.js";
 import type { Endpoint } from "./types.js";
 
 /** A registered user. The registry owns these; callers read them. */
-export interface User {
+export interface User extends Linked<User> {
   /** NFC form, as stored and shown. */
   readonly name: string;
   /** NFKC + lower case: the form names clash in. */
@@ -32,8 +33,8 @@ export function endpointKey(endpoint: Endpoint): string {
 export class Registry {
   private readonly byKey = new Map<string, User>();
   private readonly byFolded = new Map<string, User>();
-  /** Re-inserted on every refresh, so iteration runs from least recently seen. */
-  private readonly bySeen = new Map<string, User>();
+  /** Least recently seen first. */
+  private readonly bySeen = new RecencyList<User>();
   private readonly perGroup = new Map<string, number>();
   private endpointCache: readonly Endpoint[] | undefined;
   private nameCache: readonly string[] | undefined;
@@ -69,10 +70,12 @@ export class Registry {
       key,
       groupKey,
       lastSeen: now,
+      prev: undefined,
+      next: undefined,
     };
     this.byKey.set(key, user);
     this.byFolded.set(user.folded, user);
-    this.bySeen.set(key, user);
+    this.bySeen.push(user);
     this.perGroup.set(groupKey, this.countInGroup(groupKey) + 1);
     this.changed();
     return user;
@@ -82,7 +85,7 @@ export class Registry {
     if (this.byKey.get(user.key) !== user) return;
     this.byKey.delete(user.key);
     this.byFolded.delete(user.folded);
-    this.bySeen.delete(user.key);
+    this.bySeen.remove(user);
     const count = this.countInGroup(user.groupKey) - 1;
     if (count > 0) this.perGroup.set(user.groupKey, count);
     else this.perGroup.delete(user.groupKey);
@@ -94,25 +97,23 @@ export class Registry {
     // A clock that steps back must not reorder bySeen.
     if (now <= user.lastSeen) return;
     user.lastSeen = now;
-    this.bySeen.delete(user.key);
-    this.bySeen.set(user.key, user);
+    this.bySeen.touch(user);
   }
 
   /** Removes and returns every user with `now - lastSeen >= timeoutMs`, stalest first. */
   expire(now: number, timeoutMs: number): User[] {
     const expired: User[] = [];
-    for (const user of this.bySeen.values()) {
+    for (let user = this.bySeen.first; user !== undefined; user = this.bySeen.first) {
       if (now - user.lastSeen < timeoutMs) break;
+      this.remove(user);
       expired.push(user);
     }
-    for (const user of expired) this.remove(user);
     return expired;
   }
 
   /** The last-seen time of the stalest user. */
   oldestLastSeen(): number | undefined {
-    for (const user of this.bySeen.values()) return user.lastSeen;
-    return undefined;
+    return this.bySeen.first?.lastSeen;
   }
 
   /** Every user, in registration order. */

@@ -73,8 +73,9 @@ export class Requests {
       const added = this.registry.add(name, from, key, groupKey, now);
       this.counters.registered++;
       out.event({ type: "joined", name: added.name, endpoint: added.endpoint });
-      // Answered as to a nameless endpoint: a forged REGISTER must not reflect freely.
-      out.reply(OK_PACKET, from, undefined, now);
+      // The endpoint holds a name now, so its OK skips the reply limit; what a forged
+      // REGISTER can reflect is bounded by the per-IP REGISTER caps instead.
+      out.reply(OK_PACKET, from, added, now);
     }
   }
 

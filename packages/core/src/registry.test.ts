@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { endpointKey, Registry } from "./registry.js";
+
+const ep = (port: number) => ({ address: "192.0.2.1", port });
+function add(r: Registry, name: string, port: number, now = 0) {
+  return r.add(name, ep(port), endpointKey(ep(port)), "192.0.2.1", now);
+}
+
+describe("Registry", () => {
+  it("finds a user by endpoint key and by folded name", () => {
+    const r = new Registry();
+    const alice = add(r, "Alice", 1);
+    expect(r.byEndpointKey(endpointKey(ep(1)))).toBe(alice);
+    expect(r.byFoldedName("alice")).toBe(alice);
+    expect(r.countInGroup("192.0.2.1")).toBe(1);
+  });
+
+  it("keys IPv6 endpoints without clashes between address and port", () => {
+    expect(endpointKey({ address: "::1", port: 5 })).not.toBe(
+      endpointKey({ address: "::", port: 15 }),
+    );
+  });
+
+  it("replaces, never edits, the endpoint and name arrays it handed out", () => {
+    const r = new Registry();
+    add(r, "a", 1);
+    const endpoints = r.endpoints();
+    const names = r.names();
+    expect(r.endpoints()).toBe(endpoints);
+    add(r, "b", 2);
+    expect(endpoints).toEqual([ep(1)]);
+    expect(names).toEqual(["a"]);
+    expect(r.endpoints()).toEqual([ep(1), ep(2)]);
+    expect(Object.isFrozen(r.endpoints())).toBe(true);
+  });
+
+  it("keeps registration order for names and last-seen order for expiry", () => {
+    const r = new Registry();
+    const a = add(r, "a", 1, 0);
+    add(r, "b", 2, 10);
+    add(r, "c", 3, 20);
+    r.touch(a, 30);
+    expect(r.names()).toEqual(["a", "b", "c"]);
+    expect(r.oldestLastSeen()).toBe(10);
+    expect(r.expire(110, 100).map((u) => u.name)).toEqual(["b"]);
+    expect(r.expire(119, 100).map((u) => u.name)).toEqual([]);
+    expect(r.expire(130, 100).map((u) => u.name)).toEqual(["c", "a"]);
+    expect(r.size).toBe(0);
+    expect(r.countInGroup("192.0.2.1")).toBe(0);
+  });
+
+  it("ignores a touch with a time that steps back", () => {
+    const r = new Registry();
+    const a = add(r, "a", 1, 50);
+    add(r, "b", 2, 60);
+    r.touch(a, 40);
+    expect(a.lastSeen).toBe(50);
+    expect(r.oldestLastSeen()).toBe(50);
+  });
+});
