@@ -1,7 +1,8 @@
 import { DEFAULT_MAX_MESSAGE_BYTES, ErrorText } from "@chat/protocol";
 import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChatClient, connect } from "./chat-client.js";
+import { ChatClient } from "./chat-client.js";
+import { connect } from "./connect.js";
 import { delay, nextEvent, record } from "./test-support/events.js";
 import type { ClientOptions } from "./types.js";
 

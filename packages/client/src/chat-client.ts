@@ -1,12 +1,8 @@
 import {
   type ClientPacket,
-  checkMessage,
-  checkName,
   ErrorText,
   encode,
   foldName,
-  messageInvalid,
-  nameInvalid,
   normalizeName,
   Opcode,
   type ServerPacket,
@@ -14,22 +10,18 @@ import {
 import { PendingBroadcasts } from "./broadcasts.js";
 import { ChatSocket } from "./chat-socket.js";
 import { type Pending, routeError } from "./error-routing.js";
-import { ChatError, closedError, noAnswer, refused } from "./errors.js";
+import { closedError, noAnswer, refused } from "./errors.js";
 import { KeepAlive } from "./keep-alive.js";
-import { type Outcome, RequestQueue } from "./request-queue.js";
-import { retryDelay, sleep } from "./retry.js";
+import { Reconnector } from "./reconnect.js";
+import { outcomeError, RequestQueue, sendResult } from "./request-queue.js";
+import { retryDelay } from "./retry.js";
 import { parseInfo } from "./server-info.js";
 import { resolveSettings, type Settings } from "./settings.js";
 import { SharedCall } from "./shared-call.js";
 import { TypedEmitter } from "./typed-emitter.js";
-import type {
-  ClientEvents,
-  ClientOptions,
-  ConnectOptions,
-  InfoResult,
-  SendResult,
-} from "./types.js";
+import type { ClientEvents, ClientOptions, InfoResult, SendResult } from "./types.js";
 import { UserListCollector } from "./user-list.js";
+import { assertSendableMessage, assertSendableName } from "./validation.js";
 
 /**
  * A CHAT UDP client: registers a name, sends and receives messages, keeps itself alive
@@ -42,12 +34,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   readonly #broadcasts: PendingBroadcasts;
   readonly #users: UserListCollector;
   readonly #keepAlive: KeepAlive;
+  readonly #reconnector: Reconnector;
   readonly #list: SharedCall<string[]>;
   readonly #info: SharedCall<InfoResult>;
   readonly #abort = new AbortController();
   #name: string | undefined;
   #folded: string | undefined;
-  #reregistering = false;
   #closed = false;
 
   /** Opens a socket to the server without registering; call `register` next. */
@@ -61,6 +53,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   constructor(socket: ChatSocket, options: ClientOptions) {
     super();
     this.socket = socket;
+    const client = this;
     const settings = resolveSettings(options);
     this.#settings = settings;
     const send = (packet: ClientPacket) => this.#send(packet);
@@ -75,7 +68,21 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       settings.keepAliveMs,
       settings.deadAfterMissed,
       () => this.#info.probe(),
-      (missed) => this.#lost(`${missed} keep-alives unanswered`),
+      (missed) => this.#reconnector.lost(`${missed} keep-alives unanswered`),
+    );
+    this.#reconnector = new Reconnector(
+      {
+        get heldName() {
+          return client.#closed ? undefined : client.#name;
+        },
+        registerOnce: (name) => this.#registerOnce(name),
+        forgetName: () => this.#setName(undefined),
+        connection: (event) => this.emit("connection", event),
+        error: (text) => this.emit("error", { text }),
+      },
+      this.#keepAlive,
+      settings,
+      this.#abort.signal,
     );
     socket.onPacket((packet) => this.#onPacket(packet));
     socket.onMalformed((error, bytes) => {
@@ -100,8 +107,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** Registers `name`; resolves on OK, rejects with the server's ERROR text or a timeout. */
   async register(name: string): Promise<void> {
     this.#assertOpen();
-    const reason = checkName(name);
-    if (reason !== undefined) throw new ChatError("INVALID", nameInvalid(reason).message);
+    assertSendableName(name);
     await this.#registerOnce(name);
     this.#setName(name);
     this.emit("connection", { state: "registered" });
@@ -111,7 +117,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** Sends to everyone; delivered once our own copy comes back. */
   async broadcast(message: string): Promise<SendResult> {
     this.#assertOpen();
-    this.#checkMessage(message);
+    assertSendableMessage(message, this.#settings.maxMessageBytes);
     const result = this.#broadcasts.track(message);
     this.#send({ opcode: Opcode.BROADCAST, message });
     return result;
@@ -120,16 +126,15 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** Sends to one user, once (never repeated); delivered on the server's OK. */
   async sendPrivate(to: string, message: string): Promise<SendResult> {
     this.#assertOpen();
-    const reason = checkName(to);
-    if (reason !== undefined) throw new ChatError("INVALID", nameInvalid(reason).message);
-    this.#checkMessage(message);
+    assertSendableName(to);
+    assertSendableMessage(message, this.#settings.maxMessageBytes);
     return new Promise((resolve) => {
       this.#requests.push({
         kind: "private",
         packet: { opcode: Opcode.PRIVATE, receiver: to, message },
         maxTries: 1,
         waitMs: () => this.#settings.confirmTimeoutMs,
-        settle: (outcome) => resolve(toSendResult(outcome)),
+        settle: (outcome) => resolve(sendResult(outcome)),
       });
     });
   }
@@ -220,7 +225,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #onError(text: string): void {
     if (text === ErrorText.SHUTTING_DOWN) {
       this.emit("shutdown", {});
-      this.#lost(text);
+      this.#reconnector.lost(text);
       return;
     }
     const pending: Array<Pending & { fail: () => void }> = [];
@@ -242,62 +247,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const target = routeError(pending, text);
     if (target) target.fail();
     else this.emit("error", { text });
-    if (text === ErrorText.NOT_REGISTERED) this.#forgotten();
-  }
-
-  /** The server answered `not registered` though we hold a name: it restarted. */
-  #forgotten(): void {
-    if (this.#closed || this.#name === undefined || this.#reregistering) return;
-    if (this.#settings.autoReregister) {
-      void this.#reregister(`server answered "${ErrorText.NOT_REGISTERED}"`, false);
-      return;
-    }
-    this.#setName(undefined);
-    this.#keepAlive.stop();
-    this.emit("connection", { state: "lost", reason: ErrorText.NOT_REGISTERED });
-  }
-
-  /** The server is gone (silent or shutting down). */
-  #lost(reason: string): void {
-    if (this.#closed || this.#name === undefined || this.#reregistering) return;
-    this.#keepAlive.stop();
-    this.emit("connection", { state: "lost", reason });
-    if (this.#settings.autoReregister) void this.#reregister(reason, true);
-  }
-
-  /** Registers the same name again until it works, is refused, or the client closes. */
-  async #reregister(reason: string, waitFirst: boolean): Promise<void> {
-    this.#reregistering = true;
-    this.#keepAlive.stop();
-    const { timeoutMs, reregisterMaxDelayMs } = this.#settings;
-    let delay = timeoutMs;
-    try {
-      if (waitFirst && !(await sleep(delay, this.#abort.signal))) return;
-      for (let attempt = 1; !this.#closed && this.#name !== undefined; attempt++) {
-        const why = attempt === 1 ? reason : `attempt ${attempt}`;
-        this.emit("connection", { state: "reregistering", reason: why });
-        const outcome = await this.#registerOnce(this.#name).then(
-          () => undefined,
-          (error: ChatError) => error,
-        );
-        if (this.#closed || this.#name === undefined) return;
-        if (outcome === undefined) {
-          this.emit("connection", { state: "reregistered" });
-          this.#keepAlive.start();
-          return;
-        }
-        if (outcome.code !== "TIMEOUT") {
-          this.#setName(undefined);
-          this.emit("error", { text: outcome.message });
-          this.emit("connection", { state: "lost", reason: outcome.message });
-          return;
-        }
-        delay = Math.min(delay * 2, reregisterMaxDelayMs);
-        if (!(await sleep(delay, this.#abort.signal))) return;
-      }
-    } finally {
-      this.#reregistering = false;
-    }
+    if (text === ErrorText.NOT_REGISTERED) this.#reconnector.forgotten();
   }
 
   #registerOnce(name: string): Promise<void> {
@@ -309,6 +259,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   }
 
   #okRequest(kind: "register" | "logout", packet: ClientPacket, maxTries: number): Promise<void> {
+    const { host, port } = this.#settings;
     return new Promise((resolve, reject) => {
       this.#requests.push({
         kind,
@@ -316,10 +267,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         maxTries,
         waitMs: (attempt) => retryDelay(this.#settings, attempt),
         settle: (outcome) => {
-          if (outcome.type === "ok") resolve();
-          else if (outcome.type === "error") reject(refused(outcome.text));
-          else if (outcome.type === "closed") reject(closedError());
-          else reject(noAnswer(this.#settings.host, this.#settings.port, outcome.tries));
+          const error = outcomeError(outcome, host, port);
+          if (error) reject(error);
+          else resolve();
         },
       });
     });
@@ -336,34 +286,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     );
   }
 
-  #checkMessage(message: string): void {
-    const reason = checkMessage(message, this.#settings.maxMessageBytes);
-    if (reason !== undefined) throw new ChatError("INVALID", messageInvalid(reason).message);
-  }
-
   #send(packet: ClientPacket): void {
     if (!this.#closed) this.socket.send(packet);
   }
 
   #assertOpen(): void {
     if (this.#closed) throw closedError();
-  }
-}
-
-function toSendResult(outcome: Outcome): SendResult {
-  if (outcome.type === "ok") return { status: "delivered" };
-  if (outcome.type === "error") return { status: "failed", error: outcome.text };
-  return { status: "unconfirmed" };
-}
-
-/** Opens a client and registers `name`; rejects (and closes) if registration fails. */
-export async function connect(options: ConnectOptions): Promise<ChatClient> {
-  const client = await ChatClient.open(options);
-  try {
-    await client.register(options.name);
-    return client;
-  } catch (error) {
-    await client.close({ logout: false });
-    throw error;
   }
 }

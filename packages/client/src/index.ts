@@ -1,4 +1,4 @@
-export { ChatClient, connect } from "./chat-client.js";
+export { ChatClient } from "./chat-client.js";
 export {
   ChatSocket,
   type ChatSocketOptions,
@@ -6,6 +6,7 @@ export {
   type PacketListener,
   type PacketPredicate,
 } from "./chat-socket.js";
+export { connect } from "./connect.js";
 export { ChatError, type ChatErrorCode, isChatError } from "./errors.js";
 export { type RetryPolicy, retryDelay } from "./retry.js";
 export { parseInfo } from "./server-info.js";

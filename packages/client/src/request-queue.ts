@@ -1,5 +1,7 @@
 import type { ClientPacket } from "@chat/protocol";
+import { type ChatError, closedError, noAnswer, refused } from "./errors.js";
 import { Exchange } from "./retry.js";
+import type { SendResult } from "./types.js";
 
 /** The requests answered by a bare OK or ERROR. */
 export type OkRequestKind = "register" | "logout" | "private";
@@ -101,4 +103,19 @@ export class RequestQueue {
     this.#current = { request, exchange };
     exchange.start();
   }
+}
+
+/** The error a REGISTER or LOGOUT outcome rejects with, or undefined for OK. */
+export function outcomeError(outcome: Outcome, host: string, port: number): ChatError | undefined {
+  if (outcome.type === "ok") return undefined;
+  if (outcome.type === "error") return refused(outcome.text);
+  if (outcome.type === "closed") return closedError();
+  return noAnswer(host, port, outcome.tries);
+}
+
+/** What became of a private message, sent once. */
+export function sendResult(outcome: Outcome): SendResult {
+  if (outcome.type === "ok") return { status: "delivered" };
+  if (outcome.type === "error") return { status: "failed", error: outcome.text };
+  return { status: "unconfirmed" };
 }

@@ -1,8 +1,8 @@
 import { createSocket, type Socket } from "node:dgram";
 import { decode, ErrorText, Opcode } from "@chat/protocol";
-import { type DaemonHandle, type LossyProxy, startDaemon, startLossyProxy } from "@chat/testkit";
+import { type DaemonHandle, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "./chat-client.js";
+import { connect } from "./connect.js";
 import { nextEvent, record } from "./test-support/events.js";
 import type { ClientOptions } from "./types.js";
 

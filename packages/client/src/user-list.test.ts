@@ -1,8 +1,9 @@
 import { MAX_DATA_BYTES, MAX_NAME_BYTES, Opcode } from "@chat/protocol";
 import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { ChatClient, connect } from "./chat-client.js";
+import { ChatClient } from "./chat-client.js";
 import { ChatSocket } from "./chat-socket.js";
+import { connect } from "./connect.js";
 import { delay, nextEvent, record } from "./test-support/events.js";
 import { type FakeServer, startFakeServer } from "./test-support/fake-server.js";
 
@@ -89,17 +90,19 @@ describe("user list merging (real server)", () => {
     const count = perPacket + 40;
     const names = Array.from({ length: count }, (_, i) => `user_${String(i).padStart(27, "0")}`);
     const { host, port } = daemon;
-    // Each name from its own endpoint; a closed socket's name stays until it times out.
+    // Each name from its own endpoint, kept open so that no port is reused meanwhile.
+    const sockets: ChatSocket[] = [];
+    cleanups.push(() => Promise.all(sockets.map((socket) => socket.close())));
     for (let start = 0; start < count; start += 100) {
-      await Promise.all(
+      const answers = await Promise.all(
         names.slice(start, start + 100).map(async (name) => {
           const socket = await ChatSocket.open({ host, port });
+          sockets.push(socket);
           socket.send({ opcode: Opcode.REGISTER, name });
-          const answer = await socket.next(2000);
-          await socket.close();
-          expect(answer).toEqual({ opcode: Opcode.OK });
+          return socket.next(2000);
         }),
       );
+      expect(answers.every((answer) => answer?.opcode === Opcode.OK)).toBe(true);
     }
     const client = await connect({ host, port, name: "counter" });
     cleanups.push(() => client.close());
