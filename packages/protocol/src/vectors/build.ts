@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  MAX_DATA_BYTES,
+  MAX_DATAGRAM_BYTES,
+  MAX_NAME_BYTES,
+} from "../limits.js";
+import { Opcode } from "../opcodes.js";
+import { invalid, messages, names, valid } from "./table.js";
+
+/** Where the package ships the vectors (the same relative path from src/ and dist/). */
+export const VECTORS_FILE = fileURLToPath(new URL("../../vectors/vectors.json", import.meta.url));
+
+/** Bump when a field changes meaning or goes away; adding vectors does not bump it. */
+export const VECTORS_VERSION = 1;
+
+/** Hex without the spaces and `|` the table uses for reading. */
+function plainHex(hex: string): string {
+  return hex.replace(/[\s|]/g, "").toLowerCase();
+}
+
+/** The content of vectors/vectors.json, built from the table. */
+export function buildVectors() {
+  return {
+    version: VECTORS_VERSION,
+    description:
+      "Test vectors for CHAT UDP as @chat/protocol reads it (docs/protocol.md). Hex is the whole datagram for valid/invalid and the bare field for names/messages.",
+    opcodes: Opcode,
+    limits: {
+      maxDatagramBytes: MAX_DATAGRAM_BYTES,
+      maxDataBytes: MAX_DATA_BYTES,
+      maxNameBytes: MAX_NAME_BYTES,
+      defaultMaxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+    },
+    valid: valid.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
+    invalid: invalid.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
+    names: names.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
+    messages: messages.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
+  };
+}
+
+/** The exact text of the file: two-space JSON with a final newline. */
+export function serializeVectors(): string {
+  return `${JSON.stringify(buildVectors(), null, 2)}\n`;
+}

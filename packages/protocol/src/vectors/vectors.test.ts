@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { decode } from "../decode.js";
+import { encode } from "../encode.js";
+import { ProtocolError } from "../errors.js";
+import { Opcode } from "../opcodes.js";
+import type { Packet } from "../packets.js";
+import { decodeMessage, decodeName, foldName } from "../text.js";
+import { validate } from "../validate.js";
+import { buildVectors, serializeVectors, VECTORS_FILE } from "./build.js";
+
+const shipped = readFileSync(VECTORS_FILE, "utf8");
+const vectors = buildVectors();
+const bytes = (hex: string) => Buffer.from(hex, "hex");
+
+function thrown(run: () => unknown): ProtocolError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ProtocolError) return error;
+    throw error;
+  }
+  throw new Error("expected a ProtocolError");
+}
+
+describe("vectors/vectors.json", () => {
+  it("is exactly what the generator writes now (run `pnpm --filter @chat/protocol vectors`)", () => {
+    expect(shipped).toBe(serializeVectors());
+    expect(JSON.parse(shipped)).toEqual(JSON.parse(JSON.stringify(vectors)));
+  });
+
+  it("has a valid vector for every opcode and an invalid one for every framing code", () => {
+    expect(new Set(vectors.valid.map((v) => v.packet.opcode))).toEqual(
+      new Set(Object.values(Opcode)),
+    );
+    expect(new Set(vectors.invalid.map((v) => v.code))).toEqual(
+      new Set([
+        "TRUNCATED",
+        "TRAILING_BYTES",
+        "UNKNOWN_OPCODE",
+        "UNEXPECTED_DATA",
+        "MISSING_SEPARATOR",
+        "EMPTY_LIST_ENTRY",
+        "INVALID_UTF8",
+      ]),
+    );
+  });
+
+  it("gives every vector a unique name within its section", () => {
+    for (const section of [vectors.valid, vectors.invalid, vectors.names, vectors.messages]) {
+      const titles = section.map((v) => v.name);
+      expect(new Set(titles).size).toBe(titles.length);
+    }
+  });
+});
+
+describe.each(vectors.valid)("valid vector: $name", (vector) => {
+  it("encodes to its hex and decodes to its packet", () => {
+    expect(encode(vector.packet as Packet).toString("hex")).toBe(vector.hex);
+    expect(decode(bytes(vector.hex))).toEqual(vector.packet);
+  });
+
+  it(`${vector.rules === "pass" ? "passes" : "fails"} the name and message rules`, () => {
+    const run = () => validate(vector.packet as Packet);
+    if (vector.rules === "pass") expect(run).not.toThrow();
+    else expect(thrown(run)).toBeInstanceOf(ProtocolError);
+  });
+});
+
+describe.each(vectors.invalid)("invalid vector: $name", (vector) => {
+  it(`is refused with ${vector.code}`, () => {
+    const error = thrown(() => decode(bytes(vector.hex), { direction: vector.direction }));
+    expect(error.code).toBe(vector.code);
+    if (vector.errorText !== undefined) expect(error.message).toBe(vector.errorText);
+    else expect(error.message.startsWith(vector.errorTextPrefix as string)).toBe(true);
+    expect(error.message.length).toBeGreaterThan((vector.errorTextPrefix ?? "").length);
+  });
+});
+
+describe.each(vectors.names)("name vector: $name", (vector) => {
+  it(
+    vector.valid
+      ? "is accepted, stored NFC, folded NFKC + lower case"
+      : `is refused: ${vector.reason}`,
+    () => {
+      if (vector.valid) {
+        const name = decodeName(bytes(vector.hex));
+        expect(name).toBe(vector.stored);
+        expect(foldName(name)).toBe(vector.folded);
+      } else {
+        const error = thrown(() => decodeName(bytes(vector.hex)));
+        expect(error.code).toBe(vector.code);
+        expect(error.message).toBe(`username is invalid: ${vector.reason}`);
+      }
+    },
+  );
+});
+
+describe.each(vectors.messages)("message vector: $name", (vector) => {
+  it(vector.valid ? "is accepted unchanged" : `is refused: ${vector.reason}`, () => {
+    const input = bytes(vector.hex);
+    if (vector.valid) {
+      expect(Buffer.from(decodeMessage(input, vector.maxMessageBytes), "utf8").equals(input)).toBe(
+        true,
+      );
+    } else {
+      const error = thrown(() => decodeMessage(input, vector.maxMessageBytes));
+      expect(error.code).toBe(vector.code);
+      expect(error.message).toBe(`message is invalid: ${vector.reason}`);
+    }
+  });
+});
