@@ -1,3 +1,4 @@
+import { stableWidthForm } from "./sanitize.js";
 import { clusters, layoutWidth } from "./width.js";
 
 /**
@@ -97,6 +98,10 @@ export class InputLine {
       used += layoutWidth(after[end] as string);
       end++;
     }
-    return { before: before.slice(start).join(""), at, after: after.slice(0, end).join("") };
+    return {
+      before: stableWidthForm(before.slice(start).join("")),
+      at: stableWidthForm(at),
+      after: stableWidthForm(after.slice(0, end).join("")),
+    };
   }
 }

@@ -27,9 +27,22 @@ function escapeChar(char: string, point: number): string | undefined {
   return undefined;
 }
 
+/*
+ * Variation selectors 15 and 16 ask for text or emoji presentation ("❤" vs "❤️"), and
+ * terminals disagree on whether that changes the character's width, so a row holding one
+ * can come out a column too long. They carry no meaning of their own: drop them.
+ */
+const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/gu;
+
+/** Text without presentation selectors, so every terminal gives it the same width. */
+export function stableWidthForm(text: string): string {
+  return text.replace(VARIATION_SELECTORS, "");
+}
+
 /**
  * A single-line form of untrusted text that is safe to print: every control, format or
- * invisible character becomes a visible escape. Use for names and anything else that
+ * invisible character becomes a visible escape (and presentation selectors are dropped,
+ * see above). Use for names and anything else that
  * must stay on one line.
  */
 export function sanitizeLine(text: string): string {
@@ -39,7 +52,7 @@ export function sanitizeLine(text: string): string {
     const point = char.codePointAt(0) as number;
     out += escapeChar(char, point) ?? char;
   }
-  return out;
+  return stableWidthForm(out);
 }
 
 /**

@@ -7,8 +7,6 @@
 
 const COMBINING = /^[\p{Mn}\p{Me}]$/u;
 const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
-const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
-const VARIATION_SELECTOR_16 = 0xfe0f;
 
 // East Asian Wide (W) and Fullwidth (F) ranges, Unicode 15 (emoji are covered above).
 const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
@@ -59,36 +57,25 @@ export function codePointWidth(point: number): 0 | 1 | 2 {
   return 1;
 }
 
-/** True when `base` followed by VS16 is drawn as a two-column emoji (e.g. "❤️"). */
-export function widensWithVariationSelector(base: number): boolean {
-  return codePointWidth(base) === 1 && PICTOGRAPHIC.test(String.fromCodePoint(base));
-}
-
-/** Columns `text` takes; `text` must be free of control characters (see sanitize). */
+/**
+ * Columns `text` takes; `text` must be free of control characters and presentation
+ * selectors (see sanitize.ts), whose width terminals disagree on.
+ */
 export function displayWidth(text: string): number {
   let width = 0;
-  let previous = -1;
-  for (const char of text) {
-    const point = char.codePointAt(0) as number;
-    if (point === VARIATION_SELECTOR_16 && previous >= 0 && widensWithVariationSelector(previous)) {
-      width += 1;
-    } else {
-      width += codePointWidth(point);
-    }
-    previous = point;
-  }
+  for (const char of text) width += codePointWidth(char.codePointAt(0) as number);
   return width;
 }
 
 /**
- * Splits text into display clusters: a character with the combining marks (and VS16)
- * that follow it. A cluster is never split when wrapping or truncating.
+ * Splits text into display clusters: a character with the combining marks (variation
+ * selectors among them) that follow it. A cluster is never split when wrapping or truncating.
  */
 export function clusters(text: string): string[] {
   const out: string[] = [];
   for (const char of text) {
     const point = char.codePointAt(0) as number;
-    if (out.length > 0 && (point === VARIATION_SELECTOR_16 || codePointWidth(point) === 0)) {
+    if (out.length > 0 && codePointWidth(point) === 0) {
       out[out.length - 1] += char;
     } else {
       out.push(char);

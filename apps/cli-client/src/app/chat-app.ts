@@ -1,0 +1,244 @@
+import { checkName } from "@chat/protocol";
+import { computeLayout, type Layout } from "../ui/layout.js";
+import { type CompletionState, complete } from "./completion.js";
+import type { ChatConnection } from "./connection.js";
+import type { Delivery, LogEntry } from "./format.js";
+import { History } from "./history.js";
+import { InputLine } from "./input-line.js";
+import { type Key, keyAction } from "./keys.js";
+import { statusRow, userRows } from "./panes.js";
+import { Scrollback } from "./scrollback.js";
+import { Session } from "./session.js";
+import type { Row } from "./style.js";
+import { displayWidth } from "./width.js";
+
+/** Everything the screen draws, already laid out and styled. */
+export interface Frame {
+  layout: Layout;
+  log: Row[];
+  users: Row[];
+  status: Row;
+  prompt: string;
+  input: { before: string; at: string; after: string };
+}
+
+/** What the app needs of a screen: its size, painting a frame, the bell. */
+export interface View {
+  size(): { columns: number; rows: number };
+  paint(frame: Frame): void;
+  bell(): void;
+  redraw(): void;
+}
+
+export interface ChatAppOptions {
+  client: ChatConnection;
+  view: View;
+  /** How the server is shown, e.g. "127.0.0.1:9999". */
+  server: string;
+  /** Register this name at once instead of asking. */
+  name?: string;
+  /** Called once, after /quit or Ctrl-C has logged out; the caller restores the terminal. */
+  onExit: (code: number) => void;
+  now?: () => Date;
+}
+
+/**
+ * The terminal client's brain: turns keys into edits, commands and client calls, and
+ * client events into log lines, then hands a Frame to the view. No terminal code here.
+ */
+export class ChatApp {
+  readonly log = new Scrollback(5_000);
+  readonly history = new History(100);
+  readonly input = new InputLine();
+  readonly session: Session;
+  #completion: CompletionState | undefined;
+  #renderQueued = false;
+
+  constructor(readonly options: ChatAppOptions) {
+    const now = options.now ?? (() => new Date());
+    this.session = new Session(
+      options.client,
+      {
+        now,
+        add: (entry) => this.#add(entry),
+        update: (id, delivery, error) => this.#setDelivery(id, delivery, error),
+        clear: () => this.log.clear(),
+        bell: () => options.view.bell(),
+        changed: () => this.render(),
+        exit: (code) => options.onExit(code),
+      },
+      options.server,
+    );
+  }
+
+  start(): void {
+    this.session.start(this.options.name);
+    this.render();
+  }
+
+  get phase() {
+    return this.session.phase;
+  }
+
+  handleKey(key: Key): void {
+    const action = keyAction(key);
+    if (action !== "complete") this.#completion = undefined;
+    if (action === undefined) return;
+    const input = this.input;
+    const { width, height } = this.layout().log;
+    if (typeof action === "object") input.insert(action.insert);
+    else {
+      switch (action) {
+        case "submit":
+          this.#submit();
+          break;
+        case "complete":
+          this.#complete();
+          break;
+        case "history-previous": {
+          const entry = this.history.previous(input.text);
+          if (entry !== undefined) input.set(entry);
+          break;
+        }
+        case "history-next": {
+          const entry = this.history.next();
+          if (entry !== undefined) input.set(entry);
+          break;
+        }
+        case "page-up":
+          this.log.pageUp(width, height);
+          break;
+        case "page-down":
+          this.log.pageDown(width, height);
+          break;
+        case "left":
+          input.left();
+          break;
+        case "right":
+          input.right();
+          break;
+        case "home":
+          input.home();
+          break;
+        case "end":
+          input.end();
+          break;
+        case "backspace":
+          input.backspace();
+          break;
+        case "delete":
+          input.deleteForward();
+          break;
+        case "delete-word":
+          input.deleteWordBefore();
+          break;
+        case "delete-to-start":
+          input.deleteToStart();
+          break;
+        case "delete-to-end":
+          input.deleteToEnd();
+          break;
+        case "redraw":
+          this.options.view.redraw();
+          break;
+        case "quit":
+          void this.session.quit();
+          break;
+      }
+    }
+    this.render();
+  }
+
+  #submit(): void {
+    const line = this.input.text;
+    if (this.session.phase === "naming") {
+      const name = line.trim();
+      const reason = checkName(name);
+      if (reason !== undefined) {
+        this.session.notice(`username is invalid: ${reason}; try another name`, "error");
+        return;
+      }
+      this.input.clear();
+      this.history.add(name); // Up, Enter tries the same name again
+      void this.session.register(name);
+      return;
+    }
+    this.input.clear();
+    this.history.add(line);
+    this.log.toBottom();
+    void this.session.run(line);
+  }
+
+  #complete(): void {
+    const names = this.session.users.filter((name) => name !== this.session.name);
+    const done = complete(this.input.text, this.input.cursor, names, this.#completion);
+    if (!done) {
+      this.options.view.bell();
+      return;
+    }
+    this.input.set(done.text, done.cursor);
+    this.#completion = done.state;
+  }
+
+  #add(entry: LogEntry): number {
+    const id = this.log.add(entry);
+    this.render();
+    return id;
+  }
+
+  #setDelivery(id: number, delivery: Delivery, error: string | undefined): void {
+    this.log.update(id, (entry) =>
+      entry.kind === "notice" ? entry : { ...entry, delivery, ...(error ? { error } : {}) },
+    );
+    this.render();
+  }
+
+  layout(): Layout {
+    const { columns, rows } = this.options.view.size();
+    const longest = Math.max(0, ...this.session.users.map((name) => displayWidth(name)));
+    return computeLayout(columns, rows, longest);
+  }
+
+  /** Builds and paints a frame now. */
+  renderNow(): void {
+    this.#renderQueued = false;
+    this.options.view.paint(this.frame());
+  }
+
+  /** Paints soon; a burst of events paints once. */
+  render(): void {
+    if (this.#renderQueued) return;
+    this.#renderQueued = true;
+    setImmediate(() => {
+      if (this.#renderQueued) this.renderNow();
+    });
+  }
+
+  frame(): Frame {
+    const layout = this.layout();
+    const session = this.session;
+    const prompt = session.phase === "naming" ? "name: " : session.phase === "chat" ? "> " : "… ";
+    const inputWidth = Math.max(1, layout.input.width - displayWidth(prompt));
+    return {
+      layout,
+      log: this.log.view(layout.log.width, layout.log.height),
+      users: layout.users
+        ? userRows(session.users, session.name, layout.users.width - 2, layout.users.height)
+        : [],
+      status: statusRow(
+        {
+          server: this.options.server,
+          name: session.name,
+          users: session.registered ? session.users.length : undefined,
+          rttMs: session.rttMs,
+          unreadPrivate: session.unreadPrivate,
+          ...(session.problem ? { problem: session.problem } : {}),
+          ...(this.log.atBottom ? {} : { more: this.log.unseenRows }),
+        },
+        layout.status.width,
+      ),
+      prompt,
+      input: this.input.view(inputWidth),
+    };
+  }
+}

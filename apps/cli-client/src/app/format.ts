@@ -1,0 +1,135 @@
+import { foldName } from "@chat/protocol";
+import { nameColour } from "./colours.js";
+import { sanitizeLine, sanitizeMessage } from "./sanitize.js";
+import type { Row, Segment, Style } from "./style.js";
+import { rowWidth, wrapRow } from "./wrap.js";
+
+/*
+ * What the log holds and how each entry looks, irssi style:
+ *   12:04 <alice> hello                      a broadcast
+ *   12:04 <me> hi ✓                          our own, with its delivery status
+ *   12:05 *bob* psst                         a private message to us
+ *   12:05 -> *bob* sure                      a private message we sent
+ *   12:06 -!- bob left                       a notice from the client
+ * Every name and text is sanitised here, the one place entries become rows.
+ */
+
+export type Delivery = "sending" | "delivered" | "unconfirmed" | "failed";
+
+export type LogEntry =
+  | {
+      kind: "broadcast";
+      at: Date;
+      from: string;
+      text: string;
+      own?: boolean;
+      mention?: boolean;
+      delivery?: Delivery;
+      error?: string;
+    }
+  | {
+      kind: "private";
+      at: Date;
+      direction: "in" | "out";
+      peer: string;
+      text: string;
+      mention?: boolean;
+      delivery?: Delivery;
+      error?: string;
+    }
+  | { kind: "notice"; at: Date; text: string; level?: "info" | "error" };
+
+const TIME: Style = { fg: "grey" };
+const NOTICE: Style = { fg: "cyan" };
+const ERROR: Style = { fg: "light-red" };
+const PRIVATE: Style = { fg: "light-magenta" };
+const MENTION: Style = { fg: "light-yellow", bold: true };
+
+export function clock(at: Date): string {
+  return `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+}
+
+/** True when `text` names `me` as a whole word, ignoring case ("hi Alice!" names alice). */
+export function mentions(text: string, me: string | undefined): boolean {
+  if (!me) return false;
+  const haystack = foldName(text);
+  const needle = foldName(me);
+  const boundary = /[\p{L}\p{N}\p{M}_]/u;
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    const before = haystack.slice(0, at).at(-1);
+    const after = haystack.slice(at + needle.length).match(/^./u)?.[0];
+    if ((!before || !boundary.test(before)) && (!after || !boundary.test(after))) return true;
+  }
+  return false;
+}
+
+function nameSegment(name: string, own: boolean): Segment {
+  return { text: sanitizeLine(name), style: { fg: nameColour(name), bold: own } };
+}
+
+function deliverySuffix(delivery: Delivery | undefined, error: string | undefined): Segment[] {
+  switch (delivery) {
+    case "sending":
+      return [{ text: " …", style: { fg: "grey" } }];
+    case "delivered":
+      return [{ text: " ✓", style: { fg: "green" } }];
+    case "unconfirmed":
+      return [{ text: " ? unconfirmed", style: { fg: "yellow" } }];
+    case "failed":
+      return [{ text: ` ✗ failed${error ? `: ${sanitizeLine(error)}` : ""}`, style: ERROR }];
+    default:
+      return [];
+  }
+}
+
+function prefixOf(entry: LogEntry): Segment[] {
+  switch (entry.kind) {
+    case "broadcast": {
+      const name = nameSegment(entry.from, entry.own === true);
+      const bracket: Style | undefined = entry.mention
+        ? { fg: "light-yellow", bold: true }
+        : undefined;
+      return [
+        bracket ? { text: "<", style: bracket } : { text: "<" },
+        name,
+        bracket ? { text: ">", style: bracket } : { text: ">" },
+        { text: " " },
+      ];
+    }
+    case "private": {
+      const arrow: Segment[] = entry.direction === "out" ? [{ text: "-> ", style: PRIVATE }] : [];
+      return [
+        ...arrow,
+        { text: "*", style: PRIVATE },
+        nameSegment(entry.peer, false),
+        { text: "*", style: PRIVATE },
+        { text: " " },
+      ];
+    }
+    case "notice":
+      return [{ text: "-!- ", style: entry.level === "error" ? ERROR : NOTICE }];
+  }
+}
+
+function bodyStyle(entry: LogEntry): Style | undefined {
+  if (entry.kind === "notice") return entry.level === "error" ? ERROR : undefined;
+  if (entry.mention) return MENTION;
+  return entry.kind === "private" ? PRIVATE : undefined;
+}
+
+/** The rows an entry takes at `width` columns. */
+export function formatEntry(entry: LogEntry, width: number): Row[] {
+  const head: Segment[] = [{ text: `${clock(entry.at)} `, style: TIME }, ...prefixOf(entry)];
+  const indent = rowWidth(head);
+  const style = bodyStyle(entry);
+  const lines = sanitizeMessage(entry.text);
+  const suffix = entry.kind === "notice" ? [] : deliverySuffix(entry.delivery, entry.error);
+  const rows: Row[] = [];
+  lines.forEach((line, index) => {
+    const body: Segment[] = [style ? { text: line, style } : { text: line }];
+    if (index === lines.length - 1) body.push(...suffix);
+    const lead: Segment[] = index === 0 ? head : [{ text: " ".repeat(indent) }];
+    rows.push(...wrapRow([...lead, ...body], width, indent));
+  });
+  return rows;
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { keyAction } from "./keys.js";
+
+describe("keyAction", () => {
+  it("maps editing and navigation keys", () => {
+    expect(keyAction({ name: "enter" })).toBe("submit");
+    expect(keyAction({ name: "return" })).toBeUndefined();
+    expect(keyAction({ name: "tab", ch: "\t" })).toBe("complete");
+    expect(keyAction({ name: "pageup" })).toBe("page-up");
+    expect(keyAction({ name: "up" })).toBe("history-previous");
+  });
+
+  it("maps Ctrl-C to quit and the readline control keys", () => {
+    expect(keyAction({ name: "c", ctrl: true })).toBe("quit");
+    expect(keyAction({ name: "w", ctrl: true })).toBe("delete-word");
+    expect(keyAction({ name: "x", ctrl: true })).toBeUndefined();
+  });
+
+  it("inserts printable characters, including emoji and accents", () => {
+    expect(keyAction({ name: "a", ch: "a" })).toEqual({ insert: "a" });
+    expect(keyAction({ name: "undefined", ch: "😀" })).toEqual({ insert: "😀" });
+  });
+
+  it("refuses control and invisible characters typed or pasted", () => {
+    expect(keyAction({ name: "escape", ch: "\u001b" })).toBeUndefined();
+    expect(keyAction({ name: "x", ch: "a\u202eb" })).toEqual({ insert: "ab" });
+  });
+});

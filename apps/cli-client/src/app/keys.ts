@@ -1,0 +1,72 @@
+/** A key press as the app sees it, whatever library read it from the terminal. */
+export interface Key {
+  /** "enter", "tab", "up", "pageup", "backspace", "a", … */
+  name: string;
+  /** The character typed, for printable keys. */
+  ch?: string;
+  ctrl?: boolean;
+  meta?: boolean;
+  shift?: boolean;
+}
+
+export type KeyAction =
+  | "submit"
+  | "complete"
+  | "history-previous"
+  | "history-next"
+  | "page-up"
+  | "page-down"
+  | "left"
+  | "right"
+  | "home"
+  | "end"
+  | "backspace"
+  | "delete"
+  | "delete-word"
+  | "delete-to-start"
+  | "delete-to-end"
+  | "redraw"
+  | "quit"
+  | { insert: string }
+  | undefined;
+
+// Typed text may not carry controls or invisible characters into a message.
+const UNTYPEABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+const CTRL: Record<string, KeyAction> = {
+  c: "quit",
+  a: "home",
+  e: "end",
+  w: "delete-word",
+  u: "delete-to-start",
+  k: "delete-to-end",
+  l: "redraw",
+  h: "backspace",
+};
+
+const NAMED: Record<string, KeyAction> = {
+  // blessed reports Enter ("\r") twice, as "return" and then "enter": act on "enter" only.
+  enter: "submit",
+  linefeed: "submit",
+  tab: "complete",
+  up: "history-previous",
+  down: "history-next",
+  pageup: "page-up",
+  pagedown: "page-down",
+  left: "left",
+  right: "right",
+  home: "home",
+  end: "end",
+  backspace: "backspace",
+  delete: "delete",
+};
+
+export function keyAction(key: Key): KeyAction {
+  if (key.ctrl) return CTRL[key.name];
+  if (key.name === "tab" && key.shift) return undefined;
+  const named = NAMED[key.name];
+  if (named) return named;
+  if (key.meta || key.ch === undefined) return undefined;
+  const text = key.ch.replace(UNTYPEABLE, "");
+  return text === "" ? undefined : { insert: text };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { statusRow, userRows } from "./panes.js";
+import { plain } from "./style.js";
+import { rowWidth } from "./wrap.js";
+
+describe("userRows", () => {
+  it("lists names sorted without regard to case under a count", () => {
+    expect(userRows(["carol", "Bob", "alice"], "alice", 20, 10).map(plain)).toEqual([
+      "Users (3)",
+      "alice",
+      "Bob",
+      "carol",
+    ]);
+  });
+
+  it("marks our own name", () => {
+    const rows = userRows(["alice", "bob"], "Alice", 20, 10);
+    expect(rows[1]?.[0]?.style).toMatchObject({ bold: true });
+    expect(rows[2]?.[0]?.style).toMatchObject({ bold: false });
+  });
+
+  it("says how many more there are when the list does not fit", () => {
+    const names = Array.from({ length: 10 }, (_, i) => `user${i}`);
+    const rows = userRows(names, undefined, 20, 5).map(plain);
+    expect(rows).toEqual(["Users (10)", "user0", "user1", "user2", "+7 more"]);
+  });
+
+  it("escapes names and cuts long ones to the pane", () => {
+    const rows = userRows(["\u001b[31mred", "a-very-long-name-indeed"], undefined, 10, 10);
+    expect(rows.map(plain)).toContain("\\x1b[31mr…");
+    for (const row of rows) expect(rowWidth(row)).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("statusRow", () => {
+  const base = { server: "127.0.0.1:9999", name: "alice", users: 3, rttMs: 2.25, unreadPrivate: 0 };
+
+  it("shows name, server, users and round-trip time, filling the width", () => {
+    const row = statusRow(base, 80);
+    expect(plain(row).trimEnd()).toBe(" [alice] [127.0.0.1:9999] [3 users] [rtt 2.3 ms]");
+    expect(rowWidth(row)).toBe(80);
+  });
+
+  it("counts unread private messages", () => {
+    expect(plain(statusRow({ ...base, unreadPrivate: 2 }, 100))).toContain("[2 unread private]");
+  });
+
+  it("shows a connection problem and the rows waiting below a scrolled-back view", () => {
+    const text = plain(
+      statusRow({ ...base, problem: "lost: 3 keep-alives unanswered", more: 4 }, 120),
+    );
+    expect(text).toContain("[lost: 3 keep-alives unanswered]");
+    expect(text).toContain("[more ↓ 4]");
+  });
+
+  it("says when no name is registered yet", () => {
+    expect(
+      plain(statusRow({ ...base, name: undefined, users: undefined, rttMs: undefined }, 60)),
+    ).toContain("[not registered] [127.0.0.1:9999]");
+  });
+});

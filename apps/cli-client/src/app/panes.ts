@@ -1,0 +1,73 @@
+import { foldName } from "@chat/protocol";
+import { nameColour } from "./colours.js";
+import { sanitizeLine } from "./sanitize.js";
+import type { Row, Segment, Style } from "./style.js";
+import { padRow, truncateRow } from "./wrap.js";
+
+/** The rows of the user list pane, `width` columns wide: a header, then sorted names. */
+export function userRows(
+  names: readonly string[],
+  me: string | undefined,
+  width: number,
+  height: number,
+): Row[] {
+  const sorted = [...names].sort((a, b) => foldName(a).localeCompare(foldName(b)));
+  const rows: Row[] = [[{ text: `Users (${names.length})`, style: { bold: true } }]];
+  const room = height - 1;
+  const shown = sorted.length > room ? sorted.slice(0, Math.max(0, room - 1)) : sorted;
+  const myFold = me === undefined ? undefined : foldName(me);
+  for (const name of shown) {
+    const own = foldName(name) === myFold;
+    rows.push([
+      { text: sanitizeLine(name), style: { fg: nameColour(name), bold: own, underline: own } },
+    ]);
+  }
+  if (shown.length < sorted.length) {
+    rows.push([{ text: `+${sorted.length - shown.length} more`, style: { fg: "grey" } }]);
+  }
+  return rows.slice(0, Math.max(0, height)).map((row) => truncateRow(row, width));
+}
+
+export interface StatusInfo {
+  server: string;
+  name: string | undefined;
+  users: number | undefined;
+  rttMs: number | undefined;
+  unreadPrivate: number;
+  /** A connection problem to show instead of being quiet ("lost: …"). */
+  problem?: string;
+  /** Rows below the view while scrolled back; undefined at the bottom. */
+  more?: number;
+}
+
+export const STATUS_STYLE: Style = { fg: "white", bg: "blue" };
+const ALERT: Style = { fg: "light-yellow", bg: "blue", bold: true };
+const TROUBLE: Style = { fg: "white", bg: "red", bold: true };
+
+/** The status line, irssi style: [name] [server] [3 users] [rtt 2 ms] [pm 1]. */
+export function statusRow(info: StatusInfo, width: number): Row {
+  const items: Segment[] = [];
+  const item = (text: string, style: Style = STATUS_STYLE) => {
+    items.push(
+      { text: " [", style: STATUS_STYLE },
+      { text, style },
+      { text: "]", style: STATUS_STYLE },
+    );
+  };
+  item(info.name === undefined ? "not registered" : sanitizeLine(info.name), {
+    ...STATUS_STYLE,
+    bold: true,
+  });
+  item(info.server);
+  if (info.users !== undefined) item(`${info.users} ${info.users === 1 ? "user" : "users"}`);
+  if (info.rttMs !== undefined) item(`rtt ${formatRtt(info.rttMs)}`);
+  if (info.unreadPrivate > 0) item(`${info.unreadPrivate} unread private`, ALERT);
+  if (info.problem) item(sanitizeLine(info.problem), TROUBLE);
+  if (info.more !== undefined)
+    item(info.more > 0 ? `more ↓ ${info.more}` : "scrolled back ↓", ALERT);
+  return padRow(items, width, STATUS_STYLE);
+}
+
+export function formatRtt(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}

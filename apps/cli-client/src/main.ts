@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { type Options, parseArgs, USAGE, UsageError } from "./args.js";
+import { runListen, runSend } from "./script-mode.js";
+import { runTui } from "./tui.js";
+
+function parse(): Options {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`chat: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** Exits once stdout has taken everything written (a pipe may still be draining). */
+function exitWith(code: number): void {
+  process.stdout.write("", () => process.exit(code));
+}
+
+const options = parse();
+const io = { stdout: process.stdout, stderr: process.stderr };
+switch (options.mode) {
+  case "help":
+    process.stdout.write(`${USAGE}\n`);
+    break;
+  case "send":
+    exitWith(await runSend(options, io));
+    break;
+  case "listen":
+    exitWith(await runListen(options, io));
+    break;
+  case "tui":
+    await runTui(options);
+    break;
+}

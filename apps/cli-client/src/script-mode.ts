@@ -1,0 +1,124 @@
+import { ChatClient, type ClientEvents } from "@chat/client";
+import { type ChatConnection, reasonOf } from "./app/connection.js";
+import type { Options } from "./args.js";
+
+/*
+ * Scripting without a TUI. --send sends one message and exits 0 only once the server
+ * confirmed it; --listen prints every event as one JSON line until SIGINT or SIGTERM.
+ */
+
+export interface ScriptIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** How long leaving waits for the OK to LOGOUT. */
+const LOGOUT_WAIT_MS = 1_000;
+
+export async function leave(client: ChatConnection): Promise<void> {
+  const wait = new Promise<void>((resolve) => setTimeout(resolve, LOGOUT_WAIT_MS).unref());
+  if (client.name !== undefined) await Promise.race([client.logout().catch(() => undefined), wait]);
+  await client.close({ logout: false }).catch(() => undefined);
+}
+
+async function openRegistered(options: Options, io: ScriptIo): Promise<ChatClient | undefined> {
+  let client: ChatClient;
+  try {
+    client = await ChatClient.open({ host: options.host, port: options.port });
+  } catch (error) {
+    io.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
+    return undefined;
+  }
+  return client;
+}
+
+async function register(client: ChatClient, name: string, io: ScriptIo): Promise<boolean> {
+  try {
+    await client.register(name);
+    return true;
+  } catch (error) {
+    io.stderr.write(`chat: cannot register as ${name}: ${reasonOf(error)}\n`);
+    await client.close({ logout: false }).catch(() => undefined);
+    return false;
+  }
+}
+
+/** --send: the exit code is 0 only when the message was delivered. */
+export async function runSend(options: Options, io: ScriptIo): Promise<number> {
+  const client = await openRegistered(options, io);
+  if (!client || !(await register(client, options.name as string, io))) return 1;
+  const text = options.send as string;
+  let outcome: string;
+  try {
+    const result = options.to
+      ? await client.sendPrivate(options.to, text)
+      : await client.broadcast(text);
+    outcome = result.status === "failed" ? `failed: ${result.error}` : result.status;
+  } catch (error) {
+    outcome = `failed: ${reasonOf(error)}`;
+  }
+  await leave(client);
+  if (outcome === "delivered") return 0;
+  io.stderr.write(`chat: not delivered (${outcome})\n`);
+  return 1;
+}
+
+// JSON.stringify escapes C0 controls; also escape C1 controls, format characters and
+// line separators, so the output cannot drive a terminal it is printed on.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
+
+export function jsonLine(value: unknown): string {
+  return `${JSON.stringify(value).replace(UNSAFE_IN_JSON, (char) => {
+    return char
+      .split("")
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`)
+      .join("");
+  })}\n`;
+}
+
+const LISTENED: ReadonlyArray<keyof ClientEvents> = [
+  "broadcast",
+  "private",
+  "users",
+  "info",
+  "error",
+  "shutdown",
+  "rtt",
+  "connection",
+];
+
+/** --listen: resolves with the exit code once interrupted (SIGINT, SIGTERM) or closed. */
+export async function runListen(
+  options: Options,
+  io: ScriptIo,
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
+  const client = await openRegistered(options, io);
+  if (!client) return 1;
+  const print = (line: string) => {
+    io.stdout.write(line);
+  };
+  for (const event of LISTENED) {
+    client.on(event, (payload) => {
+      const at = new Date().toISOString();
+      if (event === "info") {
+        const { text, rttMs } = payload as ClientEvents["info"];
+        print(jsonLine({ event, at, text, rttMs }));
+      } else print(jsonLine({ event, at, ...(payload as object) }));
+    });
+  }
+  if (!(await register(client, options.name as string, io))) return 1;
+  const done = new Promise<number>((resolve) => {
+    const stop = () => {
+      signals.off("SIGINT", stop);
+      signals.off("SIGTERM", stop);
+      void leave(client).then(() => resolve(0));
+    };
+    signals.on("SIGINT", stop);
+    signals.on("SIGTERM", stop);
+    // A closed pipe (`chat --listen | head -1`) ends the listener as an interrupt would.
+    io.stdout.on("error", stop);
+  });
+  void client.list().catch(() => undefined);
+  return done;
+}

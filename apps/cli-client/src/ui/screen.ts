@@ -1,0 +1,201 @@
+import blessed from "blessed";
+import type { Frame, View } from "../app/chat-app.js";
+import type { Key } from "../app/keys.js";
+import { escapeTags } from "../app/sanitize.js";
+import type { Row, Style } from "../app/style.js";
+import { codePointWidth } from "../app/width.js";
+
+/*
+ * The one module that knows blessed (unmaintained since 2016): it paints Frames and
+ * reports keys and resizes. Everything it draws was sanitised and laid out before it gets
+ * here; it only escapes blessed's tag syntax and maps styles to tags.
+ */
+
+export interface ScreenOptions {
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** terminfo name; defaults to $TERM. */
+  terminal?: string;
+}
+
+/*
+ * blessed's own width table predates emoji: it draws "😀" and "⌚" in one cell while the
+ * terminal uses two, pushing the rest of the row right. Teach it our table (width.ts):
+ * every two-column character gets the placeholder cell blessed adds after wide characters,
+ * and its width check agrees.
+ */
+let unicodePatched = false;
+function patchUnicode(): void {
+  if (unicodePatched) return;
+  unicodePatched = true;
+  const unicode = (blessed as unknown as { unicode: BlessedUnicode }).unicode;
+  const original = unicode.charWidth.bind(unicode);
+  unicode.charWidth = (text: string | number, index?: number) => {
+    const point = typeof text === "number" ? text : text.codePointAt(index ?? 0);
+    if (point === undefined || point === 0x09) return original(text, index);
+    return codePointWidth(point);
+  };
+  const beyondLatin1 = /[^\u0000-\u00ff]/gu;
+  unicode.chars.all = {
+    [Symbol.replace]: (text: string, replacement: string) =>
+      text.replace(beyondLatin1, (char: string) =>
+        codePointWidth(char.codePointAt(0) as number) === 2
+          ? replacement.replace("$1", char)
+          : char,
+      ),
+  } as unknown as RegExp;
+}
+
+interface BlessedUnicode {
+  charWidth(text: string | number, index?: number): number;
+  chars: { all: RegExp };
+}
+
+const TAG_COLOURS = (style: Style): string[] => {
+  const tags: string[] = [];
+  if (style.fg) tags.push(`${style.fg}-fg`);
+  if (style.bg) tags.push(`${style.bg}-bg`);
+  if (style.bold) tags.push("bold");
+  if (style.underline) tags.push("underline");
+  if (style.inverse) tags.push("inverse");
+  return tags;
+};
+
+/** A row as blessed tagged content; user text has its braces escaped. */
+export function rowToTags(row: Row): string {
+  return row
+    .map(({ text, style }) => {
+      const tags = style ? TAG_COLOURS(style) : [];
+      const body = escapeTags(text);
+      return tags.length === 0 ? body : `${tags.map((tag) => `{${tag}}`).join("")}${body}{/}`;
+    })
+    .join("");
+}
+
+export class BlessedView implements View {
+  readonly screen: blessed.Widgets.Screen;
+  readonly #log: blessed.Widgets.BoxElement;
+  readonly #users: blessed.Widgets.BoxElement;
+  readonly #status: blessed.Widgets.BoxElement;
+  readonly #input: blessed.Widgets.BoxElement;
+  #detached = false;
+
+  constructor(options: ScreenOptions = {}) {
+    patchUnicode();
+    // @types/blessed types `input` as a Writable; blessed reads from it.
+    this.screen = blessed.screen({
+      smartCSR: true,
+      fullUnicode: true,
+      forceUnicode: true,
+      autoPadding: false,
+      dockBorders: false,
+      warnings: false,
+      title: "chat",
+      ...(options.input ? { input: options.input } : {}),
+      ...(options.output ? { output: options.output } : {}),
+      ...(options.terminal ? { terminal: options.terminal } : {}),
+    } as blessed.Widgets.IScreenOptions);
+    const pane = () =>
+      blessed.box({ parent: this.screen, tags: true, wrap: false, scrollable: false });
+    this.#log = pane();
+    this.#users = pane();
+    this.#status = pane();
+    this.#input = pane();
+    // Draw "│" as UTF-8, not through the terminal's alternate character set: every
+    // terminal we meet speaks UTF-8, and ACS shows as letters in some (and in tmux captures).
+    (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    this.screen.program.hideCursor();
+  }
+
+  size(): { columns: number; rows: number } {
+    return { columns: Number(this.screen.width), rows: Number(this.screen.height) };
+  }
+
+  onKey(handler: (key: Key) => void): void {
+    this.screen.on(
+      "keypress",
+      (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => {
+        handler({
+          name: key?.name ?? "",
+          ...(ch !== undefined ? { ch } : {}),
+          ctrl: key?.ctrl === true,
+          meta: key?.meta === true,
+          shift: key?.shift === true,
+        });
+      },
+    );
+  }
+
+  onResize(handler: () => void): void {
+    this.screen.on("resize", handler);
+  }
+
+  /** Stops drawing: the terminal is gone (hang-up) or being handed back. */
+  detach(): void {
+    this.#detached = true;
+  }
+
+  paint(frame: Frame): void {
+    if (this.#detached) return;
+    const { layout } = frame;
+    place(this.#log, layout.log);
+    this.#log.setContent(frame.log.map(rowToTags).join("\n"));
+    if (layout.users) {
+      place(this.#users, layout.users);
+      const bar = "{grey-fg}│{/} ";
+      const rows = Array.from({ length: layout.users.height }, (_, i) => {
+        const row = frame.users[i];
+        return bar + (row ? rowToTags(row) : "");
+      });
+      this.#users.setContent(rows.join("\n"));
+      this.#users.show();
+    } else {
+      this.#users.hide();
+    }
+    place(this.#status, layout.status);
+    this.#status.setContent(rowToTags(frame.status));
+    place(this.#input, layout.input);
+    const { before, at, after } = frame.input;
+    this.#input.setContent(
+      `{bold}${escapeTags(frame.prompt)}{/}${escapeTags(before)}{inverse}${escapeTags(at || " ")}{/}${escapeTags(after)}`,
+    );
+    this.screen.render();
+  }
+
+  bell(): void {
+    if (!this.#detached) this.screen.program.bell();
+  }
+
+  redraw(): void {
+    this.screen.realloc();
+    this.screen.render();
+  }
+
+  /** The screen as plain text, one string per row (for tests). */
+  text(): string[] {
+    const lines = (this.screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+    return lines.map((line) =>
+      line
+        .map((cell) => cell[1])
+        .join("")
+        .replace(/[\u0003\0]/g, ""),
+    );
+  }
+
+  destroy(): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.screen.program.showCursor();
+    this.screen.destroy();
+  }
+}
+
+function place(
+  box: blessed.Widgets.BoxElement,
+  rect: { left: number; top: number; width: number; height: number },
+) {
+  box.left = rect.left;
+  box.top = rect.top;
+  box.width = rect.width;
+  box.height = rect.height;
+}
