@@ -8,7 +8,7 @@ import type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";
 const NOTHING: readonly Datagram[] = Object.freeze([]);
 
 /** Events kept for the daemon between two `takeEvents` calls; more are counted, not kept. */
-export const MAX_PENDING_EVENTS = 10_000;
+export const MAX_PENDING_EVENTS = 65_536;
 
 /**
  * What one call of receive/tick/shutdown sends, plus the events and counters that go

@@ -1,0 +1,81 @@
+import { ErrorText } from "@chat/protocol";
+import { describe, expect, it } from "vitest";
+import { MAX_PENDING_EVENTS } from "./outbox.js";
+import { peer, TestServer } from "./test-support/harness.js";
+
+describe("events", () => {
+  it("reports joins, leaves, refusals with their exact text, and drains on take", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice");
+    t.register(peer(2), "ALICE");
+    t.raw(peer(3), [99, 0, 0]);
+    t.send(peer(1), { opcode: 12 });
+    expect(t.server.takeEvents()).toEqual([
+      { type: "joined", name: "alice", endpoint: peer(1) },
+      { type: "refused", endpoint: peer(2), reason: ErrorText.USERNAME_TAKEN },
+      { type: "refused", endpoint: peer(3), reason: "unknown opcode 99", code: "UNKNOWN_OPCODE" },
+      { type: "left", name: "alice", endpoint: peer(1) },
+    ]);
+    expect(t.server.takeEvents()).toEqual([]);
+  });
+
+  it("reports a rate-limited endpoint once per notice, not per dropped packet", () => {
+    const t = new TestServer({ packetBurst: 1 });
+    for (let i = 0; i < 10; i++) t.send(peer(1), { opcode: 40 });
+    const drops = t.server.takeEvents().filter((e) => e.type === "dropped");
+    expect(drops).toEqual([{ type: "dropped", endpoint: peer(1), reason: "rate-limited" }]);
+    expect(t.server.stats().drops["rate-limited"]).toBe(9);
+  });
+
+  it("keeps at most MAX_PENDING_EVENTS undrained events and counts the rest", () => {
+    const t = new TestServer({ rateLimit: false });
+    for (let i = 0; i < MAX_PENDING_EVENTS + 5; i++) t.raw(peer(1), [7]);
+    expect(t.server.takeEvents()).toHaveLength(MAX_PENDING_EVENTS);
+    expect(t.server.stats().eventsOverflowed).toBe(5);
+  });
+});
+
+describe("stats", () => {
+  it("counts packets in, recipients and bytes out, and refusals by reason", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice"); // 5+3 in, OK 3 out
+    t.register(peer(2), "bob"); // 3+3 in, OK 3 out
+    t.send(peer(1), { opcode: 20, message: "hey" }); // 3+3 in, 3+5+1+3 = 12 out x2
+    t.send(peer(2), { opcode: 22, receiver: "alice", message: "yo" }); // fwd 3+3+1+2=9, OK 3
+    t.send(peer(9), { opcode: 42 }); // not registered: ERROR "not registered" 3+14
+    const [malformedReply] = t.raw(peer(9), [12, 0, 1, 0]); // free-text reason
+    t.raw(peer(9), [21, 0, 0]); // unknown opcode
+    const s = t.server.stats();
+    expect(s).toMatchObject({
+      users: 2,
+      packetsIn: 7,
+      bytesIn: 8 + 6 + 6 + (3 + 5 + 1 + 2) + 3 + 4 + 3,
+      registered: 2,
+      broadcasts: 1,
+      privates: 1,
+      malformed: 1,
+      refused: 3,
+      rateLimited: 0,
+      drops: {
+        malformed: 1,
+        "unknown-opcode": 1,
+        "not-registered": 1,
+        "rate-limited": 0,
+        "reply-rate-limited": 0,
+      },
+    });
+    expect(s.datagramsOut).toBe(1 + 1 + 2 + 2 + 3);
+    const unknownOpcode = 3 + "unknown opcode 21".length;
+    const malformed = malformedReply?.bytes.length as number;
+    expect(s.bytesOut).toBe(3 + 3 + 2 * 12 + 9 + 3 + (3 + 14) + malformed + unknownOpcode);
+  });
+
+  it("returns a snapshot the caller cannot use to change the server", () => {
+    const t = new TestServer();
+    const s = t.server.stats();
+    s.drops.malformed = 99;
+    s.packetsIn = 99;
+    expect(t.server.stats().drops.malformed).toBe(0);
+    expect(t.server.stats().packetsIn).toBe(0);
+  });
+});
