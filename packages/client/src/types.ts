@@ -1,3 +1,5 @@
+import type { ServerPacket } from "@chat/protocol";
+
 /** The public types of the high-level client. */
 
 export interface ClientOptions {
@@ -78,7 +80,7 @@ export interface ClientEvents {
   rtt: { ms: number };
   connection: ConnectionEvent;
   /** Every decoded packet from the server, before the client handles it. */
-  packet: { packet: import("@chat/protocol").ServerPacket };
+  packet: { packet: ServerPacket };
   /** A datagram from the server that failed to decode; `reason` is the ProtocolError text. */
   malformed: { reason: string; bytes: Buffer };
 }
