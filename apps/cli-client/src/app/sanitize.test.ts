@@ -67,7 +67,7 @@ describe("sanitizeLine", () => {
   it("changes nothing in text that has nothing to escape", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), (text) => {
-        fc.pre(!DANGEROUS.test(text) && !/[\u115f\u1160\u3164\uffa0\uFE0E\uFE0F]/u.test(text));
+        fc.pre(!DANGEROUS.test(text) && !/[\u115f\u1160\u3164\uffa0]|\uFE0E|\uFE0F/u.test(text));
         expect(sanitizeLine(text)).toBe(text);
         expect(isPrintable(text)).toBe(true);
       }),
