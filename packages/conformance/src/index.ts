@@ -8,6 +8,7 @@ export {
 } from "./check.js";
 export { ALL_CHECKS } from "./checks/index.js";
 export { TestClient } from "./client.js";
+export { main, type Output, unreachable } from "./main.js";
 export type { Target } from "./probe.js";
 export { formatResult, formatSummary, type Summary, summarize } from "./reporter.js";
 export {

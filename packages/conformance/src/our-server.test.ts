@@ -17,6 +17,8 @@ const settings: Settings = {
   userTimeoutS: 2,
   listIntervalS: 1,
   maxUsers: 40,
+  // Generous, so a busy machine running every package's tests at once does not fail a check.
+  timeoutMs: 2_000,
 };
 
 /** Settings of a daemon whose per-IP limits cover loopback, with a fillable maxUsersPerIp. */
