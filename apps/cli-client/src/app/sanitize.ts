@@ -21,10 +21,12 @@ function hex(point: number, digits: number): string {
   return point.toString(16).toUpperCase().padStart(digits, "0");
 }
 
-function escapeChar(char: string, point: number): string | undefined {
+const UNSAFE = new RegExp(`${CONTROL.source}|${INVISIBLE.source}`, "gu");
+
+function escapeChar(char: string): string {
+  const point = char.codePointAt(0) as number;
   if (CONTROL.test(char)) return `\\x${hex(point, 2).toLowerCase()}`;
-  if (INVISIBLE.test(char)) return `<U+${hex(point, 4)}>`;
-  return undefined;
+  return `<U+${hex(point, 4)}>`;
 }
 
 /*
@@ -46,13 +48,8 @@ export function stableWidthForm(text: string): string {
  * must stay on one line.
  */
 export function sanitizeLine(text: string): string {
-  let out = "";
-  // Iterating a string by code points yields lone surrogates as single units.
-  for (const char of text) {
-    const point = char.codePointAt(0) as number;
-    out += escapeChar(char, point) ?? char;
-  }
-  return stableWidthForm(out);
+  // With the u flag, a lone surrogate matches \p{Cs} as one unit.
+  return stableWidthForm(text.replace(UNSAFE, escapeChar));
 }
 
 /**

@@ -112,18 +112,28 @@ export class BlessedView implements View {
   }
 
   onKey(handler: (key: Key) => void): void {
-    this.screen.on(
-      "keypress",
-      (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => {
-        handler({
-          name: key?.name ?? "",
-          ...(ch !== undefined ? { ch } : {}),
-          ctrl: key?.ctrl === true,
-          meta: key?.meta === true,
-          shift: key?.shift === true,
-        });
-      },
-    );
+    // blessed splits a character beyond the BMP (an emoji) into two keypresses, one per
+    // UTF-16 half: hold the first half until the second arrives.
+    let highSurrogate = "";
+    const onKeypress = (typed: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => {
+      let ch = typed;
+      if (ch !== undefined && /^[\uD800-\uDBFF]$/u.test(ch)) {
+        highSurrogate = ch;
+        return;
+      }
+      if (highSurrogate !== "") {
+        ch = ch !== undefined && /^[\uDC00-\uDFFF]/u.test(ch) ? highSurrogate + ch : ch;
+        highSurrogate = "";
+      }
+      handler({
+        name: key?.name ?? "",
+        ...(ch !== undefined ? { ch } : {}),
+        ctrl: key?.ctrl === true,
+        meta: key?.meta === true,
+        shift: key?.shift === true,
+      });
+    };
+    this.screen.on("keypress", onKeypress);
   }
 
   onResize(handler: () => void): void {

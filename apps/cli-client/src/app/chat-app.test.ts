@@ -1,0 +1,221 @@
+import { describe, expect, it } from "vitest";
+import { FakeClient } from "../test-support/fake-client.js";
+import { ChatApp, type Frame, type View } from "./chat-app.js";
+import type { Key } from "./keys.js";
+import { plain } from "./style.js";
+
+class RecordingView implements View {
+  frames: Frame[] = [];
+  bells = 0;
+  constructor(
+    public columns = 100,
+    public rows = 20,
+  ) {}
+  size() {
+    return { columns: this.columns, rows: this.rows };
+  }
+  paint(frame: Frame) {
+    this.frames.push(frame);
+  }
+  bell() {
+    this.bells++;
+  }
+  redraw() {}
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+async function started(name: string | null = "me") {
+  const client = new FakeClient();
+  client.users = ["bob", "alice"];
+  const view = new RecordingView();
+  const exits: number[] = [];
+  const app = new ChatApp({
+    client,
+    view,
+    server: "127.0.0.1:9999",
+    ...(name ? { name } : {}),
+    onExit: (code) => exits.push(code),
+    now: () => new Date(2026, 10, 26, 12, 30),
+  });
+  app.start();
+  await tick();
+  await tick();
+  const type = async (text: string, ...keys: string[]) => {
+    for (const ch of text) app.handleKey({ name: ch, ch });
+    for (const name of keys) app.handleKey({ name } as Key);
+    await tick();
+    await tick();
+  };
+  const log = () => app.frame().log.map(plain);
+  return { client, view, app, exits, type, log };
+}
+
+describe("ChatApp", () => {
+  it("registers the --name at once and fills the user list", async () => {
+    const { client, app } = await started("me");
+    expect(client.calls).toContain("register me");
+    expect(client.calls).toContain("list");
+    expect(app.frame().users.map(plain)).toEqual(["Users (3)", "alice", "bob", "me"]);
+    expect(plain(app.frame().status)).toContain("[me] [127.0.0.1:9999] [3 users] [rtt 1.5 ms]");
+  });
+
+  it("asks for a name, shows why one is refused, and asks again", async () => {
+    const { client, app, type, log } = await started(null);
+    expect(app.frame().prompt).toBe("name: ");
+    client.refuseNames.set("bob", "username is already present");
+    await type("bob", "enter");
+    expect(log()).toContain("12:30 -!- cannot register as bob: username is already present");
+    expect(app.frame().prompt).toBe("name: ");
+    await type("has space", "enter");
+    expect(log().at(-1)).toContain("username is invalid: contains whitespace");
+    app.input.clear();
+    await type("carol", "enter");
+    expect(client.name).toBe("carol");
+    expect(app.frame().prompt).toBe("> ");
+  });
+
+  it("sends plain text as a broadcast and marks it delivered in place", async () => {
+    const { client, type, log } = await started();
+    let deliver: (value: { status: "delivered" }) => void = () => {};
+    client.nextResult = new Promise((resolve) => {
+      deliver = resolve;
+    });
+    await type("hello all", "enter");
+    expect(client.calls).toContain("broadcast hello all");
+    expect(log().at(-1)).toBe("12:30 <me> hello all …");
+    deliver({ status: "delivered" });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log().at(-1)).toBe("12:30 <me> hello all ✓");
+  });
+
+  it("shows a refused message as failed with the server's reason", async () => {
+    const { client, type, log } = await started();
+    client.nextResult = { status: "failed", error: "user not found: zed" };
+    await type("/msg zed hi", "enter");
+    expect(client.calls).toContain("private zed hi");
+    expect(log().at(-1)).toBe("12:30 -> *zed* hi ✗ failed: user not found: zed");
+  });
+
+  it("shows received broadcasts and private messages, counting unread private ones", async () => {
+    const { client, view, app, type, log } = await started();
+    client.fire("broadcast", { from: "bob", message: "hi all", self: false });
+    client.fire("private", { from: "alice", message: "psst" });
+    await tick();
+    expect(log().slice(-2)).toEqual(["12:30 <bob> hi all", "12:30 *alice* psst"]);
+    expect(plain(app.frame().status)).toContain("[1 unread private]");
+    expect(view.bells).toBe(1);
+    await type("/help", "enter");
+    expect(plain(app.frame().status)).not.toContain("unread private");
+  });
+
+  it("does not show our own broadcast twice when the server echoes it", async () => {
+    const { client, type, log } = await started();
+    await type("once", "enter");
+    client.fire("broadcast", { from: "me", message: "once", self: true });
+    await tick();
+    expect(log().filter((line) => line.includes("once"))).toHaveLength(1);
+  });
+
+  it("highlights and rings the bell for a line that mentions us", async () => {
+    const { client, view, app } = await started();
+    client.fire("broadcast", { from: "bob", message: "hey ME, look", self: false });
+    await tick();
+    expect(view.bells).toBe(1);
+    expect(app.frame().log.at(-1)?.at(-1)?.style).toMatchObject({ bold: true });
+  });
+
+  it("announces who joined and left when a new user list arrives", async () => {
+    const { client, app, log } = await started();
+    client.fire("users", { names: ["alice", "me", "dave"] });
+    await tick();
+    expect(log().slice(-2)).toEqual(["12:30 -!- dave joined", "12:30 -!- bob left"]);
+    expect(app.frame().users.map(plain)).toEqual(["Users (3)", "alice", "dave", "me"]);
+  });
+
+  it("answers /who, /info, unknown commands and usage errors in the log", async () => {
+    const { type, log } = await started();
+    await type("/who", "enter");
+    expect(log().at(-1)).toBe("12:30 -!- 3 online: bob, alice, me");
+    await type("/info", "enter");
+    expect(log().at(-1)).toBe(
+      "12:30 -!- server: 2026-11-26T05:40:00Z chat-server/1.0.0 (rtt 1.5 ms)",
+    );
+    await type("/frobnicate", "enter");
+    expect(log().at(-1)).toContain("unknown command /frobnicate");
+    await type("/msg bob", "enter");
+    expect(log().at(-1)).toBe("12:30 -!- usage: /msg <user> <text>");
+  });
+
+  it("clears the log with /clear", async () => {
+    const { type, log } = await started();
+    await type("/clear", "enter");
+    expect(log()).toEqual([]);
+  });
+
+  it("completes names with Tab and cycles on repeated Tab", async () => {
+    const { app, type } = await started();
+    await type("b", "tab");
+    expect(app.input.text).toBe("bob: ");
+    app.input.clear();
+    await type("/msg a", "tab");
+    expect(app.input.text).toBe("/msg alice");
+  });
+
+  it("recalls sent lines with Up and Down", async () => {
+    const { app, type } = await started();
+    await type("first", "enter");
+    await type("second", "enter");
+    await type("draft", "up");
+    expect(app.input.text).toBe("second");
+    await type("", "up");
+    expect(app.input.text).toBe("first");
+    await type("", "down", "down");
+    expect(app.input.text).toBe("draft");
+  });
+
+  it("scrolls back with PgUp, shows how much is below, and returns with PgDn", async () => {
+    const { client, app, type } = await started();
+    for (let i = 0; i < 60; i++)
+      client.fire("broadcast", { from: "bob", message: `n${i}`, self: false });
+    await type("", "pageup");
+    expect(app.frame().log.map(plain).at(-1)).not.toContain("n59");
+    client.fire("broadcast", { from: "bob", message: "late", self: false });
+    expect(plain(app.frame().status)).toContain("[more ↓ 1]");
+    await type("", "pagedown", "pagedown", "pagedown", "pagedown");
+    expect(app.frame().log.map(plain).at(-1)).toContain("late");
+  });
+
+  it("logs out, closes the client and exits 0 on /quit", async () => {
+    const { client, exits, type } = await started();
+    await type("/quit", "enter");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(client.calls.slice(-2)).toEqual(["logout", "close"]);
+    expect(exits).toEqual([0]);
+  });
+
+  it("quits the same way on Ctrl-C", async () => {
+    const { client, exits, app } = await started();
+    app.handleKey({ name: "c", ctrl: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(client.calls).toContain("logout");
+    expect(exits).toEqual([0]);
+  });
+
+  it("shows connection trouble in the status line until registered again", async () => {
+    const { client, app } = await started();
+    client.fire("connection", { state: "lost", reason: "3 keep-alives unanswered" });
+    expect(plain(app.frame().status)).toContain("[lost: 3 keep-alives unanswered]");
+    client.fire("connection", { state: "reregistered" });
+    expect(plain(app.frame().status)).not.toContain("lost");
+  });
+
+  it("hides the user list on a narrow terminal and reflows the log", async () => {
+    const { client, view, app } = await started();
+    client.fire("broadcast", { from: "bob", message: "word ".repeat(20), self: false });
+    const wide = app.frame().log.length;
+    view.columns = 40;
+    expect(app.frame().layout.users).toBeUndefined();
+    expect(app.frame().log.length).toBeGreaterThan(wide);
+  });
+});

@@ -1,0 +1,55 @@
+import { type ClientEvents, type InfoResult, type SendResult, TypedEmitter } from "@chat/client";
+import type { ChatConnection } from "../app/connection.js";
+
+/**
+ * A stand-in for ChatClient in controller tests: it records calls and lets the test fire
+ * server events. The real client is exercised end to end in e2e.test.ts.
+ */
+export class FakeClient extends TypedEmitter<ClientEvents> implements ChatConnection {
+  name: string | undefined;
+  readonly calls: string[] = [];
+  refuseNames = new Map<string, string>();
+  users: string[] = [];
+  nextResult: SendResult | Promise<SendResult> = { status: "delivered" };
+
+  fire<K extends keyof ClientEvents>(event: K, payload: ClientEvents[K]): void {
+    this.emit(event, payload);
+  }
+
+  async register(name: string): Promise<void> {
+    this.calls.push(`register ${name}`);
+    const refusal = this.refuseNames.get(name);
+    if (refusal) throw new Error(refusal);
+    this.name = name;
+    if (!this.users.includes(name)) this.users.push(name);
+  }
+
+  async broadcast(message: string): Promise<SendResult> {
+    this.calls.push(`broadcast ${message}`);
+    return this.nextResult;
+  }
+
+  async sendPrivate(to: string, message: string): Promise<SendResult> {
+    this.calls.push(`private ${to} ${message}`);
+    return this.nextResult;
+  }
+
+  async list(): Promise<string[]> {
+    this.calls.push("list");
+    return [...this.users];
+  }
+
+  async info(): Promise<InfoResult> {
+    this.calls.push("info");
+    return { text: "2026-11-26T05:40:00Z chat-server/1.0.0", rttMs: 1.5 };
+  }
+
+  async logout(): Promise<void> {
+    this.calls.push("logout");
+    this.name = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.calls.push("close");
+  }
+}

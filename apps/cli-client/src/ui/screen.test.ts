@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ChatApp } from "../app/chat-app.js";
+import { type Key, keyAction } from "../app/keys.js";
+import type { Row } from "../app/style.js";
+import { FakeClient } from "../test-support/fake-client.js";
+import { FakeTtyInput, FakeTtyOutput } from "../test-support/fake-tty.js";
+import { computeLayout } from "./layout.js";
+import { BlessedView } from "./screen.js";
+
+const views: BlessedView[] = [];
+afterEach(() => {
+  for (const view of views.splice(0)) view.destroy();
+});
+
+function makeView(columns = 80, rows = 12) {
+  const input = new FakeTtyInput();
+  const output = new FakeTtyOutput(columns, rows);
+  const view = new BlessedView({ input, output, terminal: "xterm-256color" });
+  views.push(view);
+  return { view, input, output };
+}
+
+function frameOf(columns: number, rows: number, log: Row[]) {
+  return {
+    layout: computeLayout(columns, rows, 5),
+    log,
+    users: [
+      [{ text: "Users (2)" }],
+      [{ text: "alice", style: { fg: "green" } }],
+      [{ text: "bob" }],
+    ],
+    status: [{ text: " [alice] [127.0.0.1:9999]", style: { fg: "white", bg: "blue" } }],
+    prompt: "> ",
+    input: { before: "typed", at: "", after: "" },
+  };
+}
+
+/** Columns of each screen row, counting the cell blessed keeps after a wide character. */
+function borderColumns(view: BlessedView): number[] {
+  const lines = (view.screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+  return lines.map((line) => line.findIndex((cell) => cell[1] === "│"));
+}
+
+describe("BlessedView", () => {
+  it("lays out log, user list, status line and input line", () => {
+    const { view } = makeView(80, 12);
+    view.paint(frameOf(80, 12, [[{ text: "12:00 <bob> hello" }]]));
+    const text = view.text();
+    expect(text[0]).toMatch(/^12:00 <bob> hello\s+│ Users \(2\)\s*$/);
+    expect(text[1]).toMatch(/^\s+│ alice\s*$/);
+    expect(text[10]).toMatch(/^ \[alice\] \[127\.0\.0\.1:9999\]/);
+    expect(text[11]).toMatch(/^> typed/);
+    expect(borderColumns(view).slice(0, 10)).toEqual(Array(10).fill(68));
+  });
+
+  it("shows blessed tag syntax in text literally instead of obeying it", () => {
+    const { view } = makeView();
+    view.paint(frameOf(80, 12, [[{ text: "{red-fg}not red{/red-fg} {bold}" }]]));
+    expect(view.text()[0]).toContain("{red-fg}not red{/red-fg} {bold}");
+  });
+
+  it("keeps columns aligned with CJK, emoji and combining accents in a row", () => {
+    const { view } = makeView();
+    const rows = ["中文 text", "emoji 😀👍 here", "watch ⌚ ok", "accent e\u0301 ok", "𝐀 math"];
+    view.paint(
+      frameOf(
+        80,
+        12,
+        rows.map((text) => [{ text }]),
+      ),
+    );
+    expect(borderColumns(view).slice(0, 10)).toEqual(Array(10).fill(68));
+  });
+
+  it("reports keys: letters, emoji, Enter once, arrows, Tab and Ctrl-C", async () => {
+    const { view, input } = makeView();
+    const keys: Key[] = [];
+    view.onKey((key) => keys.push(key));
+    for (const chunk of ["a", "😀", "\r", "\u001b[A", "\u001b[6~", "\t", "\u0003"]) {
+      input.write(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const actions = keys.map(keyAction).filter((action) => action !== undefined);
+    expect(actions).toEqual([
+      { insert: "a" },
+      { insert: "😀" },
+      "submit",
+      "history-previous",
+      "page-down",
+      "complete",
+      "quit",
+    ]);
+  });
+
+  it("follows a resize of the terminal", () => {
+    const { view, output } = makeView(80, 12);
+    let resized = 0;
+    view.onResize(() => resized++);
+    output.resize(50, 10);
+    expect(resized).toBe(1);
+    expect(view.size()).toEqual({ columns: 50, rows: 10 });
+  });
+});
+
+describe("ChatApp on a headless terminal", () => {
+  it("never lets a received escape sequence reach the terminal", async () => {
+    const { view, output } = makeView(100, 12);
+    const client = new FakeClient();
+    client.users = ["evil"];
+    const app = new ChatApp({
+      client,
+      view,
+      server: "127.0.0.1:9999",
+      name: "me",
+      onExit: () => {},
+    });
+    app.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    output.written = "";
+    client.fire("broadcast", {
+      from: "ev\u001b]0;x\u0007il",
+      message: "\u001b[2J\u001b[31mboom\u202e!",
+      self: false,
+    });
+    app.renderNow();
+    expect(output.written).not.toContain("\u001b[2J");
+    expect(output.written).not.toContain("\u001b]0;x");
+    expect(output.written).not.toContain("\u202e");
+    const line = view.text().find((text) => text.includes("boom"));
+    expect(line).toContain("<ev\\x1b]0;x\\x07il> \\x1b[2J\\x1b[31mboom<U+202E>!");
+  });
+
+  it("reflows the log and hides the user list when the terminal narrows", async () => {
+    const { view, output } = makeView(100, 12);
+    const client = new FakeClient();
+    const app = new ChatApp({
+      client,
+      view,
+      server: "127.0.0.1:9999",
+      name: "me",
+      onExit: () => {},
+    });
+    view.onResize(() => app.renderNow());
+    app.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    client.fire("broadcast", {
+      from: "bob",
+      message: "alpha beta gamma delta epsilon zeta eta theta",
+      self: false,
+    });
+    app.renderNow();
+    expect(view.text().join("\n")).toContain("│ Users");
+    output.resize(40, 12);
+    const text = view.text();
+    expect(text.join("\n")).not.toContain("│ Users");
+    expect(text.some((line) => line.startsWith("            "))).toBe(true);
+    for (const line of text) expect(line.trimEnd().length).toBeLessThanOrEqual(40);
+  });
+});
