@@ -1,0 +1,75 @@
+/** The sizes of each scenario, full (issue #5's figures) and quick (a few seconds). */
+
+export interface BenchConfig {
+  readonly mode: "full" | "quick";
+  /** Load worker threads. */
+  readonly workers: number;
+  readonly broadcast: {
+    readonly users: number;
+    readonly senders: number;
+    /** Offered BROADCASTs per second, all senders together. */
+    readonly rates: readonly number[];
+    readonly stepMs: number;
+  };
+  readonly private: {
+    readonly users: number;
+    /** Offered PRIVATEs per second, every user sending. */
+    readonly rates: readonly number[];
+    readonly stepMs: number;
+    /** The rate at which p50 and p99 latency are compared. */
+    readonly latencyRate: number;
+  };
+  readonly registration: { readonly users: number; readonly rounds: number };
+  readonly memory: { readonly users: number };
+  readonly listPush: {
+    readonly users: number;
+    readonly intervalSeconds: number;
+    readonly listenMs: number;
+  };
+  /** A step passes with loss under this and p99 under maxP99Ms. */
+  readonly maxLoss: number;
+  readonly maxP99Ms: number;
+}
+
+export const SCENARIOS = ["broadcast", "private", "registration", "memory", "list-push"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export function fullConfig(workers: number): BenchConfig {
+  return {
+    mode: "full",
+    workers,
+    broadcast: {
+      users: 1_000,
+      senders: 10,
+      rates: [20, 50, 100, 150, 200, 250, 300, 400, 500],
+      stepMs: 3_000,
+    },
+    private: {
+      users: 200,
+      rates: [1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 40_000],
+      stepMs: 3_000,
+      latencyRate: 5_000,
+    },
+    registration: { users: 5_000, rounds: 3 },
+    memory: { users: 10_000 },
+    listPush: { users: 10_000, intervalSeconds: 2, listenMs: 7_000 },
+    maxLoss: 0.01,
+    maxP99Ms: 100,
+  };
+}
+
+export function quickConfig(workers: number): BenchConfig {
+  return {
+    mode: "quick",
+    workers,
+    broadcast: { users: 50, senders: 5, rates: [20, 100], stepMs: 500 },
+    private: { users: 20, rates: [500, 1_000], stepMs: 500, latencyRate: 1_000 },
+    registration: { users: 300, rounds: 1 },
+    memory: { users: 500 },
+    listPush: { users: 500, intervalSeconds: 0.5, listenMs: 1_600 },
+    // A smoke test on whatever machine runs the tests: lenient, so a busy CI box still
+    // yields a figure for every scenario.
+    maxLoss: 0.05,
+    maxP99Ms: 1_000,
+  };
+}

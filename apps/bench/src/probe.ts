@@ -1,0 +1,65 @@
+/**
+ * Preloaded into every server the bench runs (the daemon and the baseline alike, through
+ * `node --import probe.js`), so both are measured the same way without either carrying
+ * bench code. It reports, over UDP to the bench on loopback, every `BENCH_PROBE_MS`:
+ * memory, CPU time and the longest event-loop stall since the previous report; on a "gc"
+ * request it collects garbage and
+ * answers with the heap that is really live. Its socket and timer are unref'd: the probe
+ * never keeps a server alive.
+ */
+import { createSocket } from "node:dgram";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+const port = Number(process.env.BENCH_PROBE_PORT);
+const intervalMs = Number(process.env.BENCH_PROBE_MS ?? "100");
+
+if (port > 0) startProbe(port, intervalMs);
+
+function startProbe(benchPort: number, everyMs: number): void {
+  // Exposes gc() without a node flag, so the server's own command line stays as users run it.
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  // A 5 ms ticker: how late a tick fires is how long the loop could not run a timer.
+  // (perf_hooks' monitorEventLoopDelay loses the first stall after each reset(), so a
+  // stall right after a report, in the same timers phase, went unseen.)
+  const TICK_MS = 5;
+  let lastTick = performance.now();
+  let worstStallMs = 0;
+  setInterval(() => {
+    const now = performance.now();
+    worstStallMs = Math.max(worstStallMs, now - lastTick - TICK_MS);
+    lastTick = now;
+  }, TICK_MS).unref();
+  const socket = createSocket("udp4");
+  const send = (message: object) => {
+    socket.send(JSON.stringify(message), benchPort, "127.0.0.1");
+  };
+  const memory = () => {
+    const usage = process.memoryUsage();
+    return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal };
+  };
+  socket.on("message", (bytes) => {
+    const request = JSON.parse(bytes.toString()) as { type: string; id: number };
+    if (request.type !== "gc") return;
+    gc();
+    gc();
+    send({ type: "memory", id: request.id, ...memory() });
+  });
+  socket.bind(0, "127.0.0.1", () => {
+    socket.unref();
+    const timer = setInterval(() => {
+      const cpu = process.cpuUsage();
+      send({
+        type: "stats",
+        pid: process.pid,
+        ...memory(),
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        loopDelayMaxMs: worstStallMs,
+      });
+      worstStallMs = 0;
+    }, everyMs);
+    timer.unref();
+    send({ type: "hello", pid: process.pid });
+  });
+}
