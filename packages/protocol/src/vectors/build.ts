@@ -6,7 +6,8 @@ import {
   MAX_NAME_BYTES,
 } from "../limits.js";
 import { Opcode } from "../opcodes.js";
-import { invalid, messages, names, valid } from "./table.js";
+import { invalid, valid } from "./packet-table.js";
+import { messages, names } from "./text-table.js";
 
 /** Where the package ships the vectors (the same relative path from src/ and dist/). */
 export const VECTORS_FILE = fileURLToPath(new URL("../../vectors/vectors.json", import.meta.url));

@@ -1,72 +1,18 @@
 import type { ProtocolErrorCode } from "../errors.js";
 import type { Direction } from "../frame.js";
 import { Opcode } from "../opcodes.js";
-import type { Packet } from "../packets.js";
+import { frame, type InvalidVector, utf8, type ValidVector } from "./types.js";
 
 /*
- * The single source of packages/protocol/vectors/vectors.json (`pnpm --filter
- * @chat/protocol vectors` writes it; a test checks the file is current). Hex is written
+ * With text-table.ts, the single source of vectors/vectors.json: `pnpm --filter
+ * @chat/protocol vectors` writes it and a test checks the file is current. Hex is written
  * out by hand as OPCODE | LENGTH | DATA; spaces and `|` are only for reading. The helpers
- * below build inputs (UTF-8 of a string, a header in front of long DATA) without the codec.
+ * in types.ts build inputs (UTF-8 of a string, a header before long DATA) without the codec.
  */
-
-export interface ValidVector {
-  name: string;
-  hex: string;
-  packet: Packet;
-  /** Whether the decoded packet also passes the name and message rules (`validate`). */
-  rules: "pass" | "fail";
-}
-
-export interface InvalidVector {
-  name: string;
-  hex: string;
-  direction: Direction;
-  code: ProtocolErrorCode;
-  /** The exact ERROR text, where the protocol fixes it. */
-  errorText?: string;
-  /** Otherwise the fixed start of the text; the reason after it is free. */
-  errorTextPrefix?: string;
-}
-
-export interface NameVector {
-  name: string;
-  /** The username's bytes as they arrive on the wire (no header). */
-  hex: string;
-  valid: boolean;
-  /** Valid names: the stored form (NFC). */
-  stored?: string;
-  /** Valid names: the comparison key (NFKC, then lower case). */
-  folded?: string;
-  code?: ProtocolErrorCode;
-  /** Invalid names: our reason, after "username is invalid: ". */
-  reason?: string;
-}
-
-export interface MessageVector {
-  name: string;
-  hex: string;
-  maxMessageBytes: number;
-  valid: boolean;
-  code?: ProtocolErrorCode;
-  /** Invalid messages: our reason, after "message is invalid: ". */
-  reason?: string;
-}
-
-/** UTF-8 of a string, as hex. */
-export const utf8 = (text: string): string => Buffer.from(text, "utf8").toString("hex");
-
-/** A header with the right LENGTH in front of DATA given as hex. */
-export function frame(opcode: number, dataHex: string): string {
-  const data = dataHex.replace(/[\s|]/g, "");
-  const length = data.length / 2;
-  return `${opcode.toString(16).padStart(2, "0")} | ${length.toString(16).padStart(4, "0")} | ${data}`;
-}
 
 const MALFORMED = "malformed packet: ";
 const NAME_INVALID = "username is invalid: ";
 const MESSAGE_INVALID = "message is invalid: ";
-const DEFAULT_MAX = 1024;
 
 const malformed = (
   name: string,
@@ -326,120 +272,4 @@ export const invalid: InvalidVector[] = [
   },
   malformed("ERROR whose text is not UTF-8", "01 | 0003 | e080af", "INVALID_UTF8", "toClient"),
   malformed("INFO_RESPONSE whose text is not UTF-8", "29 | 0001 | c2", "INVALID_UTF8", "toClient"),
-];
-
-const validName = (name: string, text: string): NameVector => ({
-  name,
-  hex: utf8(text),
-  valid: true,
-  stored: text.normalize("NFC"),
-  folded: text.normalize("NFKC").toLowerCase(),
-});
-
-const badName = (name: string, hex: string, reason: string): NameVector => ({
-  name,
-  hex,
-  valid: false,
-  code: reason === "not valid UTF-8" ? "INVALID_UTF8" : "NAME_INVALID",
-  reason,
-});
-
-const CONTROL = "contains a control character";
-const SPACE = "contains whitespace";
-const FORMAT = "contains an invisible format character";
-const NOT_UTF8 = "not valid UTF-8";
-
-export const names: NameVector[] = [
-  validName("one byte", "a"),
-  validName("32 bytes", "a".repeat(32)),
-  validName("16 × é is 32 bytes", "é".repeat(16)),
-  validName("mixed case", "Alice"),
-  validName("composed é", "Jos\u00e9"),
-  validName("decomposed é, stored composed", "Jose\u0301"),
-  validName("fullwidth letters, folded to ASCII", "Ａｌｉｃｅ"),
-  validName("CJK", "日本語"),
-  validName("emoji", "😀"),
-  validName("punctuation", "user_01.x-y"),
-  badName("empty", "", "empty"),
-  badName("33 bytes", utf8("a".repeat(33)), "longer than 32 bytes"),
-  badName("11 × € is 33 bytes", utf8("€".repeat(11)), "longer than 32 bytes"),
-  badName("NUL", "61 00 62", CONTROL),
-  badName("TAB", "61 09 62", CONTROL),
-  badName("ESC", "61 1b 62", CONTROL),
-  badName("DEL", "61 7f 62", CONTROL),
-  badName("C1 control U+0085", utf8("a\u0085b"), CONTROL),
-  badName("C1 control U+009B", utf8("a\u009bb"), CONTROL),
-  badName("space", "61 20 62", SPACE),
-  badName("no-break space U+00A0", utf8("a\u00a0b"), SPACE),
-  badName("ideographic space U+3000", utf8("a\u3000b"), SPACE),
-  badName("zero-width space U+200B", utf8("a\u200bb"), FORMAT),
-  badName("right-to-left override U+202E", utf8("a\u202eb"), FORMAT),
-  badName("left-to-right isolate U+2066", utf8("a\u2066b"), FORMAT),
-  badName("byte-order mark U+FEFF", utf8("\ufeffab"), FORMAT),
-  badName("replacement character U+FFFD", utf8("a\ufffdb"), "contains U+FFFD"),
-  badName("overlong NUL C0 80", "61 c080", NOT_UTF8),
-  badName("overlong '/' E0 80 AF", "e080af", NOT_UTF8),
-  badName("UTF-8 of a lone surrogate ED A0 80", "61 eda080", NOT_UTF8),
-  badName("truncated sequence E2 82", "61 e282", NOT_UTF8),
-  badName("past U+10FFFF F4 90 80 80", "f4908080", NOT_UTF8),
-  badName("lone continuation byte", "80 61", NOT_UTF8),
-  badName("byte FF", "61 ff", NOT_UTF8),
-];
-
-const goodMessage = (name: string, hex: string, maxMessageBytes = DEFAULT_MAX): MessageVector => ({
-  name,
-  hex,
-  maxMessageBytes,
-  valid: true,
-});
-
-const badMessage = (
-  name: string,
-  hex: string,
-  reason: string,
-  maxMessageBytes = DEFAULT_MAX,
-): MessageVector => ({
-  name,
-  hex,
-  maxMessageBytes,
-  valid: false,
-  code: reason === NOT_UTF8 ? "INVALID_UTF8" : "MESSAGE_INVALID",
-  reason,
-});
-
-export const messages: MessageVector[] = [
-  goodMessage("plain ASCII", utf8("hello")),
-  goodMessage("TAB and LF", "61 09 62 0a 63"),
-  goodMessage("emoji and multi-byte text", utf8("héllo 👋 日本")),
-  goodMessage(
-    "no-break space, zero-width space and a bidi override (shown escaped by clients)",
-    utf8("a\u00a0b\u200bc\u202ed"),
-  ),
-  goodMessage("exactly 1,024 bytes", "61".repeat(1024)),
-  goodMessage("exactly a configured maximum of 10 bytes", "61".repeat(10), 10),
-  badMessage("empty", "", "empty"),
-  badMessage("1,025 bytes", "61".repeat(1025), "longer than 1024 bytes"),
-  badMessage(
-    "11 bytes over a configured maximum of 10",
-    "61".repeat(11),
-    "longer than 10 bytes",
-    10,
-  ),
-  badMessage("CR", "61 0d 0a", "contains a control character (U+000D)"),
-  badMessage(
-    "ESC sequence clearing the screen",
-    "1b 5b 32 4a",
-    "contains ESC (terminal escape sequences are refused)",
-  ),
-  badMessage("BEL", "64 07", "contains a control character (U+0007)"),
-  badMessage("NUL", "61 00 62", "contains NUL"),
-  badMessage("DEL", "61 7f", "contains a control character (DEL)"),
-  badMessage("C1 control U+0080", "c280", "contains a control character (U+0080)"),
-  badMessage("C1 control CSI U+009B", "c29b 32 4a", "contains a control character (U+009B)"),
-  badMessage("C1 control NEL U+0085", "61 c285", "contains a control character (U+0085)"),
-  badMessage("overlong E0 80 AF", "e080af", NOT_UTF8),
-  badMessage("UTF-8 of a lone surrogate", "eda080", NOT_UTF8),
-  badMessage("truncated sequence at the end", "61 e282", NOT_UTF8),
-  badMessage("past U+10FFFF", "f4908080", NOT_UTF8),
-  badMessage("lone continuation byte", "61 80", NOT_UTF8),
 ];

@@ -1,0 +1,58 @@
+import type { ProtocolErrorCode } from "../errors.js";
+import type { Direction } from "../frame.js";
+import type { Packet } from "../packets.js";
+
+/** The shapes of the vectors in vectors/vectors.json, and helpers to write their input. */
+
+export interface ValidVector {
+  name: string;
+  hex: string;
+  packet: Packet;
+  /** Whether the decoded packet also passes the name and message rules (`validate`). */
+  rules: "pass" | "fail";
+}
+
+export interface InvalidVector {
+  name: string;
+  hex: string;
+  direction: Direction;
+  code: ProtocolErrorCode;
+  /** The exact ERROR text, where the protocol fixes it. */
+  errorText?: string;
+  /** Otherwise the fixed start of the text; the reason after it is free. */
+  errorTextPrefix?: string;
+}
+
+export interface NameVector {
+  name: string;
+  /** The username's bytes as they arrive on the wire (no header). */
+  hex: string;
+  valid: boolean;
+  /** Valid names: the stored form (NFC). */
+  stored?: string;
+  /** Valid names: the comparison key (NFKC, then lower case). */
+  folded?: string;
+  code?: ProtocolErrorCode;
+  /** Invalid names: our reason, after "username is invalid: ". */
+  reason?: string;
+}
+
+export interface MessageVector {
+  name: string;
+  hex: string;
+  maxMessageBytes: number;
+  valid: boolean;
+  code?: ProtocolErrorCode;
+  /** Invalid messages: our reason, after "message is invalid: ". */
+  reason?: string;
+}
+
+/** UTF-8 of a string, as hex. */
+export const utf8 = (text: string): string => Buffer.from(text, "utf8").toString("hex");
+
+/** A header with the right LENGTH in front of DATA given as hex. */
+export function frame(opcode: number, dataHex: string): string {
+  const data = dataHex.replace(/[\s|]/g, "");
+  const length = data.length / 2;
+  return `${opcode.toString(16).padStart(2, "0")} | ${length.toString(16).padStart(4, "0")} | ${data}`;
+}
