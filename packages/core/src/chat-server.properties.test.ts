@@ -1,4 +1,10 @@
-import { decode, encode, foldName, type Packet } from "@chat/protocol";
+import {
+  decode,
+  encode,
+  foldName,
+  MAX_UNREGISTERED_REPLY_BYTES,
+  type Packet,
+} from "@chat/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ChatServer } from "./chat-server.js";
@@ -115,6 +121,14 @@ describe("ChatServer properties over random datagram sequences", () => {
           const out = server.receive(packetOf(c) as Uint8Array, from, now);
           model.apply(server.takeEvents(), checkEvent);
 
+          if (senderName === undefined) {
+            // Replies to an endpoint with no name stay small (protocol.md section 5).
+            for (const d of out) {
+              if (d.to.some((e) => endpointKey(e) === endpointKey(from))) {
+                expect(d.bytes.length).toBeLessThanOrEqual(MAX_UNREGISTERED_REPLY_BYTES);
+              }
+            }
+          }
           const fwd = forwards(out, 21);
           if (c.kind === "broadcast" && senderName !== undefined && fwd.length > 0) {
             // Exactly one forward per registered user, the bytes encoded once.
