@@ -3,7 +3,7 @@ import { isIP } from "node:net";
 import { ChatServer, type CoreStats } from "@chat/core";
 import { ActivityLog } from "./activity-log.js";
 import type { DaemonConfig } from "./config.js";
-import { Fanout, type Transport } from "./fanout.js";
+import { Fanout, ipLiteralLookup, type Transport } from "./fanout.js";
 import type { Logger } from "./logger.js";
 
 export interface DaemonOptions {
@@ -47,7 +47,10 @@ export async function startDaemon(
   logger: Logger,
   options: DaemonOptions = {},
 ): Promise<RunningDaemon> {
-  const socket = createSocket({ type: isIP(config.host) === 6 ? "udp6" : "udp4" });
+  const socket = createSocket({
+    type: isIP(config.host) === 6 ? "udp6" : "udp4",
+    lookup: ipLiteralLookup,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
     socket.bind({ address: config.host, port: config.port }, () => {
