@@ -175,8 +175,8 @@ describe("ChatClient against the real server", () => {
     const client = await join(uniqueName("keeper"), { keepAliveMs: 100 });
     const infos = record(client, "info");
     await delay(550);
-    // Ticks at 100, 200, ... 500 ms: five, give or take one for timer jitter.
-    expect(infos.length).toBeGreaterThanOrEqual(4);
+    // Ticks at 100, 200, ... 500 ms: five, fewer if a loaded machine delays timers.
+    expect(infos.length).toBeGreaterThanOrEqual(3);
     expect(infos.length).toBeLessThanOrEqual(6);
     expect(infos.every((info) => info.serverVersion !== undefined)).toBe(true);
   });

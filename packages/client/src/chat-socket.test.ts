@@ -2,6 +2,7 @@ import { createSocket } from "node:dgram";
 import { Opcode, type ServerPacket } from "@chat/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChatSocket } from "./chat-socket.js";
+import { delay } from "./test-support/events.js";
 import { type FakeServer, startFakeServer } from "./test-support/fake-server.js";
 
 describe("ChatSocket", () => {
@@ -57,8 +58,9 @@ describe("ChatSocket", () => {
   it("sends arbitrary bytes with sendRaw", async () => {
     socket.sendRaw(Uint8Array.of(40, 0, 0));
     socket.sendRaw(Uint8Array.of(99, 0, 0)); // not decodable: the fake server ignores it
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(server.received).toEqual([{ opcode: Opcode.INFO_REQUEST }]);
+    socket.sendRaw(Uint8Array.of(12, 0, 0));
+    for (let i = 0; i < 200 && server.received.length < 2; i++) await delay(10);
+    expect(server.received).toEqual([{ opcode: Opcode.INFO_REQUEST }, { opcode: Opcode.LOGOUT }]);
   });
 
   it("calls packet listeners for every packet, until unsubscribed", async () => {
@@ -85,7 +87,9 @@ describe("ChatSocket", () => {
     const small = await ChatSocket.open({ host: "127.0.0.1", port: server.port, queueLimit: 2 });
     server.reply = () => ["a", "b", "c"].map((text) => ({ opcode: Opcode.ERROR, text }));
     small.send({ opcode: Opcode.LOGOUT });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Poll (bounded) until the last reply is in: a busy machine may take a while.
+    const hasC = () => small.buffered().some((p) => p.opcode === Opcode.ERROR && p.text === "c");
+    for (let i = 0; i < 200 && !hasC(); i++) await delay(10);
     expect(small.buffered()).toEqual([
       { opcode: Opcode.ERROR, text: "b" },
       { opcode: Opcode.ERROR, text: "c" },

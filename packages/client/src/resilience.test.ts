@@ -2,6 +2,7 @@ import { createSocket, type Socket } from "node:dgram";
 import { decode, ErrorText, Opcode } from "@chat/protocol";
 import { type DaemonHandle, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ChatClient } from "./chat-client.js";
 import { connect } from "./connect.js";
 import { nextEvent, record } from "./test-support/events.js";
 import type { ClientOptions } from "./types.js";
@@ -17,26 +18,47 @@ function keep<T extends { close: () => unknown }>(thing: T): T {
 }
 
 describe("a server that never answers", () => {
-  it("makes connect() fail with a clear timeout after every try, spaced by backoff", async () => {
+  it("makes registration fail with a clear timeout after every try, spaced by backoff", async () => {
     const silent: Socket = createSocket("udp4");
-    const arrivals: number[] = [];
-    silent.on("message", (bytes) => {
-      if (decode(bytes).opcode === Opcode.REGISTER) arrivals.push(performance.now());
-    });
+    const heard: number[] = [];
+    silent.on("message", (bytes) => heard.push(decode(bytes).opcode));
     await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
     cleanups.push(() => silent.close());
     const port = silent.address().port;
-    const options = { host: "127.0.0.1", port, name: "alice", requestTimeoutMs: 40, retries: 3 };
-    await expect(connect(options)).rejects.toMatchObject({
+    const client = keep(
+      await ChatClient.open({ host: "127.0.0.1", port, requestTimeoutMs: 40, retries: 3 }),
+    );
+    // Timestamps taken as each try leaves, so a busy test process cannot shrink the gaps.
+    const sentAt: number[] = [];
+    const send = client.socket.send.bind(client.socket);
+    client.socket.send = (packet) => {
+      sentAt.push(performance.now());
+      send(packet);
+    };
+    const started = performance.now();
+    await expect(client.register("alice")).rejects.toMatchObject({
       code: "TIMEOUT",
       message: `no answer from 127.0.0.1:${port} after 4 tries`,
     });
-    expect(arrivals).toHaveLength(4);
-    const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
-    // Waits of 40, 80, then 160 capped at 4 x 40: each gap at least its wait.
-    expect(gaps[0]).toBeGreaterThanOrEqual(35);
-    expect(gaps[1]).toBeGreaterThanOrEqual(75);
-    expect(gaps[2]).toBeGreaterThanOrEqual(155);
+    // Waits of 40, 80, then 160 (the cap, 4 x 40) twice: 440 ms in all.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(435);
+    const gaps = sentAt.slice(1).map((at, i) => at - (sentAt[i] as number));
+    expect(gaps).toHaveLength(3);
+    expect(gaps[0]).toBeGreaterThanOrEqual(38);
+    expect(gaps[1]).toBeGreaterThanOrEqual(78);
+    expect(gaps[2]).toBeGreaterThanOrEqual(158);
+    expect(heard).toEqual([Opcode.REGISTER, Opcode.REGISTER, Opcode.REGISTER, Opcode.REGISTER]);
+  });
+
+  it("makes connect() reject with the same error and close its socket", async () => {
+    const silent: Socket = createSocket("udp4");
+    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    cleanups.push(() => silent.close());
+    const port = silent.address().port;
+    const options = { host: "127.0.0.1", port, name: "bob", requestTimeoutMs: 20, retries: 1 };
+    await expect(connect(options)).rejects.toThrow(
+      `no answer from 127.0.0.1:${port} after 2 tries`,
+    );
   });
 });
 
@@ -77,6 +99,18 @@ describe("through a lossy link", () => {
       expect((await client.info()).serverVersion).toBeDefined();
     }
     expect(proxy.stats.dropped).toBeGreaterThan(0);
+  });
+
+  it("still registers, lists, chats and gets info when datagrams are duplicated and reordered", async () => {
+    const { proxy, options } = await viaProxy({ duplicate: 0.5, reorder: 0.3, seed: 11 });
+    const alice = keep(await connect({ ...options, name: "echo_alice" }));
+    const bob = keep(await connect({ ...options, name: "echo_bob" }));
+    const heard = record(bob, "broadcast");
+    expect(await alice.broadcast("once, please")).toEqual({ status: "delivered" });
+    expect(await bob.list()).toEqual(expect.arrayContaining(["echo_alice", "echo_bob"]));
+    expect((await alice.info()).serverVersion).toBeDefined();
+    expect(heard.map((event) => event.message)).toContain("once, please");
+    expect(proxy.stats.duplicated).toBeGreaterThan(0);
   });
 
   it("reports a private message and a broadcast as unconfirmed when answers are lost", async () => {
