@@ -13,7 +13,7 @@ import { type Pending, routeError } from "./error-routing.js";
 import { closedError, noAnswer, refused } from "./errors.js";
 import { KeepAlive } from "./keep-alive.js";
 import { Reconnector } from "./reconnect.js";
-import { outcomeError, RequestQueue, sendResult } from "./request-queue.js";
+import { RequestQueue, sendResult } from "./request-queue.js";
 import { retryDelay } from "./retry.js";
 import { parseInfo } from "./server-info.js";
 import { resolveSettings, type Settings } from "./settings.js";
@@ -59,7 +59,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const send = (packet: ClientPacket) => this.#send(packet);
     const waitMs = (attempt: number) => retryDelay(settings, attempt);
     const timeout = (tries: number) => noAnswer(settings.host, settings.port, tries);
-    this.#requests = new RequestQueue(send, settings.timeoutMs);
+    this.#requests = new RequestQueue(send, settings);
     this.#broadcasts = new PendingBroadcasts(settings.confirmTimeoutMs);
     this.#users = new UserListCollector(settings.listMergeMs, (names) => this.#onUsers(names));
     this.#list = new SharedCall(() => send({ opcode: Opcode.LIST_REQUEST }), waitMs, timeout);
@@ -156,7 +156,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#assertOpen();
     this.#setName(undefined);
     this.#keepAlive.stop();
-    await this.#okRequest("logout", { opcode: Opcode.LOGOUT }, this.#settings.retries + 1);
+    await this.#requests.expectOk("logout", { opcode: Opcode.LOGOUT });
   }
 
   /** Closes the client; by default it first sends one LOGOUT so the name is freed at once. */
@@ -251,28 +251,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   }
 
   #registerOnce(name: string): Promise<void> {
-    return this.#okRequest(
-      "register",
-      { opcode: Opcode.REGISTER, name },
-      this.#settings.retries + 1,
-    );
-  }
-
-  #okRequest(kind: "register" | "logout", packet: ClientPacket, maxTries: number): Promise<void> {
-    const { host, port } = this.#settings;
-    return new Promise((resolve, reject) => {
-      this.#requests.push({
-        kind,
-        packet,
-        maxTries,
-        waitMs: (attempt) => retryDelay(this.#settings, attempt),
-        settle: (outcome) => {
-          const error = outcomeError(outcome, host, port);
-          if (error) reject(error);
-          else resolve();
-        },
-      });
-    });
+    return this.#requests.expectOk("register", { opcode: Opcode.REGISTER, name });
   }
 
   #setName(name: string | undefined): void {

@@ -1,7 +1,13 @@
 import type { ClientPacket } from "@chat/protocol";
 import { type ChatError, closedError, noAnswer, refused } from "./errors.js";
-import { Exchange } from "./retry.js";
+import { Exchange, type RetryPolicy, retryDelay } from "./retry.js";
 import type { SendResult } from "./types.js";
+
+/** Retry policy plus the server's address, for the timeout message. */
+export interface QueuePolicy extends RetryPolicy {
+  host: string;
+  port: number;
+}
 
 /** The requests answered by a bare OK or ERROR. */
 export type OkRequestKind = "register" | "logout" | "private";
@@ -32,11 +38,33 @@ export class RequestQueue {
   #current: { request: OkRequest; exchange: Exchange } | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
   readonly #send: (packet: ClientPacket) => void;
-  readonly #drainMs: number;
+  readonly #policy: QueuePolicy;
 
-  constructor(send: (packet: ClientPacket) => void, drainMs: number) {
+  /** The drain wait is the policy's first timeout: time enough for a late answer. */
+  constructor(send: (packet: ClientPacket) => void, policy: QueuePolicy) {
     this.#send = send;
-    this.#drainMs = drainMs;
+    this.#policy = policy;
+  }
+
+  /**
+   * Queues a request retried with the policy's backoff, resolving on OK and rejecting
+   * with ChatError: the server's text, a timeout, or closed.
+   */
+  expectOk(kind: OkRequestKind, packet: ClientPacket): Promise<void> {
+    const policy = this.#policy;
+    return new Promise((resolve, reject) => {
+      this.push({
+        kind,
+        packet,
+        maxTries: policy.retries + 1,
+        waitMs: (attempt) => retryDelay(policy, attempt),
+        settle: (outcome) => {
+          const error = outcomeError(outcome, policy.host, policy.port);
+          if (error) reject(error);
+          else resolve();
+        },
+      });
+    });
   }
 
   /** The request on the wire, if any, and when it was first sent. */
@@ -78,11 +106,11 @@ export class RequestQueue {
     current.exchange.finish();
     const ambiguous = current.exchange.retransmitted || outcome.type === "timeout";
     current.request.settle(outcome);
-    if (ambiguous && this.#drainMs > 0) {
+    if (ambiguous) {
       this.#drainTimer = setTimeout(() => {
         this.#drainTimer = undefined;
         this.#pump();
-      }, this.#drainMs);
+      }, this.#policy.timeoutMs);
       this.#drainTimer.unref();
     } else {
       this.#pump();

@@ -9,9 +9,9 @@ export class TypedEmitter<Events extends object> {
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    const list = this.#listeners.get(event);
-    if (list) list.push(listener);
-    else this.#listeners.set(event, [listener]);
+    // Copy on write: emit() can then walk the array it got without copying it.
+    const list = this.#listeners.get(event) ?? [];
+    this.#listeners.set(event, [...list, listener]);
     return () => this.off(event, listener);
   }
 
@@ -28,7 +28,7 @@ export class TypedEmitter<Events extends object> {
     const list = this.#listeners.get(event);
     if (!list) return;
     const index = list.indexOf(listener);
-    if (index >= 0) list.splice(index, 1);
+    if (index >= 0) this.#listeners.set(event, list.toSpliced(index, 1));
   }
 
   /** Whether anyone listens, so callers can skip building a payload nobody reads. */
@@ -39,8 +39,7 @@ export class TypedEmitter<Events extends object> {
   protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const list = this.#listeners.get(event) as Array<Listener<Events[K]>> | undefined;
     if (!list || list.length === 0) return;
-    // A copy, so a listener that removes itself (once) does not skip the next one.
-    for (const listener of list.slice()) listener(payload);
+    for (const listener of list) listener(payload);
   }
 
   protected removeAllListeners(): void {
