@@ -56,7 +56,37 @@ function insertAt(text: string, extra: string, at: number): string {
   return [...points.slice(0, index), extra, ...points.slice(index)].join("");
 }
 
+/** The name rules written plainly, without the ASCII fast path: the oracle for checkName. */
+function referenceCheckName(name: string): string | undefined {
+  if (!name.isWellFormed()) return "not valid UTF-8";
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes === 0) return "empty";
+  if (bytes > 32) return "longer than 32 bytes";
+  if (/\p{Cc}/u.test(name)) return "contains a control character";
+  if (/\p{White_Space}/u.test(name)) return "contains whitespace";
+  if (/\p{Cf}/u.test(name)) return "contains an invisible format character";
+  if (name.includes("\uFFFD")) return "contains U+FFFD";
+  if (Buffer.byteLength(name.normalize("NFC"), "utf8") > 32)
+    return "longer than 32 bytes once normalized";
+  return undefined;
+}
+
+const asciiText = fc
+  .string({ unit: "binary-ascii", maxLength: 40 })
+  .map((text) => text.replace(/[\x80-\xff]/g, "a"));
+
 describe("name rules, for any input", () => {
+  it("checkName agrees with the plain statement of the rules, ASCII or not", () => {
+    fc.assert(
+      fc.property(fc.oneof(asciiText, anyText(36), validName), (name) => {
+        expect(checkName(name)).toBe(referenceCheckName(name));
+        expect(normalizeName(name)).toBe(name.normalize("NFC"));
+        expect(foldName(name)).toBe(name.normalize("NFKC").toLowerCase());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("accepts valid names and stores them NFC", () => {
     fc.assert(
       fc.property(validName, (name) => {

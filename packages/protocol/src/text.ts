@@ -21,8 +21,8 @@ const DESCRIBE: Array<[RegExp, string]> = [
 /** Why a (decoded) name is refused, or `undefined` if it is a valid name. */
 export function checkName(name: string): string | undefined {
   if (!name.isWellFormed()) return NOT_VALID_UTF8;
+  if (isAscii(name)) return checkAsciiName(name);
   const bytes = utf8Length(name);
-  if (bytes < MIN_NAME_BYTES) return "empty";
   if (bytes > MAX_NAME_BYTES) return `longer than ${MAX_NAME_BYTES} bytes`;
   if (FORBIDDEN_IN_NAME.test(name)) {
     for (const [pattern, reason] of DESCRIBE) if (pattern.test(name)) return reason;
@@ -33,9 +33,33 @@ export function checkName(name: string): string | undefined {
   return undefined;
 }
 
+/*
+ * Most names are ASCII. For them the rules reduce to a length and a scan for controls and
+ * space, and NFC/NFKC are the identity, so the ICU normalizer (about 250 ns a call, even
+ * on ASCII) is skipped. The answers are the same as the general path's; a test checks it.
+ */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function checkAsciiName(name: string): string | undefined {
+  const length = name.length;
+  if (length < MIN_NAME_BYTES) return "empty";
+  if (length > MAX_NAME_BYTES) return `longer than ${MAX_NAME_BYTES} bytes`;
+  // A control anywhere is reported before a space anywhere, as in the general path.
+  let space = false;
+  for (let i = 0; i < length; i++) {
+    const unit = name.charCodeAt(i);
+    if (unit < 0x20 || unit === 0x7f) return "contains a control character";
+    if (unit === 0x20) space = true;
+  }
+  return space ? "contains whitespace" : undefined;
+}
+
 /** The stored form of a valid name: NFC. */
 export function normalizeName(name: string): string {
-  return name.normalize("NFC");
+  return isAscii(name) ? name : name.normalize("NFC");
 }
 
 /**
@@ -43,7 +67,7 @@ export function normalizeName(name: string): string {
  * equal, and so do a composed and a decomposed "é".
  */
 export function foldName(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
+  return isAscii(name) ? name.toLowerCase() : name.normalize("NFKC").toLowerCase();
 }
 
 /** Decodes and checks a name from the wire; returns its NFC form or throws `username is invalid`. */

@@ -8,7 +8,7 @@ import { encode } from "../encode.js";
 import { decodeFrame, encodeFrame } from "../frame.js";
 import { Opcode } from "../opcodes.js";
 import type { Packet } from "../packets.js";
-import { checkMessageBytes } from "../text.js";
+import { checkMessageBytes, decodeName, foldName } from "../text.js";
 
 const WARMUP_MS = 300;
 const ROUND_MS = 200;
@@ -54,6 +54,7 @@ const message =
 const forward: Packet = { opcode: Opcode.BROADCAST_FWD, sender, message };
 const forwardBytes = encode(forward);
 const senderBytes = Buffer.from(sender, "utf8");
+const unicodeName = Buffer.from("Zoë_日本", "utf8");
 
 const names = Array.from({ length: 1_000 }, (_, i) => `user_${String(i).padStart(4, "0")}`);
 const list: Packet = { opcode: Opcode.LIST_RESPONSE, names };
@@ -83,6 +84,14 @@ function main(): void {
       if (checkMessageBytes(raw.message) !== undefined) return 2;
       return encodeFrame(Opcode.BROADCAST_FWD, [senderBytes, raw.message]).length;
     }),
+    measure(
+      "server PRIVATE receiver: decodeName + foldName (8 B ASCII)",
+      () => foldName(decodeName(senderBytes)).length,
+    ),
+    measure(
+      "server PRIVATE receiver: decodeName + foldName (Zoë_日本)",
+      () => foldName(decodeName(unicodeName)).length,
+    ),
   ];
   const width = Math.max(...results.map((r) => r.name.length));
   console.log(`@chat/protocol codec, Node ${process.version}, median of ${ROUNDS} rounds`);
