@@ -100,16 +100,16 @@ function generatorLimits(scenarios: Scenarios): string[] {
         );
         continue;
       }
-      const who =
-        step.saturated === "generator"
-          ? "the GENERATOR, not the server, was the limit"
-          : step.saturated === "server"
-            ? "the server was the limit"
-            : step.saturated === "server+generator"
-              ? "both server and generator were saturated (they share the CPUs)"
-              : "neither side showed saturation (latency or loss without drops)";
+      const who: Record<string, string> = {
+        none: "neither side showed saturation (latency or loss without drops or a full core)",
+        server: "the server was the limit",
+        generator: "the GENERATOR, not the server, was the limit",
+        others: "other processes took the CPUs: a figure of the machine's load, not ours",
+      };
+      const verdict =
+        who[step.saturated] ?? `several were short (${step.saturated}); they share the CPUs`;
       lines.push(
-        `${name}/${kind}: first failed at ${failed.rate}/s: ${who}${step.notes.length ? ` (${step.notes.join("; ")})` : ""}`,
+        `${name}/${kind}: first failed at ${failed.rate}/s: ${verdict}${step.notes.length ? ` (${step.notes.join("; ")})` : ""}`,
       );
     }
   }

@@ -118,3 +118,14 @@ export function loadAverage(): number | undefined {
   const text = readText("/proc/loadavg");
   return text === undefined ? undefined : Number(text.split(" ")[0]);
 }
+
+/** Busy and total CPU seconds of the whole machine (/proc/stat, all cores summed). */
+export function machineCpuSeconds(): { busy: number; total: number } | undefined {
+  const line = readText("/proc/stat")?.split("\n")[0];
+  if (!line?.startsWith("cpu ")) return undefined;
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  // idle and iowait are the 4th and 5th numbers.
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS };
+}

@@ -82,6 +82,36 @@ export function latencyAt(rungs: Rung[], rate: number): LatencyAtRate {
   return { rate, ours: pick("ours"), baseline: pick("baseline") };
 }
 
+/**
+ * The rung to compare CPU cost at: the highest both servers passed, else the first. CPU time
+ * per delivery holds up when other load on the machine moves rates and latencies.
+ */
+function referenceRung(ladder: LadderResult): Rung | undefined {
+  const both = ladder.rungs.filter((r) => r.ours?.pass && r.baseline?.pass);
+  return both.at(-1) ?? ladder.rungs[0];
+}
+
+function cpuFigures(name: string, ladder: LadderResult, unit: string): Figure[] {
+  const rung = referenceRung(ladder);
+  if (!rung) return [];
+  return [
+    figure(
+      name,
+      `server CPU per delivery at ${rung.rate} ${unit}`,
+      "µs",
+      rung.ours?.serverCpuUsPerDelivery,
+      rung.baseline?.serverCpuUsPerDelivery,
+    ),
+    figure(
+      name,
+      `generator CPU per delivery at ${rung.rate} ${unit}`,
+      "µs",
+      rung.ours?.generatorCpuUsPerDelivery,
+      rung.baseline?.generatorCpuUsPerDelivery,
+    ),
+  ];
+}
+
 export function buildFigures(s: Scenarios): Figure[] {
   const figures: Figure[] = [];
   if (s.broadcast) {
@@ -94,6 +124,7 @@ export function buildFigures(s: Scenarios): Figure[] {
         best.ours?.deliveriesPerSecond,
         best.baseline?.deliveriesPerSecond,
       ),
+      ...cpuFigures(`broadcast (${users} users, ${senders} senders)`, s.broadcast, "msgs/s"),
     );
   }
   if (s.private) {
@@ -109,6 +140,7 @@ export function buildFigures(s: Scenarios): Figure[] {
       ),
       figure(name, `p50 latency at ${l.rate} msgs/s`, "ms", l.ours?.p50, l.baseline?.p50),
       figure(name, `p99 latency at ${l.rate} msgs/s`, "ms", l.ours?.p99, l.baseline?.p99),
+      ...cpuFigures(name, s.private, "msgs/s"),
     );
   }
   if (s.registration) {

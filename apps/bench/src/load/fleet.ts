@@ -4,7 +4,14 @@
  * and folds the workers' tallies into one result, with the kernel's view of drops.
  */
 import { Histogram } from "../histogram.js";
-import { counterDelta, dropsOn, readUdpCounters, readUdpSocketDrops } from "../proc-stats.js";
+import {
+  counterDelta,
+  dropsOn,
+  machineCpuSeconds,
+  processCpuSeconds,
+  readUdpCounters,
+  readUdpSocketDrops,
+} from "../proc-stats.js";
 import type { RunningServer } from "../servers.js";
 import type {
   ListenResult,
@@ -59,6 +66,13 @@ export interface StepOutcome {
   kernel: Record<string, number> | undefined;
   /** Server CPU share of one core, and its longest event-loop delay, during the step. */
   serverCpuShare: number | undefined;
+  /** CPU seconds over the step: the server's, the generator's (every thread) and others'. */
+  serverCpuSeconds: number | undefined;
+  generatorCpuSeconds: number;
+  otherCpuSeconds: number | undefined;
+  /** Busy share of all the machine's cores over the step. */
+  machineBusyShare: number | undefined;
+  wallSeconds: number;
   serverLoopDelayMaxMs: number | undefined;
 }
 
@@ -134,6 +148,9 @@ export class Fleet {
     const sinceMs = performance.now();
     const kernelBefore = readUdpCounters();
     const dropsBefore = readUdpSocketDrops();
+    const serverCpuBefore = processCpuSeconds(this.server.pid);
+    const machineBefore = machineCpuSeconds();
+    const generatorBefore = process.cpuUsage();
     const results = await this.#pool.askAll<RunResult>(() => ({
       type: "run",
       group: this.#group,
@@ -146,6 +163,18 @@ export class Fleet {
       drainMs: 3_000,
     }));
     const dropsAfter = readUdpSocketDrops();
+    const generatorUsage = process.cpuUsage(generatorBefore);
+    const generatorCpuSeconds = (generatorUsage.user + generatorUsage.system) / 1e6;
+    const serverCpuAfter = processCpuSeconds(this.server.pid);
+    const machineAfter = machineCpuSeconds();
+    const serverCpuSeconds =
+      serverCpuBefore === undefined || serverCpuAfter === undefined
+        ? undefined
+        : serverCpuAfter - serverCpuBefore;
+    const machineBusy =
+      machineBefore && machineAfter ? machineAfter.busy - machineBefore.busy : undefined;
+    const machineTotal =
+      machineBefore && machineAfter ? machineAfter.total - machineBefore.total : undefined;
     const kernel = counterDelta(kernelBefore, readUdpCounters());
     const reports = this.server.probe.reportsSince(sinceMs);
     const latency = new Histogram();
@@ -154,12 +183,7 @@ export class Fleet {
     const unique = sum(results.map((r) => r.unique));
     const expected = kind === "broadcast" ? sent * this.#names.length : sent;
     const seconds = durationMs / 1000;
-    const first = reports[0];
-    const last = reports.at(-1);
-    const serverCpuShare =
-      first && last && last.at > first.at
-        ? (last.cpuSeconds - first.cpuSeconds) / ((last.at - first.at) / 1000)
-        : undefined;
+    const wallSeconds = (performance.now() - sinceMs) / 1000;
     return {
       kind,
       users: this.#names.length,
@@ -187,7 +211,16 @@ export class Fleet {
       serverSocketDrops: dropsOn([this.server.port], dropsBefore, dropsAfter),
       generatorSocketDrops: dropsOn(this.#ports, dropsBefore, dropsAfter),
       kernel,
-      serverCpuShare,
+      serverCpuShare: serverCpuSeconds === undefined ? undefined : serverCpuSeconds / wallSeconds,
+      serverCpuSeconds,
+      generatorCpuSeconds,
+      wallSeconds,
+      otherCpuSeconds:
+        machineBusy === undefined || serverCpuSeconds === undefined
+          ? undefined
+          : Math.max(0, machineBusy - serverCpuSeconds - generatorCpuSeconds),
+      machineBusyShare:
+        machineBusy === undefined || !machineTotal ? undefined : machineBusy / machineTotal,
       serverLoopDelayMaxMs: reports.length
         ? Math.max(...reports.map((r) => r.loopDelayMaxMs))
         : undefined,

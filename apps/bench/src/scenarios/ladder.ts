@@ -116,6 +116,7 @@ function describeStep(traffic: TrafficKind, kind: ServerKind, s: StepSummary): s
   return (
     `  ${traffic} ${kind.padEnd(8)} offered ${String(s.offeredRate).padStart(6)}/s  ` +
     `deliveries ${String(s.deliveriesPerSecond).padStart(7)}/s  loss ${(s.loss * 100).toFixed(2)} %  ` +
-    `p50 ${s.latencyMs.p50} ms  p99 ${s.latencyMs.p99} ms  ${verdict}${why}`
+    `p50 ${s.latencyMs.p50} ms  p99 ${s.latencyMs.p99} ms  ` +
+    `server ${s.serverCpuUsPerDelivery ?? "?"} µs/delivery  ${verdict}${why}`
   );
 }

@@ -5,7 +5,8 @@
  */
 import type { StepOutcome } from "../load/fleet.js";
 
-export type Limit = "none" | "server" | "generator" | "server+generator";
+/** Who was short of CPU or buffer: "none", or some of server, generator, others, "+"-joined. */
+export type Limit = string;
 
 export interface StepSummary {
   offeredRate: number;
@@ -30,12 +31,20 @@ export interface StepSummary {
   generatorMaxTickGapMs: number;
   serverCpu: number | null;
   serverLoopDelayMaxMs: number | null;
+  /** CPU time per distinct delivery: robust to drift where rates are not. */
+  serverCpuUsPerDelivery: number | null;
+  generatorCpuUsPerDelivery: number | null;
+  /** Cores' worth of CPU used by processes other than server and generator. */
+  otherProcessesCores: number | null;
+  machineBusy: number | null;
   /** Which side showed saturation; "none" when neither did. */
   saturated: Limit;
   notes: string[];
 }
 
 const BUSY_CORE = 0.9;
+/** Other processes using this much CPU make the step's figures suspect. */
+const OTHERS_CORES = 0.25;
 
 export function summarizeStep(step: StepOutcome, maxLoss: number, maxP99Ms: number): StepSummary {
   const ms = (ns: number) => round(ns / 1e6, 3);
@@ -44,14 +53,13 @@ export function summarizeStep(step: StepOutcome, maxLoss: number, maxP99Ms: numb
   const pass = step.sent > 0 && step.loss < maxLoss && p99Ms < maxP99Ms;
   const generatorNotes: string[] = [];
   const serverNotes: string[] = [];
+  const otherNotes: string[] = [];
   if ((step.generatorSocketDrops ?? 0) > 0) {
     generatorNotes.push(`generator sockets dropped ${step.generatorSocketDrops} datagrams`);
   }
-  const busyWorkers = step.workerCpuShares.filter((share) => (share ?? 0) >= BUSY_CORE).length;
-  if (busyWorkers > 0) generatorNotes.push(`${busyWorkers} load worker(s) at >= 90 % of a core`);
-  if (step.lateSends > step.sent * 0.01) {
-    generatorNotes.push(`${pct(step.lateSends / step.sent)} of sends > 10 ms late`);
-  }
+  const busiestWorker = Math.max(0, ...step.workerCpuShares.map((share) => share ?? 0));
+  if (busiestWorker >= BUSY_CORE)
+    generatorNotes.push(`a load worker at ${pct(busiestWorker)} of a core`);
   if (step.sendErrors > 0) generatorNotes.push(`${step.sendErrors} sends failed`);
   if ((step.serverSocketDrops ?? 0) > 0) {
     serverNotes.push(`server socket dropped ${step.serverSocketDrops} datagrams`);
@@ -59,14 +67,25 @@ export function summarizeStep(step: StepOutcome, maxLoss: number, maxP99Ms: numb
   if ((step.serverCpuShare ?? 0) >= BUSY_CORE) {
     serverNotes.push(`server at ${pct(step.serverCpuShare ?? 0)} of a core`);
   }
-  const saturated: Limit =
-    generatorNotes.length && serverNotes.length
-      ? "server+generator"
-      : generatorNotes.length
-        ? "generator"
-        : serverNotes.length
-          ? "server"
-          : "none";
+  const otherCores =
+    step.otherCpuSeconds === undefined ? undefined : step.otherCpuSeconds / step.wallSeconds;
+  if ((otherCores ?? 0) >= OTHERS_CORES) {
+    otherNotes.push(`other processes used ${(otherCores ?? 0).toFixed(2)} cores`);
+  }
+  if (step.lateSends > step.sent * 0.01) {
+    // Late with a busy worker: the generator. Late with idle workers: they were not scheduled.
+    const note = `${pct(step.lateSends / step.sent)} of sends > 10 ms late`;
+    if (busiestWorker >= 0.6) generatorNotes.push(note);
+    else otherNotes.push(`${note} (load workers not scheduled: CPUs contended)`);
+  }
+  const flags = [
+    serverNotes.length ? "server" : "",
+    generatorNotes.length ? "generator" : "",
+    otherNotes.length ? "others" : "",
+  ].filter(Boolean);
+  const saturated: Limit = flags.length ? flags.join("+") : "none";
+  const perDelivery = (cpu: number | undefined) =>
+    cpu === undefined || step.unique === 0 ? null : round((cpu * 1e6) / step.unique, 2);
   return {
     offeredRate: step.offeredRate,
     sent: step.sent,
@@ -97,8 +116,12 @@ export function summarizeStep(step: StepOutcome, maxLoss: number, maxP99Ms: numb
     serverCpu: step.serverCpuShare === undefined ? null : round(step.serverCpuShare, 3),
     serverLoopDelayMaxMs:
       step.serverLoopDelayMaxMs === undefined ? null : round(step.serverLoopDelayMaxMs, 1),
+    serverCpuUsPerDelivery: perDelivery(step.serverCpuSeconds),
+    generatorCpuUsPerDelivery: perDelivery(step.generatorCpuSeconds),
+    otherProcessesCores: otherCores === undefined ? null : round(otherCores, 2),
+    machineBusy: step.machineBusyShare === undefined ? null : round(step.machineBusyShare, 3),
     saturated,
-    notes: [...serverNotes, ...generatorNotes],
+    notes: [...serverNotes, ...generatorNotes, ...otherNotes],
   };
 }
 
