@@ -24,6 +24,11 @@ async function openClient(): Promise<{ socket: Socket; received: string[] }> {
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `done` every 5 ms for at most 2 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !done(); i++) await settle(5);
+}
+
 /** Sends `count` numbered datagrams one by one through the proxy; returns what came back. */
 async function roundTrip(proxy: LossyProxy, count: number): Promise<string[]> {
   const client = await openClient();
@@ -110,6 +115,26 @@ describe("lossy proxy", () => {
     expect(a.received).toEqual(["from a"]);
     expect(b.received).toEqual(["from b"]);
     expect(proxy.stats.clients).toBe(2);
+  });
+
+  it("tracks at most maxClients endpoints, evicting the least recently active", async () => {
+    const { echo, proxy } = await setup({ maxClients: 1 });
+    const a = await openClient();
+    const b = await openClient();
+    cleanups.push(
+      () => a.socket.close(),
+      () => b.socket.close(),
+    );
+    a.socket.send("a1", proxy.port, "127.0.0.1");
+    await until(() => a.received.length === 1);
+    b.socket.send("b1", proxy.port, "127.0.0.1");
+    await until(() => b.received.length === 1);
+    a.socket.send("a2", proxy.port, "127.0.0.1");
+    await until(() => a.received.length === 2);
+    // a came back after eviction: a new upstream endpoint, so the server saw three.
+    expect(echo.peers.size).toBe(3);
+    expect(proxy.stats.clients).toBe(3);
+    expect(a.received).toEqual(["a1", "a2"]);
   });
 
   it("setLoss changes the loss from then on", async () => {
