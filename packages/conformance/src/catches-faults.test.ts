@@ -104,13 +104,13 @@ const CASES: Case[] = [
         ? { ...packet, names: [...packet.names].reverse() }
         : packet,
     ),
-    check: "4.12",
+    check: "4.13",
     detail: /in this order, each once, got \[/,
   },
   {
     server: "never pushes the list",
     fault: rewriteToClient(Opcode.LIST_RESPONSE, () => undefined),
-    check: "4.13",
+    check: "4.14",
     detail: /expected a LIST_RESPONSE push within \d+ ms, got nothing/,
   },
   {

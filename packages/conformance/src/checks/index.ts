@@ -1,10 +1,12 @@
 import type { Check } from "../check.js";
 import { abuseChecks } from "./abuse.js";
 import { framingChecks } from "./framing.js";
+import { listChecks } from "./lists.js";
 import { livenessChecks } from "./liveness.js";
 import { messageChecks } from "./messages.js";
 import { nameChecks } from "./names.js";
 import { orderChecks } from "./order.js";
+import { perIpChecks } from "./per-ip.js";
 import { registerChecks } from "./register.js";
 import { routingChecks } from "./routing.js";
 
@@ -16,6 +18,8 @@ export const ALL_CHECKS: readonly Check[] = [
   ...registerChecks,
   ...livenessChecks,
   ...routingChecks,
+  ...listChecks,
   ...orderChecks,
   ...abuseChecks,
+  ...perIpChecks,
 ];
