@@ -124,6 +124,12 @@ describe("any bytes either decode or are refused with a ProtocolError", () => {
     fc.assert(fc.property(largeDatagram, checkDatagram), { numRuns: 150 });
   });
 
+  it("for fully random bytes of 65,000 to 70,000", () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 65_000, maxLength: 70_000 }), checkDatagram), {
+      numRuns: 15,
+    });
+  });
+
   it("for views into a larger buffer, as a socket may hand them over", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 8 }), nearValidDatagram, (before, datagram) => {
