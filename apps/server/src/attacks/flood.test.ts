@@ -86,7 +86,7 @@ describe("flood", () => {
     const seconds = (performance.now() - started) / 1000;
     await sleep(300);
     const after = await freshStats(daemon);
-    const dropped = field(after, "rateLimited") - field(before, "rateLimited");
+    const dropped = field(after, "drops.rate-limited") - field(before, "drops.rate-limited");
     const allowed = DEFAULTS.broadcastBurst + DEFAULTS.broadcastsPerSecond * seconds;
 
     console.log(

@@ -119,7 +119,7 @@ describe("garbage", () => {
     console.log(
       `garbage: ${GARBAGE} datagrams (${(bytes / 1e6).toFixed(1)} MB, seed ${random.seed}) in ${seconds.toFixed(1)} s` +
         ` = ${Math.round(GARBAGE / seconds)}/s; kinds ${JSON.stringify(Object.fromEntries(kinds))}\n` +
-        `  answered ${answered}, stalls ${stalls}; daemon packetsIn ${field(stats, "packetsIn")}, malformed ${field(stats, "malformed")}\n` +
+        `  answered ${answered}, stalls ${stalls}; daemon packetsIn ${field(stats, "packetsIn")}, malformed ${field(stats, "drops.malformed")}, unknown opcode ${field(stats, "drops.unknown-opcode")}\n` +
         `  honest: ${tally.delivered}/${room.expected} deliveries in ${round} rounds, ${tally.duplicates} duplicates;` +
         ` kernel RcvbufErrors +${kernelDrops}; log lines during the attack: ${logLines}`,
     );

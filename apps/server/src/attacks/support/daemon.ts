@@ -20,9 +20,15 @@ export async function freshStats(daemon: DaemonHandle): Promise<LogLine> {
   return daemon.waitForLog((line) => line.msg === "stats" && ++count > seen, 5_000);
 }
 
-/** A number field of a log line (0 when absent). */
-export function field(line: LogLine, name: string): number {
-  const value = line[name];
+/** A number field of a log line, by dotted path ("drops.malformed"); 0 when absent. */
+export function field(line: LogLine, path: string): number {
+  let value: unknown = line;
+  for (const key of path.split(".")) {
+    value =
+      typeof value === "object" && value !== null
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  }
   return typeof value === "number" ? value : 0;
 }
 
