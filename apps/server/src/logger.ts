@@ -26,6 +26,8 @@ export function createLogger(options: LoggerOptions): Logger {
           sync: true,
           colorize: process.stdout.isTTY === true,
           translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname",
+          singleLine: true,
         })
       : pino.destination({ dest: 1, sync: true }));
   return pino({ level: options.level, base: { pid: process.pid } }, destination);

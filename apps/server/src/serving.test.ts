@@ -76,7 +76,7 @@ describe("serving over UDP", () => {
     const { daemon, peers } = await serve(["--stats-interval", "0.2"]);
     await peers.registered("dave");
     const stats = await daemon.waitForLog((line) => line.msg === "stats" && line.users === 1);
-    expect(stats).toMatchObject({ level: 30, users: 1, registered: 1, sent: 1 });
+    expect(stats).toMatchObject({ level: 30, users: 1, joined: 1, packetsOut: 1 });
     expect(stats.packetsIn).toBeGreaterThanOrEqual(1);
     expect(stats.drops).toMatchObject({ malformed: 0, "rate-limited": 0 });
     expect(stats.errors).toEqual({});
