@@ -132,6 +132,17 @@ const CASES: Case[] = [
     detail: /expected a reply of at most 128 bytes, got \d{3} bytes/,
   },
   {
+    server: "checks a name's owner before its own endpoint's name",
+    fault: rewriteToClient(Opcode.ERROR, (packet) =>
+      errorText(packet).startsWith("already registered as ")
+        ? { opcode: Opcode.ERROR, text: ErrorText.USERNAME_TAKEN }
+        : packet,
+    ),
+    check: "4.20",
+    detail:
+      /^REGISTER of a name another endpoint holds: expected ERROR "already registered as [^"]+", got ERROR "username is already present"$/,
+  },
+  {
     server: "never says `rate limited`",
     fault: rewriteToClient(Opcode.ERROR, (packet) =>
       errorText(packet) === ErrorText.RATE_LIMITED ? undefined : packet,
@@ -194,4 +205,22 @@ describe("each check fails on a server that breaks its rule", () => {
       await proxy.close();
     }
   }, 60_000);
+});
+
+describe("the rate-limit checks fail on a server without rate limits", () => {
+  let daemon: DaemonHandle | undefined;
+  beforeAll(async () => {
+    daemon = await startDaemon({ args: ["--no-rate-limit"] });
+  }, 15_000);
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+
+  for (const id of ["5.4", "5.5", "5.6"]) {
+    it(`${id} fails`, async () => {
+      const result = await runCheck(checkById(id), daemon as DaemonHandle, settings);
+      expect(result.status).toBe("failed");
+      expect(result.detail).toBe('expected at least one ERROR "rate limited", got none');
+    }, 20_000);
+  }
 });

@@ -126,8 +126,9 @@ export const abuseChecks: Check[] = [
       const arrivals = [...first, ...(await gather(flooder, ctx.settings.silenceMs))];
       const answered = countOpcode(arrivals, Opcode.INFO_RESPONSE);
       const limited = arrivals.filter(isRateLimited).length;
-      assert(answered < 2 * count, `fewer than ${2 * count} INFO_RESPONSEs`, `${answered}`);
+      // Checked first: lost datagrams can thin out the answers, never invent this ERROR.
       assert(limited >= 1, 'at least one ERROR "rate limited"', "none");
+      assert(answered < 2 * count, `fewer than ${2 * count} INFO_RESPONSEs`, `${answered}`);
       const gap = shortestGapMs(arrivals);
       assert(
         gap >= MIN_RATE_LIMITED_GAP_MS,
@@ -152,12 +153,12 @@ export const abuseChecks: Check[] = [
       const forwarded = countOpcode(arrivals, Opcode.BROADCAST_FWD);
       const limited = arrivals.filter(isRateLimited).length;
       assert(forwarded >= 1, "some broadcasts forwarded", "none");
+      assert(limited >= 1, 'at least one ERROR "rate limited"', "none");
       assert(
         forwarded < count,
         `fewer than ${count} of ${count} broadcasts forwarded`,
         `${forwarded}`,
       );
-      assert(limited >= 1, 'at least one ERROR "rate limited"', "none");
       const gap = shortestGapMs(arrivals);
       assert(
         gap >= MIN_RATE_LIMITED_GAP_MS,
@@ -166,6 +167,32 @@ export const abuseChecks: Check[] = [
       );
       const names = await step("LIST_REQUEST straight after", () => sender.list());
       assert(names.includes(sender.name as string), "the sender in the list", names.join(", "));
+    },
+  },
+  {
+    id: "5.6",
+    section,
+    title: "the per-endpoint limit also cuts a flood from an endpoint with no name",
+    needs: { rateLimits: true },
+    async run(ctx) {
+      const stranger = await ctx.client();
+      const count = 3 * DEFAULTS.packetBurst;
+      await blast(stranger, encode({ opcode: Opcode.INFO_REQUEST }), count);
+      const arrivals = await gather(stranger, ctx.settings.silenceMs);
+      const answered = countOpcode(arrivals, Opcode.INFO_RESPONSE);
+      // Where per-IP reply limits apply, they may swallow the notice itself.
+      if (!ctx.settings.perIpLimits) {
+        const limited = arrivals.filter(isRateLimited).length;
+        assert(limited >= 1, 'at least one ERROR "rate limited"', "none");
+      }
+      assert(
+        answered < count,
+        `fewer than ${count} of ${count} INFO_REQUESTs answered`,
+        `${answered}`,
+      );
+      await ctx.sleep(1_000);
+      stranger.send({ opcode: Opcode.INFO_REQUEST });
+      await step("a second after the flood", () => stranger.expectInfo());
     },
   },
 ];

@@ -100,4 +100,24 @@ export const orderChecks: Check[] = [
       });
     },
   },
+  {
+    id: "4.20",
+    section,
+    title:
+      "REGISTER's rules answer in order: invalid name, name already held here, another name held here, name taken",
+    async run(ctx) {
+      const other = await ctx.registered();
+      const client = await ctx.registered();
+      const name = client.name as string;
+      await step("REGISTER of an invalid name from a registered endpoint", async () => {
+        client.sendParts(Opcode.REGISTER, "two words");
+        await client.expectNameInvalid();
+      });
+      await step("REGISTER of its own name again", () => client.register(name));
+      await step("REGISTER of a name another endpoint holds", async () => {
+        client.sendParts(Opcode.REGISTER, other.name as string);
+        await client.expectError(ErrorText.alreadyRegisteredAs(name));
+      });
+    },
+  },
 ];

@@ -11,7 +11,7 @@ const section = "Abuse";
  */
 export const perIpChecks: Check[] = [
   {
-    id: "5.6",
+    id: "5.7",
     section,
     title: "replies to endpoints with no name are rate-limited per IP address",
     needs: { perIpLimits: true },
@@ -47,7 +47,7 @@ export const perIpChecks: Check[] = [
     },
   },
   {
-    id: "5.7",
+    id: "5.8",
     section,
     title:
       "more than max-users-per-ip names from one IP get exactly `too many users from this address`",
@@ -68,7 +68,7 @@ export const perIpChecks: Check[] = [
     },
   },
   {
-    id: "5.8",
+    id: "5.9",
     section,
     title:
       "more than registers-per-minute REGISTERs from one IP get `too many users from this address`",
