@@ -37,6 +37,7 @@ export interface RunningDaemon {
 
 /** Longest wait between two core ticks, so a user who registered late still expires on time. */
 const MAX_TICK_DELAY_MS = 1000;
+const MIN_TICK_DELAY_MS = 10;
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export const monotonicEpochMs = (): number => performance.timeOrigin + performance.now();
@@ -145,10 +146,11 @@ class Daemon {
   #scheduleTick(): void {
     const now = this.#clock();
     const due = this.#core.nextTimerAt();
-    const delay =
-      due === undefined ? MAX_TICK_DELAY_MS : Math.max(0, Math.min(due - now, MAX_TICK_DELAY_MS));
+    const wait = due === undefined ? MAX_TICK_DELAY_MS : Math.ceil(due - now);
+    // The floor keeps a timer that is always due (after a clock jump, say) from spinning.
+    const delay = Math.max(MIN_TICK_DELAY_MS, Math.min(wait, MAX_TICK_DELAY_MS));
     // Unref'd: the socket alone keeps the process alive, so close() lets it exit.
-    this.#tickTimer = setTimeout(this.#onTick, Math.ceil(delay)).unref();
+    this.#tickTimer = setTimeout(this.#onTick, delay).unref();
   }
 
   // Bigger kernel buffers absorb bursts (a list push to 10,000 users); best effort, as the
