@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ProtocolError } from "./errors.js";
 import { anyText, validMessage, validName } from "./test-support/arbitraries.js";
+import { expectProtocolError } from "./test-support/bytes.js";
 import {
   checkMessage,
   checkMessageBytes,
@@ -79,7 +80,15 @@ describe("name rules, for any input", () => {
   it("checkName agrees with the plain statement of the rules, ASCII or not", () => {
     fc.assert(
       fc.property(fc.oneof(asciiText, anyText(36), validName), (name) => {
-        expect(checkName(name)).toBe(referenceCheckName(name));
+        const reason = referenceCheckName(name);
+        expect(checkName(name)).toBe(reason);
+        if (reason === undefined) expect(decodeName(utf8(name))).toBe(name.normalize("NFC"));
+        else
+          expectProtocolError(
+            () => decodeName(utf8(name)),
+            "NAME_INVALID",
+            `username is invalid: ${reason}`,
+          );
         expect(normalizeName(name)).toBe(name.normalize("NFC"));
         expect(foldName(name)).toBe(name.normalize("NFKC").toLowerCase());
       }),

@@ -22,12 +22,16 @@ const DESCRIBE: Array<[RegExp, string]> = [
 export function checkName(name: string): string | undefined {
   if (!name.isWellFormed()) return NOT_VALID_UTF8;
   if (isAscii(name)) return checkAsciiName(name);
-  const bytes = utf8Length(name);
-  if (bytes > MAX_NAME_BYTES) return `longer than ${MAX_NAME_BYTES} bytes`;
+  return checkUnicodeName(name, () => name.normalize("NFC"));
+}
+
+/** The rules for a well-formed, non-ASCII name; `stored` gives its NFC form when needed. */
+function checkUnicodeName(name: string, stored: () => string): string | undefined {
+  if (utf8Length(name) > MAX_NAME_BYTES) return `longer than ${MAX_NAME_BYTES} bytes`;
   if (FORBIDDEN_IN_NAME.test(name)) {
     for (const [pattern, reason] of DESCRIBE) if (pattern.test(name)) return reason;
   }
-  if (utf8Length(name.normalize("NFC")) > MAX_NAME_BYTES) {
+  if (utf8Length(stored()) > MAX_NAME_BYTES) {
     return `longer than ${MAX_NAME_BYTES} bytes once normalized`;
   }
   return undefined;
@@ -76,9 +80,20 @@ export function decodeName(bytes: Uint8Array): string {
   if (bytes.length > MAX_NAME_BYTES) throw nameInvalid(`longer than ${MAX_NAME_BYTES} bytes`);
   const name = decodeUtf8(bytes);
   if (name === undefined) throw nameInvalid(NOT_VALID_UTF8);
-  const reason = checkName(name);
+  if (isAscii(name)) {
+    const reason = checkAsciiName(name);
+    if (reason !== undefined) throw nameInvalid(reason);
+    return name;
+  }
+  // Normalize once: the NFC form is both checked and returned.
+  let nfc: string | undefined;
+  const stored = () => {
+    nfc ??= name.normalize("NFC");
+    return nfc;
+  };
+  const reason = checkUnicodeName(name, stored);
   if (reason !== undefined) throw nameInvalid(reason);
-  return normalizeName(name);
+  return stored();
 }
 
 /**
