@@ -52,7 +52,7 @@ export function fullConfig(workers: number): BenchConfig {
     },
     registration: { users: 5_000, rounds: 3 },
     memory: { users: 10_000 },
-    listPush: { users: 10_000, intervalSeconds: 2, listenMs: 7_000 },
+    listPush: { users: 10_000, intervalSeconds: 5, listenMs: 11_000 },
     maxLoss: 0.01,
     maxP99Ms: 100,
   };

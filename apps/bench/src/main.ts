@@ -12,7 +12,7 @@ import { type BenchConfig, fullConfig, quickConfig } from "./config.js";
 import { WorkerPool } from "./load/pool.js";
 import { loadAverage, machineInfo } from "./proc-stats.js";
 import { runProfiles } from "./profile.js";
-import { targetLines, textTable } from "./render.js";
+import { markdownTable, markdownTargets, targetLines, textTable } from "./render.js";
 import {
   type BenchReport,
   buildFigures,
@@ -28,7 +28,14 @@ import { round } from "./scenarios/step-summary.js";
 import { killAllServers } from "./servers.js";
 
 const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
-const log = (line: string) => process.stdout.write(`${line}\n`);
+const started = performance.now();
+/** Progress lines carry the seconds since start, so a slow phase shows itself. */
+const log = (line: string) => {
+  const stamp = line.startsWith("  ")
+    ? `[${((performance.now() - started) / 1000).toFixed(1)}s] `
+    : "";
+  process.stdout.write(`${stamp}${line}\n`);
+};
 
 async function runScenarios(
   pool: WorkerPool,
@@ -116,6 +123,22 @@ function generatorLimits(scenarios: Scenarios): string[] {
   return lines;
 }
 
+/** The tables as BENCHMARKS.md shows them, ready to paste. */
+function markdownReport(report: BenchReport): string {
+  const m = report.machine;
+  return [
+    `Run ${report.startedAt} (${report.mode}, ${report.seconds} s): ${m.nproc} CPUs, ${m.cpu}, node ${m.node}, ${m.os}; ` +
+      `${report.generator.workers} load workers; load average ${m.loadAverage} at start, ${report.loadAverageAtEnd} at end.`,
+    "",
+    markdownTable(report),
+    "",
+    markdownTargets(report),
+    "",
+    ...report.generator.limits.map((line) => `- ${line}`),
+    "",
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
@@ -170,7 +193,9 @@ async function main(): Promise<void> {
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     const chart = `${out.replace(/\.json$/, "")}.svg`;
     writeFileSync(chart, renderChart(report));
-    log(`\nwrote ${out}\nwrote ${chart}`);
+    const markdown = `${out.replace(/\.json$/, "")}.md`;
+    writeFileSync(markdown, markdownReport(report));
+    log(`\nwrote ${out}\nwrote ${chart}\nwrote ${markdown}`);
     if (args.profile) await runProfiles(pool, config, log);
   } finally {
     await pool.close();

@@ -8,7 +8,10 @@ export interface ProbeStats {
   heapUsed: number;
   heapTotal: number;
   cpuSeconds: number;
+  /** Longest time the loop could not run a timer, since the previous report. */
   loopDelayMaxMs: number;
+  /** The same, counting only CPU time the server used meanwhile (not waiting for a core). */
+  loopBusyStallMaxMs: number;
 }
 
 export interface LiveMemory {
@@ -91,7 +94,7 @@ export class ProbeClient {
       this.#probePort = fromPort;
       this.#hello?.();
     } else if (message.type === "stats") {
-      const { rss, heapUsed, heapTotal, cpuSeconds, loopDelayMaxMs } = message;
+      const { rss, heapUsed, heapTotal, cpuSeconds, loopDelayMaxMs, loopBusyStallMaxMs } = message;
       this.#reports.push({
         at: performance.now(),
         rss,
@@ -99,6 +102,7 @@ export class ProbeClient {
         heapTotal,
         cpuSeconds,
         loopDelayMaxMs,
+        loopBusyStallMaxMs,
       });
       if (this.#reports.length > 20_000) this.#reports.splice(0, 10_000);
     } else if (message.type === "memory" && message.id !== undefined) {

@@ -240,8 +240,18 @@ export class Fleet {
     };
   }
 
-  async close(): Promise<void> {
-    await this.#pool.askAll(() => ({ type: "close", group: this.#group }));
+  /**
+   * Closes every endpoint's socket but `keep` of them, spread evenly over the fleet. The
+   * closed ones stay registered (the server sends to them; the kernel drops the datagrams).
+   */
+  async close(keep = 0): Promise<void> {
+    const step = keep > 0 ? this.#names.length / keep : 0;
+    const kept = Array.from({ length: keep }, (_, i) => Math.floor(i * step));
+    await this.#pool.askAll(() => ({
+      type: "close",
+      group: this.#group,
+      keep: keep > 0 ? kept : undefined,
+    }));
   }
 }
 

@@ -50,6 +50,8 @@ export interface ListenCommand {
 export interface CloseCommand {
   type: "close";
   group: string;
+  /** Indices of endpoints to leave open (still registered, still listening); default none. */
+  keep?: number[];
 }
 
 export type Command = OpenCommand | RegisterCommand | RunCommand | ListenCommand | CloseCommand;

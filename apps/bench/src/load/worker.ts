@@ -11,6 +11,7 @@ import { Opcode, type ServerPacket } from "@chat/protocol";
 import { Histogram } from "../histogram.js";
 import { threadCpuSeconds } from "../proc-stats.js";
 import type {
+  CloseCommand,
   Command,
   ListenCommand,
   ListenResult,
@@ -332,10 +333,16 @@ function listen(command: ListenCommand): Promise<ListenResult> {
   );
 }
 
-async function close(group: string): Promise<null> {
-  const found = groups.get(group);
-  groups.delete(group);
-  await Promise.all(found?.endpoints.map((endpoint) => endpoint.socket.close()) ?? []);
+async function close(command: CloseCommand): Promise<null> {
+  const found = groups.get(command.group);
+  if (!found) return null;
+  const keep = new Set(command.keep ?? []);
+  const closing = found.endpoints.filter((endpoint) => !keep.has(endpoint.index));
+  const kept = found.endpoints.filter((endpoint) => keep.has(endpoint.index));
+  found.endpoints.length = 0;
+  found.endpoints.push(...kept);
+  if (command.keep === undefined) groups.delete(command.group);
+  await Promise.all(closing.map((endpoint) => endpoint.socket.close()));
   return null;
 }
 
@@ -356,7 +363,7 @@ function execute(command: Command): Promise<unknown> {
     case "listen":
       return listen(command);
     case "close":
-      return close(command.group);
+      return close(command);
   }
 }
 
