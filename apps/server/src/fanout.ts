@@ -76,7 +76,7 @@ export class Fanout {
 
   constructor(transport: Transport, options: FanoutOptions) {
     this.#transport = transport;
-    this.#sliceMs = options.sliceMs ?? 4;
+    this.#sliceMs = options.sliceMs ?? 2;
     this.#sendsPerSlice = options.sendsPerSlice ?? 4096;
     this.#maxQueuedSends = options.maxQueuedSends ?? 2_000_000;
     this.#maxInFlight = options.maxInFlight ?? 4096;
