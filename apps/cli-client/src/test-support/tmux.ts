@@ -1,0 +1,90 @@
+import { execFileSync, spawnSync } from "node:child_process";
+
+export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+
+/**
+ * A private tmux server (its own socket, no user config) holding real pseudo-terminals,
+ * for driving the client as a user would and reading the screen back.
+ */
+export class Tmux {
+  readonly socket = `chat-e2e-${process.pid}-${Date.now().toString(36)}`;
+
+  run(...args: string[]): string {
+    return execFileSync("tmux", ["-u", "-L", this.socket, "-f", "/dev/null", ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  }
+
+  /**
+   * Starts `command` in a new detached session of a fixed size. A shell runs it and prints
+   * its exit status in the pane afterwards: tmux itself does not always reap the status of
+   * a pane's process in time to report it.
+   */
+  start(session: string, command: string[], columns = 120, rows = 30): void {
+    this.run(
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-x",
+      String(columns),
+      "-y",
+      String(rows),
+      "-e",
+      "LANG=C.UTF-8",
+      "-e",
+      "TERM=xterm-256color",
+      "sh",
+      "-c",
+      '"$@"; echo "[exited with status $?]"',
+      "sh",
+      ...command,
+    );
+    this.run("set-option", "-t", session, "remain-on-exit", "on");
+  }
+
+  /** Types text literally (no key names), then optional keys such as "Enter" or "Tab". */
+  type(session: string, text: string, ...keys: string[]): void {
+    if (text !== "") this.run("send-keys", "-t", session, "-l", text);
+    if (keys.length > 0) this.run("send-keys", "-t", session, ...keys);
+  }
+
+  /** The visible screen; with `history`, also the lines scrolled off the top. */
+  capture(session: string, history = false): string {
+    return this.run("capture-pane", "-p", "-t", session, ...(history ? ["-S", "-"] : []));
+  }
+
+  /**
+   * Waits for the command started in the pane to exit; its exit status. (tmux scrolls the
+   * status line off the screen when it writes "Pane is dead", so history is searched too.)
+   */
+  async waitForExit(session: string, timeoutMs = 5_000): Promise<number> {
+    const exited = (text: string) => /\[exited with status \d+\]/.test(text);
+    const screen = await this.waitFor(session, exited, timeoutMs, true);
+    return Number(/\[exited with status (\d+)\]/.exec(screen)?.[1]);
+  }
+
+  /** Polls the screen until `predicate` holds; fails with the last screen after `timeoutMs`. */
+  async waitFor(
+    session: string,
+    predicate: (screen: string) => boolean,
+    timeoutMs = 10_000,
+    history = false,
+  ): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let screen = "";
+    for (;;) {
+      screen = this.capture(session, history);
+      if (predicate(screen)) return screen;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting on tmux session ${session}; screen was:\n${screen}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  kill(): void {
+    spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
+  }
+}
