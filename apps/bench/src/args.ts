@@ -9,6 +9,8 @@ export interface BenchArgs {
   workers: number | undefined;
   /** Also run the daemon under --cpu-prof and print its hot spots. */
   profile: boolean;
+  /** Profile only: no scenarios, no report. */
+  profileOnly: boolean;
   help: boolean;
 }
 
@@ -21,6 +23,7 @@ export const USAGE = `usage: pnpm bench [-- options]
   --workers <n>        load-generator threads (default: number of CPUs)
   --profile            also profile the daemon (node --cpu-prof) under broadcast and private
                        load and print its hottest functions
+  --profile-only       only the profiling runs
   --help               this text`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -30,6 +33,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     out: undefined,
     workers: undefined,
     profile: false,
+    profileOnly: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -48,6 +52,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case "--profile":
         args.profile = true;
+        break;
+      case "--profile-only":
+        args.profile = true;
+        args.profileOnly = true;
         break;
       case "--help":
       case "-h":

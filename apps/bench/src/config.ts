@@ -41,12 +41,12 @@ export function fullConfig(workers: number): BenchConfig {
     broadcast: {
       users: 1_000,
       senders: 10,
-      rates: [20, 50, 100, 150, 200, 250, 300, 400, 500],
+      rates: [20, 50, 75, 100, 125, 150, 200, 250, 300, 400],
       stepMs: 3_000,
     },
     private: {
       users: 200,
-      rates: [1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 40_000],
+      rates: [1_000, 2_500, 5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000],
       stepMs: 3_000,
       latencyRate: 5_000,
     },

@@ -162,6 +162,10 @@ async function main(): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const pool = new WorkerPool(workers);
   try {
+    if (args.profileOnly) {
+      await runProfiles(pool, config, log);
+      return;
+    }
     const scenarios = await runScenarios(pool, config, args.scenarios);
     const cpu = process.cpuUsage(cpuBefore);
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
       `\nload generator: ${workers} workers, ${generatorShare} % of the machine's CPU over the run; ` +
         `load average ${machine.loadAverage} at start, ${report.loadAverageAtEnd} at end`,
     );
-    for (const line of report.generator.limits) log(`  ${line}`);
+    for (const line of report.generator.limits) log(`- ${line}`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     const chart = `${out.replace(/\.json$/, "")}.svg`;

@@ -20,10 +20,12 @@ export interface LiveMemory {
   heapTotal: number;
 }
 
+type Reply = { type: string; id?: number; ok?: boolean } & ProbeStats & LiveMemory;
+
 export class ProbeClient {
   readonly #socket: Socket;
   readonly #reports: ProbeStats[] = [];
-  readonly #waiting = new Map<number, (memory: LiveMemory) => void>();
+  readonly #waiting = new Map<number, (reply: Reply) => void>();
   #probePort = 0;
   #nextId = 1;
   #hello: (() => void) | undefined;
@@ -69,18 +71,29 @@ export class ProbeClient {
   }
 
   /** Collects garbage in the server and returns the memory still in use. */
-  liveMemory(timeoutMs = 5_000): Promise<LiveMemory> {
+  async liveMemory(): Promise<LiveMemory> {
+    const { rss, heapUsed, heapTotal } = await this.#request("gc");
+    return { rss, heapUsed, heapTotal };
+  }
+
+  /** Stops the server's profiler (BENCH_PROBE_CPU_PROFILE) and waits until it is written. */
+  async stopProfile(): Promise<void> {
+    const reply = await this.#request("profile-stop", 30_000);
+    if (!reply.ok) throw new Error("the server's probe failed to write its CPU profile");
+  }
+
+  #request(type: string, timeoutMs = 5_000): Promise<Reply> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
-        reject(new Error("the server's probe did not answer a gc request"));
+        reject(new Error(`the server's probe did not answer a ${type} request`));
       }, timeoutMs);
-      this.#waiting.set(id, (memory) => {
+      this.#waiting.set(id, (reply) => {
         clearTimeout(timer);
-        resolve(memory);
+        resolve(reply);
       });
-      this.#socket.send(JSON.stringify({ type: "gc", id }), this.#probePort, "127.0.0.1");
+      this.#socket.send(JSON.stringify({ type, id }), this.#probePort, "127.0.0.1");
     });
   }
 
@@ -89,7 +102,7 @@ export class ProbeClient {
   }
 
   #receive(text: string, fromPort: number): void {
-    const message = JSON.parse(text) as { type: string; id?: number } & ProbeStats & LiveMemory;
+    const message = JSON.parse(text) as Reply;
     if (message.type === "hello") {
       this.#probePort = fromPort;
       this.#hello?.();
@@ -105,9 +118,8 @@ export class ProbeClient {
         loopBusyStallMaxMs,
       });
       if (this.#reports.length > 20_000) this.#reports.splice(0, 10_000);
-    } else if (message.type === "memory" && message.id !== undefined) {
-      const { rss, heapUsed, heapTotal } = message;
-      this.#waiting.get(message.id)?.({ rss, heapUsed, heapTotal });
+    } else if (message.id !== undefined) {
+      this.#waiting.get(message.id)?.(message);
       this.#waiting.delete(message.id);
     }
   }

@@ -5,13 +5,18 @@
  * memory, CPU time and the longest event-loop stall since the previous report; on a "gc"
  * request it collects garbage and
  * answers with the heap that is really live. Its socket and timer are unref'd: the probe
- * never keeps a server alive.
+ * never keeps a server alive. With BENCH_PROBE_CPU_PROFILE set it also runs the V8 sampling
+ * profiler (as node --cpu-prof would, which NODE_OPTIONS does not allow) until asked to stop.
  */
 import { createSocket } from "node:dgram";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 const port = Number(process.env.BENCH_PROBE_PORT);
+/** Where to write a V8 CPU profile when the bench asks ("profile-stop"); unset: no profiling. */
+const profilePath = process.env.BENCH_PROBE_CPU_PROFILE;
 const intervalMs = Number(process.env.BENCH_PROBE_MS ?? "100");
 
 if (port > 0) startProbe(port, intervalMs);
@@ -52,12 +57,19 @@ function startProbe(benchPort: number, everyMs: number): void {
     const usage = process.memoryUsage();
     return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal };
   };
+  const profiler = profilePath ? startProfiler() : undefined;
   socket.on("message", (bytes) => {
     const request = JSON.parse(bytes.toString()) as { type: string; id: number };
-    if (request.type !== "gc") return;
-    gc();
-    gc();
-    send({ type: "memory", id: request.id, ...memory() });
+    if (request.type === "gc") {
+      gc();
+      gc();
+      send({ type: "memory", id: request.id, ...memory() });
+    } else if (request.type === "profile-stop" && profiler && profilePath) {
+      profiler.post("Profiler.stop", (error, result) => {
+        if (!error) writeFileSync(profilePath, JSON.stringify(result.profile));
+        send({ type: "profile-written", id: request.id, ok: !error });
+      });
+    }
   });
   socket.bind(0, "127.0.0.1", () => {
     socket.unref();
@@ -77,4 +89,14 @@ function startProbe(benchPort: number, everyMs: number): void {
     timer.unref();
     send({ type: "hello", pid: process.pid });
   });
+}
+
+function startProfiler(): Session {
+  const session = new Session();
+  session.connect();
+  session.post("Profiler.enable");
+  // 1 ms between samples, as node --cpu-prof takes them.
+  session.post("Profiler.setSamplingInterval", { interval: 1000 });
+  session.post("Profiler.start");
+  return session;
 }

@@ -1,9 +1,10 @@
 /**
- * --profile: runs the daemon under `node --cpu-prof` with broadcast and then private load
+ * --profile: runs the daemon under the V8 sampling profiler (started by the probe, as
+ * `node --cpu-prof` would) with broadcast and then private load
  * and prints the functions that take most of its CPU, so the core and daemon owners know
  * where to look. The .cpuprofile files stay in results/profiles/ for Chrome DevTools.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchConfig } from "./config.js";
@@ -24,21 +25,18 @@ async function profileOne(
   rate: number,
   seconds: number,
 ): Promise<HotSpot[]> {
-  const dir = join(PROFILES, `tmp-${traffic}`);
-  mkdirSync(dir, { recursive: true });
-  const server = await startServer("ours", { cpuProfileDir: dir });
+  mkdirSync(PROFILES, { recursive: true });
+  const target = join(PROFILES, `${traffic}.cpuprofile`);
+  const server = await startServer("ours", { cpuProfilePath: target });
   try {
     const fleet = await Fleet.open(pool, `profile-${traffic}`, server, users);
     await fleet.register();
     await fleet.run(traffic, senders, rate, seconds * 1000);
+    await server.probe.stopProfile();
     await fleet.close();
   } finally {
     await server.stop();
   }
-  const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
-  if (!file) throw new Error("the daemon wrote no CPU profile (did it exit cleanly on SIGTERM?)");
-  const target = join(PROFILES, `${traffic}.cpuprofile`);
-  renameSync(join(dir, file), target);
   return hotSpots(JSON.parse(readFileSync(target, "utf8")) as CpuProfile, REPO);
 }
 

@@ -14,8 +14,8 @@ export type ServerKind = "ours" | "baseline";
 export interface ServerOptions {
   /** Seconds between list pushes (daemon only); 0, the default, turns them off. */
   listIntervalSeconds?: number;
-  /** Write a V8 CPU profile of the server into this folder when it stops. */
-  cpuProfileDir?: string;
+  /** Profile the server from its start; `probe.stopProfile()` writes the profile here. */
+  cpuProfilePath?: string;
 }
 
 export interface RunningServer {
@@ -61,14 +61,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const probe = await ProbeClient.open();
   // NODE_OPTIONS reaches the daemon through the test kit's env without changing its args.
-  const nodeOptions = [process.env.NODE_OPTIONS ?? "", `--import=${PROBE}`];
-  if (options.cpuProfileDir)
-    nodeOptions.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`);
-  const env = {
+  const env: Record<string, string> = {
     BENCH_PROBE_PORT: String(probe.port),
     BENCH_PROBE_MS: "100",
-    NODE_OPTIONS: nodeOptions.join(" ").trim(),
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${PROBE}`.trim(),
   };
+  if (options.cpuProfilePath) env.BENCH_PROBE_CPU_PROFILE = options.cpuProfilePath;
   try {
     const server = kind === "ours" ? await startOurs(options, env) : await startBaseline(env);
     await probe.ready();
