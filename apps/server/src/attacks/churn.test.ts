@@ -188,5 +188,5 @@ describe("churn", () => {
     });
     expect(heapFull - heapBefore).toBeGreaterThan(5);
     expect(heapAfter - heapBefore).toBeLessThan(1);
-  });
+  }, 30_000);
 });
