@@ -2,6 +2,7 @@ import { ChatClient } from "@chat/client";
 import { ChatApp } from "./app/chat-app.js";
 import { reasonOf } from "./app/connection.js";
 import type { Options } from "./args.js";
+import { crashHandler } from "./crash.js";
 import { BlessedView } from "./ui/screen.js";
 
 export function serverLabel(host: string, port: number): string {
@@ -17,40 +18,41 @@ export async function runTui(options: Options): Promise<void> {
     process.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
     process.exit(1);
   }
-  const view = new BlessedView();
-  const restore = () => view.destroy();
+  let view: BlessedView | undefined;
+  let app: ChatApp | undefined;
   // The terminal went away (window closed, ssh dropped): log out without drawing.
   const hangUp = () => {
-    view.detach();
-    void app.session.quit();
+    view?.detach();
+    if (app) void app.session.quit();
+    else process.exit(0);
   };
-  // A crash must leave a usable terminal behind before the error is printed.
-  const crash = (error: unknown) => {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "EIO" || code === "EPIPE") return hangUp();
-    restore();
-    process.stderr.write(
-      `chat: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(70);
-  };
+  // Installed before blessed's own handler, which steps aside when another exists.
+  const crash = crashHandler({
+    restore: () => view?.destroy(),
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+    terminalGone: hangUp,
+  });
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
 
-  const app = new ChatApp({
+  view = new BlessedView();
+  const screen = view;
+  app = new ChatApp({
     client,
-    view,
+    view: screen,
     server: serverLabel(options.host, options.port),
     ...(options.name !== undefined ? { name: options.name } : {}),
     onExit: (code) => {
-      restore();
+      screen.destroy();
       process.exit(code);
     },
   });
-  view.onKey((key) => app.handleKey(key));
-  view.onResize(() => app.renderNow());
-  process.on("SIGINT", () => void app.session.quit());
-  process.on("SIGTERM", () => void app.session.quit());
+  const chat = app;
+  screen.onKey((key) => chat.handleKey(key));
+  screen.onResize(() => chat.renderNow());
+  process.on("SIGINT", () => void chat.session.quit());
+  process.on("SIGTERM", () => void chat.session.quit());
   process.on("SIGHUP", hangUp);
-  app.start();
+  chat.start();
 }

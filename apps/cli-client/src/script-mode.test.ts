@@ -1,0 +1,114 @@
+import { type DaemonHandle, startDaemon } from "@chat/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonLine } from "./script-mode.js";
+import { assertBuilt, CliProcess, runCli } from "./test-support/cli.js";
+
+describe("jsonLine", () => {
+  it("writes one line of JSON", () => {
+    expect(jsonLine({ event: "broadcast", from: "a", message: "x\ny" })).toBe(
+      '{"event":"broadcast","from":"a","message":"x\\ny"}\n',
+    );
+  });
+
+  it("escapes C1 controls, bidi overrides and line separators so a terminal cannot obey them", () => {
+    const line = jsonLine({ message: "\u001b[2J\u009b31m\u202e\u2028" });
+    expect(line).toBe('{"message":"\\u001b[2J\\u009b31m\\u202e\\u2028"}\n');
+    expect(JSON.parse(line)).toEqual({ message: "\u001b[2J\u009b31m\u202e\u2028" });
+  });
+});
+
+describe("the command line", () => {
+  it("refuses a bad flag with one line and exit status 2", async () => {
+    assertBuilt();
+    const result = await runCli(["--bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("chat: unknown option --bogus (see --help)\n");
+  });
+
+  it("prints its usage for --help and exits 0", async () => {
+    const result = await runCli(["--", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: chat [--server HOST:PORT]");
+  });
+});
+
+describe("scripting mode against the real server", () => {
+  let daemon: DaemonHandle;
+  let server: string;
+  const listeners: CliProcess[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    daemon = await startDaemon();
+    server = `${daemon.host}:${daemon.port}`;
+  });
+
+  afterAll(async () => {
+    for (const listener of listeners) listener.kill();
+    await daemon?.stop();
+  });
+
+  function listen(name: string): CliProcess {
+    const listener = new CliProcess(["--server", server, "--name", name, "--listen"]);
+    listeners.push(listener);
+    return listener;
+  }
+
+  it("--send exits 0 once the server confirmed the broadcast", async () => {
+    const result = await runCli(["--server", server, "--name", "sender1", "--send", "hello"]);
+    expect(result).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("--send --to exits 1 with the server's reason when the receiver is unknown", async () => {
+    const result = await runCli([
+      "--server",
+      server,
+      "--name",
+      "sender2",
+      "--send",
+      "hi",
+      "--to",
+      "nobody",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("chat: not delivered (failed: user not found: nobody)\n");
+  });
+
+  it("--listen prints every event as a JSON line and logs out on SIGINT", async () => {
+    const ears = listen("ears");
+    await ears.waitForLine((line) => JSON.parse(line).state === "registered");
+
+    const sent = await runCli([
+      "--server",
+      server,
+      "--name",
+      "mouth",
+      "--send",
+      "psst",
+      "--to",
+      "ears",
+    ]);
+    expect(sent.code).toBe(0);
+    const privateLine = JSON.parse(
+      await ears.waitForLine((line) => JSON.parse(line).event === "private"),
+    );
+    expect(privateLine).toMatchObject({ event: "private", from: "mouth", message: "psst" });
+
+    await runCli(["--server", server, "--name", "mouth", "--send", "to all\u202e"]);
+    const broadcast = await ears.waitForLine((line) => JSON.parse(line).event === "broadcast");
+    expect(broadcast).toContain('"message":"to all\\u202e"');
+    expect(JSON.parse(broadcast)).toMatchObject({ from: "mouth", self: false });
+
+    // The name is taken while ears listens...
+    const clash = await runCli(["--server", server, "--name", "ears", "--send", "x"]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toBe("chat: cannot register as ears: username is already present\n");
+
+    // ...and free again once SIGINT made it log out.
+    ears.child.kill("SIGINT");
+    expect(await ears.exited).toBe(0);
+    await daemon.waitForLog((line) => line.msg === "user left" && line.name === "ears");
+    const again = await runCli(["--server", server, "--name", "ears", "--send", "back"]);
+    expect(again.code).toBe(0);
+  }, 30_000);
+});
