@@ -3,18 +3,19 @@
  * sender, so telling a duplicate from a first delivery costs one bit test, not a hash.
  */
 export class SeenSet {
-  readonly #bits = new Map<number, Uint8Array>();
+  /** Indexed by sender (a dense small integer): cheaper than a Map on every delivery. */
+  #bits: Array<Uint8Array | undefined> = [];
 
   /** Marks the pair seen; true if it was not seen before. */
   add(sender: number, seq: number): boolean {
-    if (seq < 0 || !Number.isInteger(seq)) return false;
-    let bits = this.#bits.get(sender);
+    if (seq < 0 || !Number.isInteger(seq) || sender < 0 || !Number.isInteger(sender)) return false;
+    let bits = this.#bits[sender];
     const byte = seq >>> 3;
     if (!bits || byte >= bits.length) {
       const grown = new Uint8Array(Math.max(64, (byte + 1) * 2));
       if (bits) grown.set(bits);
       bits = grown;
-      this.#bits.set(sender, bits);
+      this.#bits[sender] = bits;
     }
     const mask = 1 << (seq & 7);
     const old = bits[byte] as number;
@@ -24,6 +25,6 @@ export class SeenSet {
   }
 
   clear(): void {
-    this.#bits.clear();
+    this.#bits = [];
   }
 }

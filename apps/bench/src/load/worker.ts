@@ -1,9 +1,9 @@
 /**
  * A load worker: owns many client endpoints (one ChatSocket, so one UDP socket, each),
  * sends open-loop at a set rate and checks every forward it receives. A message's text is
- * `seq:<n>:t:<ns>`: the sender's sequence number and its send time on the monotonic clock,
- * which every thread of the process shares, so a receiver in any worker measures one-way
- * latency, loss and duplicates.
+ * `seq:<n>:t:<ns>` (stamp.ts): the sender's sequence number and its send time on the
+ * monotonic clock, which every thread of the process shares, so a receiver in any worker
+ * measures one-way latency, loss and duplicates; the forward names the sender.
  */
 import { parentPort } from "node:worker_threads";
 import { ChatSocket } from "@chat/client";
@@ -23,6 +23,7 @@ import type {
   RunResult,
 } from "./messages.js";
 import { SeenSet } from "./seen-set.js";
+import { formatStamp, parseStamp } from "./stamp.js";
 
 interface Endpoint {
   readonly index: number;
@@ -89,18 +90,15 @@ function receive(group: Group, endpoint: Endpoint, packet: ServerPacket): void {
     case Opcode.BROADCAST_FWD:
     case Opcode.PRIVATE_FWD: {
       tally.received++;
-      const { message } = packet;
-      const timeAt = message.indexOf(":t:");
-      const seq = Number(message.slice(4, timeAt));
-      const sentAt = Number(message.slice(timeAt + 3));
+      const stamp = parseStamp(packet.message);
       const sender = group.indexOfName.get(packet.sender);
-      if (sender === undefined || !Number.isInteger(seq)) {
+      if (sender === undefined || stamp === undefined) {
         tally.malformed++;
         return;
       }
-      if (endpoint.seen.add(sender, seq)) {
+      if (endpoint.seen.add(sender, stamp.seq)) {
         tally.unique++;
-        tally.latency.record(arrival - sentAt);
+        tally.latency.record(arrival - stamp.sentAt);
       } else {
         tally.duplicates++;
       }
@@ -244,7 +242,7 @@ function run(command: RunCommand): Promise<RunResult> {
     const now = nowNs();
     const dueAt = command.startAtNs + (seq + (phase[i] as number)) * periodNs;
     if (now - dueAt > 10e6) lateSends++;
-    const message = `seq:${seq}:t:${now}`;
+    const message = formatStamp(seq, now);
     if (command.kind === "broadcast") {
       endpoint.socket.send({ opcode: Opcode.BROADCAST, message });
     } else {
