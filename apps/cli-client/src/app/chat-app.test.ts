@@ -133,6 +133,16 @@ describe("ChatApp", () => {
     expect(app.frame().users.map(plain)).toEqual(["Users (3)", "alice", "dave", "me"]);
   });
 
+  it("lists a sender at once, without a late 'joined' line when the list catches up", async () => {
+    const { client, app, log } = await started();
+    client.fire("broadcast", { from: "erin", message: "hi, new here", self: false });
+    await tick();
+    expect(app.frame().users.map(plain)).toContain("erin");
+    client.fire("users", { names: ["alice", "bob", "me", "erin"] });
+    await tick();
+    expect(log().some((line) => line.includes("erin joined"))).toBe(false);
+  });
+
   it("answers /who, /info, unknown commands and usage errors in the log", async () => {
     const { type, log } = await started();
     await type("/who", "enter");

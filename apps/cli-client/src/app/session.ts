@@ -63,11 +63,13 @@ export class Session {
     const client = this.client;
     client.on("broadcast", ({ from, message, self }) => {
       if (self) return; // shown when sent, and marked delivered by broadcast()'s result
+      this.#seen(from);
       const mention = mentions(message, this.name);
       this.hooks.add({ kind: "broadcast", at: this.now(), from, text: message, mention });
       if (mention) this.hooks.bell();
     });
     client.on("private", ({ from, message }) => {
+      this.#seen(from);
       this.unreadPrivate++;
       this.hooks.add({
         kind: "private",
@@ -195,6 +197,16 @@ export class Session {
     } catch (error) {
       this.notice(`/who: ${reasonOf(error)}`, "error");
     }
+  }
+
+  /**
+   * Someone who just sent a message is online, even if the list has not said so yet: list
+   * them at once (for Tab too), and without a late "joined" line when the list catches up.
+   */
+  #seen(name: string): void {
+    if (!this.#listed) return;
+    const folded = foldName(name);
+    if (!this.users.some((user) => foldName(user) === folded)) this.users = [...this.users, name];
   }
 
   #setUsers(names: string[]): void {
