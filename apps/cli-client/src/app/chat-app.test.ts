@@ -75,6 +75,27 @@ describe("ChatApp", () => {
     expect(app.frame().prompt).toBe("> ");
   });
 
+  it("keeps the line while a name is being registered", async () => {
+    const { client, app, type } = await started(null);
+    let finish: () => void = () => {};
+    client.register = (name: string) =>
+      new Promise<void>((resolve) => {
+        finish = () => {
+          client.name = name;
+          resolve();
+        };
+      });
+    await type("slow", "enter");
+    expect(app.frame().prompt).toBe("… ");
+    await type("early words", "enter");
+    expect(app.input.text).toBe("early words");
+    expect(client.calls.some((call) => call.startsWith("broadcast"))).toBe(false);
+    finish();
+    await tick();
+    await tick();
+    expect(app.frame().prompt).toBe("> ");
+  });
+
   it("sends plain text as a broadcast and marks it delivered in place", async () => {
     const { client, type, log } = await started();
     let deliver: (value: { status: "delivered" }) => void = () => {};

@@ -151,7 +151,10 @@ export class ChatApp {
 
   #submit(): void {
     const line = this.input.text;
-    if (this.session.phase === "naming") {
+    const phase = this.session.phase;
+    // While a name is being registered or the client is leaving, Enter keeps the line.
+    if (phase === "registering" || phase === "quitting" || phase === "closed") return;
+    if (phase === "naming") {
       const name = line.trim();
       const reason = checkName(name);
       if (reason !== undefined) {

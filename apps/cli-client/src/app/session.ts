@@ -107,7 +107,7 @@ export class Session {
 
   async register(name: string): Promise<void> {
     this.phase = "registering";
-    this.hooks.changed();
+    this.notice(`Registering as ${name}…`);
     try {
       await this.client.register(name);
     } catch (error) {
