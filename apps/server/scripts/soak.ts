@@ -144,7 +144,10 @@ async function main(): Promise<void> {
   const churnTimer = setInterval(() => {
     const present = [...members].filter(([, m]) => m.leftAt === undefined).map(([n]) => n);
     const count = Math.round(present.length * CHURN_SHARE);
-    for (let i = 0; i < count; i++) void leave(random.pick(present));
+    for (let i = 0; i < count; i++) {
+      const [name] = present.splice(random.int(0, present.length - 1), 1);
+      if (name !== undefined) void leave(name);
+    }
     for (let i = 0; i < count; i++) void join();
   }, CHURN_S * 1000);
 
