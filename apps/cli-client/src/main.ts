@@ -31,6 +31,12 @@ switch (options.mode) {
     exitWith(await runListen(options, io));
     break;
   case "tui":
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      process.stderr.write(
+        "chat: the chat screen needs a terminal; scripts can use --send or --listen\n",
+      );
+      process.exit(2);
+    }
     await runTui(options);
     break;
 }

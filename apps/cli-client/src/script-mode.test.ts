@@ -25,6 +25,14 @@ describe("the command line", () => {
     expect(result.stderr).toBe("chat: unknown option --bogus (see --help)\n");
   });
 
+  it("refuses to draw the chat screen without a terminal, pointing to the script modes", async () => {
+    const result = await runCli(["--name", "nobody-here"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "chat: the chat screen needs a terminal; scripts can use --send or --listen\n",
+    );
+  });
+
   it("prints its usage for --help and exits 0", async () => {
     const result = await runCli(["--", "--help"]);
     expect(result.code).toBe(0);

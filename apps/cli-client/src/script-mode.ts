@@ -21,15 +21,13 @@ export async function leave(client: ChatConnection): Promise<void> {
   await client.close({ logout: false }).catch(() => undefined);
 }
 
-async function openRegistered(options: Options, io: ScriptIo): Promise<ChatClient | undefined> {
-  let client: ChatClient;
+async function openClient(options: Options, io: ScriptIo): Promise<ChatClient | undefined> {
   try {
-    client = await ChatClient.open({ host: options.host, port: options.port });
+    return await ChatClient.open({ host: options.host, port: options.port });
   } catch (error) {
     io.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
     return undefined;
   }
-  return client;
 }
 
 async function register(client: ChatClient, name: string, io: ScriptIo): Promise<boolean> {
@@ -45,7 +43,7 @@ async function register(client: ChatClient, name: string, io: ScriptIo): Promise
 
 /** --send: the exit code is 0 only when the message was delivered. */
 export async function runSend(options: Options, io: ScriptIo): Promise<number> {
-  const client = await openRegistered(options, io);
+  const client = await openClient(options, io);
   if (!client || !(await register(client, options.name as string, io))) return 1;
   const text = options.send as string;
   let outcome: string;
@@ -93,7 +91,7 @@ export async function runListen(
   io: ScriptIo,
   signals: NodeJS.EventEmitter = process,
 ): Promise<number> {
-  const client = await openRegistered(options, io);
+  const client = await openClient(options, io);
   if (!client) return 1;
   const print = (line: string) => {
     io.stdout.write(line);

@@ -5,12 +5,25 @@ import type { ChatConnection } from "./connection.js";
 import type { Delivery, LogEntry } from "./format.js";
 import { History } from "./history.js";
 import { InputLine } from "./input-line.js";
-import { type Key, keyAction } from "./keys.js";
+import { type Key, type KeyAction, keyAction } from "./keys.js";
 import { statusRow, userRows } from "./panes.js";
 import { Scrollback } from "./scrollback.js";
 import { Session } from "./session.js";
 import type { Row } from "./style.js";
 import { displayWidth } from "./width.js";
+
+/** Keys that only edit the input line. */
+const EDITS: Partial<Record<string, (input: InputLine) => void>> = {
+  left: (input) => input.left(),
+  right: (input) => input.right(),
+  home: (input) => input.home(),
+  end: (input) => input.end(),
+  backspace: (input) => input.backspace(),
+  delete: (input) => input.deleteForward(),
+  "delete-word": (input) => input.deleteWordBefore(),
+  "delete-to-start": (input) => input.deleteToStart(),
+  "delete-to-end": (input) => input.deleteToEnd(),
+};
 
 /** Everything the screen draws, already laid out and styled. */
 export interface Frame {
@@ -84,69 +97,42 @@ export class ChatApp {
     const action = keyAction(key);
     if (action !== "complete") this.#completion = undefined;
     if (action === undefined) return;
-    const input = this.input;
-    const { width, height } = this.layout().log;
-    if (typeof action === "object") input.insert(action.insert);
+    if (typeof action === "object") this.input.insert(action.insert);
     else {
-      switch (action) {
-        case "submit":
-          this.#submit();
-          break;
-        case "complete":
-          this.#complete();
-          break;
-        case "history-previous": {
-          const entry = this.history.previous(input.text);
-          if (entry !== undefined) input.set(entry);
-          break;
-        }
-        case "history-next": {
-          const entry = this.history.next();
-          if (entry !== undefined) input.set(entry);
-          break;
-        }
-        case "page-up":
-          this.log.pageUp(width, height);
-          break;
-        case "page-down":
-          this.log.pageDown(width, height);
-          break;
-        case "left":
-          input.left();
-          break;
-        case "right":
-          input.right();
-          break;
-        case "home":
-          input.home();
-          break;
-        case "end":
-          input.end();
-          break;
-        case "backspace":
-          input.backspace();
-          break;
-        case "delete":
-          input.deleteForward();
-          break;
-        case "delete-word":
-          input.deleteWordBefore();
-          break;
-        case "delete-to-start":
-          input.deleteToStart();
-          break;
-        case "delete-to-end":
-          input.deleteToEnd();
-          break;
-        case "redraw":
-          this.options.view.redraw();
-          break;
-        case "quit":
-          void this.session.quit();
-          break;
-      }
+      const edit = EDITS[action];
+      if (edit) edit(this.input);
+      else this.#command(action);
     }
     this.render();
+  }
+
+  #command(action: Exclude<KeyAction, object | undefined>): void {
+    const { width, height } = this.layout().log;
+    switch (action) {
+      case "submit":
+        return this.#submit();
+      case "complete":
+        return this.#complete();
+      case "history-previous": {
+        const entry = this.history.previous(this.input.text);
+        if (entry !== undefined) this.input.set(entry);
+        return;
+      }
+      case "history-next": {
+        const entry = this.history.next();
+        if (entry !== undefined) this.input.set(entry);
+        return;
+      }
+      case "page-up":
+        return this.log.pageUp(width, height);
+      case "page-down":
+        return this.log.pageDown(width, height);
+      case "redraw":
+        return this.options.view.redraw();
+      case "quit":
+        void this.session.quit();
+        return;
+    }
   }
 
   #submit(): void {
