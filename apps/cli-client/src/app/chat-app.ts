@@ -108,31 +108,18 @@ export class ChatApp {
 
   #command(action: Exclude<KeyAction, object | undefined>): void {
     const { width, height } = this.layout().log;
-    switch (action) {
-      case "submit":
-        return this.#submit();
-      case "complete":
-        return this.#complete();
-      case "history-previous": {
-        const entry = this.history.previous(this.input.text);
-        if (entry !== undefined) this.input.set(entry);
-        return;
-      }
-      case "history-next": {
-        const entry = this.history.next();
-        if (entry !== undefined) this.input.set(entry);
-        return;
-      }
-      case "page-up":
-        return this.log.pageUp(width, height);
-      case "page-down":
-        return this.log.pageDown(width, height);
-      case "redraw":
-        return this.options.view.redraw();
-      case "quit":
-        void this.session.quit();
-        return;
-    }
+    if (action === "submit") this.#submit();
+    else if (action === "complete") this.#complete();
+    else if (action === "history-previous") this.#recall(this.history.previous(this.input.text));
+    else if (action === "history-next") this.#recall(this.history.next());
+    else if (action === "page-up") this.log.pageUp(width, height);
+    else if (action === "page-down") this.log.pageDown(width, height);
+    else if (action === "redraw") this.options.view.redraw();
+    else if (action === "quit") void this.session.quit();
+  }
+
+  #recall(entry: string | undefined): void {
+    if (entry !== undefined) this.input.set(entry);
   }
 
   #submit(): void {
