@@ -59,7 +59,10 @@ export class CoreModel {
     const out = this.server.receive(bytes, from, now);
     this.apply(this.server.takeEvents(), now, from);
     this.checkUsers();
-    this.checkDatagrams(out, registeredBefore, from, before === undefined, now);
+    // A REGISTER that succeeds is answered as to a user: what forged REGISTERs can reflect is
+    // bounded by the per-IP REGISTER caps instead of the reply limit.
+    const nameless = before === undefined && !this.users.has(keyOf(from));
+    this.checkDatagrams(out, registeredBefore, from, nameless, now);
     const frame = frameOf(bytes);
     if (frame?.opcode === Opcode.BROADCAST) {
       this.checkBroadcast(out, frame.message, before !== undefined, registeredBefore);
