@@ -19,6 +19,8 @@ export interface StepSummary {
   messagesPerSecond: number;
   latencyMs: { count: number; p50: number; p90: number; p99: number; max: number };
   pass: boolean;
+  /** 2 when this is a retry of a failed first attempt at the same rate. */
+  attempt?: number;
   sendErrors: number;
   errors: number;
   errorSamples: string[];
