@@ -146,7 +146,7 @@ export class ChatApp {
   }
 
   #complete(): void {
-    const names = this.session.users.filter((name) => name !== this.session.name);
+    const names = this.session.roster.names.filter((name) => name !== this.session.name);
     const done = complete(this.input.text, this.input.cursor, names, this.#completion);
     if (!done) {
       this.options.view.bell();
@@ -171,8 +171,7 @@ export class ChatApp {
 
   layout(): Layout {
     const { columns, rows } = this.options.view.size();
-    const longest = Math.max(0, ...this.session.users.map((name) => displayWidth(name)));
-    return computeLayout(columns, rows, longest);
+    return computeLayout(columns, rows, this.session.roster.widest());
   }
 
   /** Builds and paints a frame now. */
@@ -199,13 +198,18 @@ export class ChatApp {
       layout,
       log: this.log.view(layout.log.width, layout.log.height),
       users: layout.users
-        ? userRows(session.users, session.name, layout.users.width - 2, layout.users.height)
+        ? userRows(
+            session.roster.sorted(),
+            session.name,
+            layout.users.width - 2,
+            layout.users.height,
+          )
         : [],
       status: statusRow(
         {
           server: this.options.server,
           name: session.name,
-          users: session.registered ? session.users.length : undefined,
+          users: session.registered ? session.roster.size : undefined,
           rttMs: session.rttMs,
           unreadPrivate: session.unreadPrivate,
           ...(session.problem ? { problem: session.problem } : {}),

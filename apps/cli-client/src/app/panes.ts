@@ -4,15 +4,14 @@ import { sanitizeLine } from "./sanitize.js";
 import type { Row, Segment, Style } from "./style.js";
 import { padRow, truncateRow } from "./wrap.js";
 
-/** The rows of the user list pane, `width` columns wide: a header, then sorted names. */
+/** The rows of the user list pane, `width` columns wide: a header, then the names in order. */
 export function userRows(
-  names: readonly string[],
+  sorted: readonly string[],
   me: string | undefined,
   width: number,
   height: number,
 ): Row[] {
-  const sorted = [...names].sort((a, b) => foldName(a).localeCompare(foldName(b)));
-  const rows: Row[] = [[{ text: `Users (${names.length})`, style: { bold: true } }]];
+  const rows: Row[] = [[{ text: `Users (${sorted.length})`, style: { bold: true } }]];
   const room = height - 1;
   const shown = sorted.length > room ? sorted.slice(0, Math.max(0, room - 1)) : sorted;
   const myFold = me === undefined ? undefined : foldName(me);

@@ -1,9 +1,9 @@
-import { foldName } from "@chat/protocol";
 import { parseCommand } from "./commands.js";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
 import { helpLines } from "./help.js";
 import { formatRtt } from "./panes.js";
+import { Roster } from "./roster.js";
 
 export type Phase = "naming" | "registering" | "chat" | "quitting" | "closed";
 
@@ -31,7 +31,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class Session {
   phase: Phase = "naming";
-  users: string[] = [];
+  readonly roster = new Roster();
   rttMs: number | undefined;
   unreadPrivate = 0;
   problem: string | undefined;
@@ -204,17 +204,12 @@ export class Session {
    * them at once (for Tab too), and without a late "joined" line when the list catches up.
    */
   #seen(name: string): void {
-    if (!this.#listed) return;
-    const folded = foldName(name);
-    if (!this.users.some((user) => foldName(user) === folded)) this.users = [...this.users, name];
+    if (this.#listed) this.roster.add(name);
   }
 
   #setUsers(names: string[]): void {
+    const { joined, left } = this.roster.replace(names);
     if (this.#listed) {
-      const before = new Set(this.users.map(foldName));
-      const after = new Set(names.map(foldName));
-      const joined = names.filter((name) => !before.has(foldName(name)));
-      const left = this.users.filter((name) => !after.has(foldName(name)));
       if (joined.length + left.length > CHANGES_LISTED) {
         this.notice(`${joined.length} joined, ${left.length} left`);
       } else {
@@ -223,7 +218,6 @@ export class Session {
       }
     }
     this.#listed = true;
-    this.users = [...names];
     this.hooks.changed();
   }
 
