@@ -98,8 +98,9 @@ describe("vanished peers and restarts", () => {
     console.log(
       `vanished: a SIGKILLed client left the list ${seconds.toFixed(2)} s after the kill (userTimeout ${USER_TIMEOUT_S} s)`,
     );
-    // Its last keep-alive came at most one interval before the kill.
-    expect(seconds).toBeGreaterThanOrEqual(USER_TIMEOUT_S - KEEP_ALIVE_MS / 1000 - 0.05);
+    // Its last keep-alive came about one interval before the kill (more on a loaded machine,
+    // hence the slack): it was not dropped early.
+    expect(seconds).toBeGreaterThanOrEqual(USER_TIMEOUT_S - 1);
     expect(seconds).toBeLessThan(USER_TIMEOUT_S + 1.5);
     expect(await observer.list()).toEqual(["observer"]);
     await daemon.stop();
