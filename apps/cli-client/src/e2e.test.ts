@@ -1,14 +1,15 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { displayWidth } from "./app/width.js";
+import { assertBuilt, CLIENT_MAIN, runCli } from "./test-support/cli.js";
 import { HAS_TMUX, Tmux } from "./test-support/tmux.js";
 
 /*
  * The real client in real pseudo-terminals (tmux) against the real daemon: what a user
  * does, checked on what a user sees.
  */
-const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+/** A message with blessed tag syntax, a right-to-left override and wide characters. */
+const HOSTILE = "{bold}prize\u202Etxt.exe 中文😀 ok";
 
 // Without tmux there is no terminal to drive; every other test still runs.
 describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
@@ -16,8 +17,7 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
   let daemon: DaemonHandle;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN))
-      throw new Error(`${MAIN} is missing: run pnpm turbo run build --filter=cli-client...`);
+    assertBuilt();
     daemon = await startDaemon({ args: ["--list-interval", "0.5"] });
   });
 
@@ -26,8 +26,9 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
     await daemon?.stop();
   });
 
+  const server = () => `${daemon.host}:${daemon.port}`;
   const client = (session: string, ...args: string[]) =>
-    tmux.start(session, ["node", MAIN, "--server", `${daemon.host}:${daemon.port}`, ...args]);
+    tmux.start(session, ["node", CLIENT_MAIN, "--server", server(), ...args]);
   const usersPane = (screen: string) =>
     screen
       .split("\n")
@@ -70,12 +71,29 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
     expect(alice).toContain("[1 unread private]");
     await tmux.waitFor("bob", (screen) => screen.includes("-> *alice* psst, just you ✓"));
 
+    // What others send cannot drive the terminal, and wide characters keep columns aligned.
+    const sent = await runCli(["--server", server(), "--name", "mallory", "--send", HOSTILE]);
+    expect(sent.code).toBe(0);
+    const shown = await tmux.waitFor("alice", (screen) => screen.includes("<mallory>"));
+    expect(shown).toContain("<mallory> {bold}prize<U+202E>txt.exe 中文😀 ok");
+    // The terminal put "ok" where our width table says: emoji and CJK took two columns.
+    const line = shown.split("\n").find((text) => text.includes("<mallory>")) as string;
+    const expected = displayWidth("00:00 <mallory> {bold}prize<U+202E>txt.exe 中文😀");
+    expect(displayWidth(line.slice(0, line.indexOf(" ok")))).toBe(expected);
+    const borders = shown
+      .split("\n")
+      .filter((line) => line.includes("│"))
+      .map((line) => displayWidth(line.slice(0, line.indexOf("│"))));
+    expect(new Set(borders)).toEqual(new Set([120 - 12]));
+
     // bob quits: his client exits 0, and alice's list drops him.
     tmux.type("bob", "/quit", "Enter");
     expect(await tmux.waitForExit("bob")).toBe(0);
-    const after = await tmux.waitFor("alice", (screen) => !usersPane(screen).includes("bob"));
+    const after = await tmux.waitFor(
+      "alice",
+      (screen) => usersPane(screen).join() === "Users (1),alice",
+    );
     expect(after).toContain("bob left");
-    expect(usersPane(after)).toContain("Users (1)");
 
     // Ctrl-C leaves like /quit.
     tmux.type("alice", "", "C-c");

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ChatApp } from "../app/chat-app.js";
 import { type Key, keyAction } from "../app/keys.js";
 import type { Row } from "../app/style.js";
+import { displayWidth } from "../app/width.js";
 import { FakeClient } from "../test-support/fake-client.js";
 import { FakeTtyInput, FakeTtyOutput } from "../test-support/fake-tty.js";
 import { computeLayout } from "./layout.js";
@@ -59,16 +60,22 @@ describe("BlessedView", () => {
     expect(view.text()[0]).toContain("{red-fg}not red{/red-fg} {bold}");
   });
 
-  it("keeps columns aligned with CJK, emoji and combining accents in a row", () => {
+  it("gives each character the cells the terminal draws it in, so columns stay aligned", () => {
     const { view } = makeView();
-    const rows = ["中文 text", "emoji 😀👍 here", "watch ⌚ ok", "accent e\u0301 ok", "𝐀 math"];
+    const texts = ["中文 text", "emoji 😀👍 here", "watch ⌚ ok", "accent e\u0301 ok", "𝐀 math"];
     view.paint(
       frameOf(
         80,
         12,
-        rows.map((text) => [{ text }]),
+        texts.map((text) => [{ text: `${text}#` }]),
       ),
     );
+    const lines = (view.screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+    texts.forEach((text, row) => {
+      // The marker after the text sits where the terminal's cursor will be.
+      const marker = lines[row]?.findIndex((cell) => cell[1] === "#");
+      expect(marker, text).toBe(displayWidth(text));
+    });
     expect(borderColumns(view).slice(0, 10)).toEqual(Array(10).fill(68));
   });
 
