@@ -33,7 +33,8 @@ async function askInfo(host: string, port: number): Promise<unknown> {
   }
 }
 
-describe("startDaemon", () => {
+// Each test spawns the real server; a busy machine can take seconds to start one.
+describe("startDaemon", { timeout: 30_000 }, () => {
   it("starts the real server on 127.0.0.1 with a free port and serves UDP", async () => {
     const daemon = await start();
     expect(daemon.host).toBe("127.0.0.1");
@@ -84,7 +85,7 @@ describe("startDaemon", () => {
   });
 });
 
-describe("runServer", () => {
+describe("runServer", { timeout: 30_000 }, () => {
   it("returns the output and exit code of a run that ends by itself", async () => {
     const run = await runServer(["--version"]);
     expect(run.code).toBe(0);
