@@ -16,8 +16,9 @@ export interface BenchConfig {
     /** Offered PRIVATEs per second, every user sending. */
     readonly rates: readonly number[];
     readonly stepMs: number;
-    /** The rate at which p50 and p99 latency are compared. */
+    /** The rate at which p50 and p99 latency are compared, and extra steps run there. */
     readonly latencyRate: number;
+    readonly latencyRounds: number;
   };
   readonly registration: { readonly users: number; readonly rounds: number };
   readonly memory: { readonly users: number };
@@ -49,6 +50,7 @@ export function fullConfig(workers: number): BenchConfig {
       rates: [1_000, 2_500, 5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000],
       stepMs: 3_000,
       latencyRate: 5_000,
+      latencyRounds: 4,
     },
     registration: { users: 5_000, rounds: 3 },
     memory: { users: 10_000 },
@@ -63,7 +65,7 @@ export function quickConfig(workers: number): BenchConfig {
     mode: "quick",
     workers,
     broadcast: { users: 50, senders: 5, rates: [20, 100], stepMs: 500 },
-    private: { users: 20, rates: [500, 1_000], stepMs: 500, latencyRate: 1_000 },
+    private: { users: 20, rates: [500, 1_000], stepMs: 500, latencyRate: 1_000, latencyRounds: 1 },
     registration: { users: 300, rounds: 1 },
     memory: { users: 500 },
     listPush: { users: 500, intervalSeconds: 0.5, listenMs: 1_600 },

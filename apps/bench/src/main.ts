@@ -62,10 +62,17 @@ async function runScenarios(
         const ladder = await runLadder(
           pool,
           config,
-          { kind: "private", users, senders: users, rates: ladderRates, stepMs },
+          {
+            kind: "private",
+            users,
+            senders: users,
+            rates: ladderRates,
+            stepMs,
+            latency: { rate: latencyRate, rounds: config.private.latencyRounds },
+          },
           log,
         );
-        scenarios.private = { ...ladder, latencyAtRate: latencyAt(ladder.rungs, latencyRate) };
+        scenarios.private = { ...ladder, latencyAtRate: latencyAt(ladder, latencyRate) };
         break;
       }
       case "registration":

@@ -13,8 +13,9 @@ import { round } from "./scenarios/step-summary.js";
 
 export interface LatencyAtRate {
   rate: number;
-  ours: { p50: number; p99: number } | null;
-  baseline: { p50: number; p99: number } | null;
+  /** Medians over `steps` steps at that rate. */
+  ours: { p50: number; p99: number; steps: number } | null;
+  baseline: { p50: number; p99: number; steps: number } | null;
 }
 
 export interface Scenarios {
@@ -72,14 +73,31 @@ function figure(
   return { scenario, metric, unit, ours: o, baseline: b, ratio };
 }
 
-/** The latency of each server at the rung offering `rate`. */
-export function latencyAt(rungs: Rung[], rate: number): LatencyAtRate {
-  const rung = rungs.find((r) => r.rate === rate);
+/**
+ * Each server's latency at `rate`: the median p50 and median p99 over the ladder's step at
+ * that rate and the extra steps run there, since one step's p99 is one burst of other work
+ * on the machine away from a different figure.
+ */
+export function latencyAt(ladder: LadderResult, rate: number): LatencyAtRate {
+  const rung = ladder.rungs.find((r) => r.rate === rate);
   const pick = (kind: "ours" | "baseline") => {
-    const step = rung?.[kind];
-    return step ? { p50: step.latencyMs.p50, p99: step.latencyMs.p99 } : null;
+    const steps = [rung?.[kind], ...ladder.latencyRuns[kind]].filter((s) => s != null);
+    if (steps.length === 0) return null;
+    return {
+      p50: median(steps.map((s) => s.latencyMs.p50)),
+      p99: median(steps.map((s) => s.latencyMs.p99)),
+      steps: steps.length,
+    };
   };
   return { rate, ours: pick("ours"), baseline: pick("baseline") };
+}
+
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**
@@ -138,8 +156,20 @@ export function buildFigures(s: Scenarios): Figure[] {
         best.ours?.messagesPerSecond,
         best.baseline?.messagesPerSecond,
       ),
-      figure(name, `p50 latency at ${l.rate} msgs/s`, "ms", l.ours?.p50, l.baseline?.p50),
-      figure(name, `p99 latency at ${l.rate} msgs/s`, "ms", l.ours?.p99, l.baseline?.p99),
+      figure(
+        name,
+        `p50 latency at ${l.rate} msgs/s (median of ${l.ours?.steps ?? 0} steps)`,
+        "ms",
+        l.ours?.p50,
+        l.baseline?.p50,
+      ),
+      figure(
+        name,
+        `p99 latency at ${l.rate} msgs/s (median of ${l.ours?.steps ?? 0} steps)`,
+        "ms",
+        l.ours?.p99,
+        l.baseline?.p99,
+      ),
       ...cpuFigures(name, s.private, "msgs/s"),
     );
   }

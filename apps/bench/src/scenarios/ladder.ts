@@ -32,6 +32,8 @@ export interface LadderResult {
   senders: number;
   stepSeconds: number;
   rungs: Rung[];
+  /** Extra steps at plan.latency.rate, alternating (one latency figure is one step's p99). */
+  latencyRuns: Record<ServerKind, StepSummary[]>;
   best: Record<ServerKind, Best | null>;
 }
 
@@ -41,6 +43,8 @@ export interface LadderPlan {
   senders: number;
   rates: readonly number[];
   stepMs: number;
+  /** Repeat this rate `rounds` more times per server after the ladder. */
+  latency?: { rate: number; rounds: number };
 }
 
 export async function runLadder(
@@ -87,11 +91,18 @@ export async function runLadder(
       if (KINDS.every((kind) => (failures.get(kind) ?? 0) >= 2)) break;
     }
     await refine(rungs, measure);
+    const latencyRuns: Record<ServerKind, StepSummary[]> = { ours: [], baseline: [] };
+    for (let round = 0; round < (plan.latency?.rounds ?? 0); round++) {
+      for (const kind of KINDS) {
+        latencyRuns[kind].push(await measure(kind, plan.latency?.rate as number, 1));
+      }
+    }
     return {
       users: plan.users,
       senders: plan.senders,
       stepSeconds: plan.stepMs / 1000,
       rungs,
+      latencyRuns,
       best: {
         ours: bestOf(rungs, "ours", plan.rates),
         baseline: bestOf(rungs, "baseline", plan.rates),
