@@ -193,6 +193,12 @@ describe("ChatApp", () => {
     expect(app.input.text).toBe("/msg alice");
   });
 
+  it("completes command names at the start of the line", async () => {
+    const { app, type } = await started();
+    await type("/in", "tab");
+    expect(app.input.text).toBe("/info ");
+  });
+
   it("recalls sent lines with Up and Down", async () => {
     const { app, type } = await started();
     await type("first", "enter");

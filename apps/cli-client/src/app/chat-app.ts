@@ -1,5 +1,6 @@
 import { checkName } from "@chat/protocol";
 import { computeLayout, type Layout } from "../ui/layout.js";
+import { COMMAND_NAMES } from "./commands.js";
 import { type CompletionState, complete } from "./completion.js";
 import type { ChatConnection } from "./connection.js";
 import type { Delivery, LogEntry } from "./format.js";
@@ -146,8 +147,11 @@ export class ChatApp {
   }
 
   #complete(): void {
+    const { text, cursor } = this.input;
     const names = this.session.roster.names.filter((name) => name !== this.session.name);
-    const done = complete(this.input.text, this.input.cursor, names, this.#completion);
+    const done = /^\/\S*$/u.test(text.slice(0, cursor))
+      ? complete(text, cursor, COMMAND_NAMES, this.#completion, " ")
+      : complete(text, cursor, names, this.#completion);
     if (!done) {
       this.options.view.bell();
       return;

@@ -23,7 +23,7 @@ export interface CommandHelp {
 export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/msg <user> <text>", description: "send a private message" },
   { usage: "/who", description: "ask the server who is online" },
-  { usage: "/info", description: "show the server's date, version and round-trip time" },
+  { usage: "/info", description: "server date, version and round-trip time" },
   { usage: "/clear", description: "clear the message log" },
   { usage: "/help", description: "show this help" },
   { usage: "/quit", description: "log out and leave (also /exit, Ctrl-C)" },

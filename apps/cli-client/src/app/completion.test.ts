@@ -42,6 +42,11 @@ describe("complete", () => {
     expect(complete(edited, edited.length, NAMES, first.state)?.text).toBe("Albert: hi carol");
   });
 
+  it("completes a command at the start of the line with a space after it", () => {
+    const done = complete("/w", 2, ["/msg", "/who", "/info"], undefined, " ");
+    expect(done?.text).toBe("/who ");
+  });
+
   it("returns nothing when no name matches", () => {
     expect(complete("zed", 3, NAMES, undefined)).toBeUndefined();
   });

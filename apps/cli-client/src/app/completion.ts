@@ -22,26 +22,32 @@ export interface Completed {
   state: CompletionState;
 }
 
-const ADDRESS_SUFFIX = ": ";
+/** What follows a name completed at the start of the line: "alice: " addresses alice. */
+export const ADDRESS_SUFFIX = ": ";
 
 function apply(
   text: string,
   start: number,
   end: number,
   name: string,
+  startSuffix: string,
 ): { text: string; cursor: number } {
-  const suffix = start === 0 ? ADDRESS_SUFFIX : "";
+  const suffix = start === 0 ? startSuffix : "";
   const rest = text.slice(end);
   const replaced = text.slice(0, start) + name + suffix;
   return { text: replaced + rest, cursor: replaced.length };
 }
 
-/** Completes the word before the cursor; undefined when no name matches. */
+/**
+ * Completes the word before the cursor from `names`; undefined when none matches.
+ * `startSuffix` follows a word completed at the start of the line (" " for commands).
+ */
 export function complete(
   text: string,
   cursor: number,
   names: readonly string[],
   previous: CompletionState | undefined,
+  startSuffix = ADDRESS_SUFFIX,
 ): Completed | undefined {
   if (
     previous &&
@@ -51,7 +57,7 @@ export function complete(
   ) {
     const index = (previous.index + 1) % previous.matches.length;
     const name = previous.matches[index] as string;
-    const replaced = apply(text, previous.start, cursor, name);
+    const replaced = apply(text, previous.start, cursor, name, startSuffix);
     return { ...replaced, state: { ...previous, index, ...replaced } };
   }
   const before = text.slice(0, cursor);
@@ -62,6 +68,6 @@ export function complete(
     .sort((a, b) => foldName(a).localeCompare(foldName(b)));
   const first = matches[0];
   if (first === undefined) return undefined;
-  const replaced = apply(text, start, cursor, first);
+  const replaced = apply(text, start, cursor, first, startSuffix);
   return { ...replaced, state: { start, matches, index: 0, ...replaced } };
 }

@@ -3,11 +3,12 @@ import { COMMANDS } from "./commands.js";
 /** Keys the client understands, for /help and the README. */
 export const KEYS: ReadonlyArray<readonly [string, string]> = [
   ["Enter", "send the line"],
-  ["Tab", "complete a user name (again: next match)"],
-  ["Up / Down", "walk through what you sent (100 lines)"],
-  ["PgUp / PgDn", "scroll back through the log (5,000 lines)"],
-  ["Left / Right, Home / End, Ctrl-A / Ctrl-E", "move in the line"],
-  ["Backspace / Delete, Ctrl-W / Ctrl-U / Ctrl-K", "delete a character, word, to start, to end"],
+  ["Tab", "complete a name or a command; again: the next"],
+  ["Up Down", "what you sent before (100 lines)"],
+  ["PgUp PgDn", "scroll the log back and forth (5,000 lines)"],
+  ["Left Right Home End", "move in the line (also Ctrl-A, Ctrl-E)"],
+  ["Backspace Delete", "delete a character"],
+  ["Ctrl-W Ctrl-U Ctrl-K", "delete a word, to the start, to the end"],
   ["Ctrl-L", "redraw the screen"],
   ["Ctrl-C", "quit, like /quit"],
 ];
