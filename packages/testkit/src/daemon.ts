@@ -55,8 +55,9 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
     lines.push(line);
     for (const watch of [...watchers]) watch(line);
   });
+  // "close", not "exit": it comes after stdout has ended, so logs() then has every line.
   const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code) => {
+    child.once("close", (code) => {
       running.delete(child);
       resolve(code);
     });
