@@ -193,6 +193,13 @@ describe("ChatApp", () => {
     expect(app.input.text).toBe("/msg alice");
   });
 
+  it("starts a reply to the last private message on Tab in an empty line", async () => {
+    const { client, app, type } = await started();
+    client.fire("private", { from: "alice", message: "psst" });
+    await type("", "tab");
+    expect(app.input.text).toBe("/msg alice ");
+  });
+
   it("completes command names at the start of the line", async () => {
     const { app, type } = await started();
     await type("/in", "tab");

@@ -148,6 +148,11 @@ export class ChatApp {
 
   #complete(): void {
     const { text, cursor } = this.input;
+    const replyTo = this.session.lastPrivateFrom;
+    if (text === "" && replyTo !== undefined) {
+      this.input.set(`/msg ${replyTo} `); // as irssi: Tab on an empty line answers a message
+      return;
+    }
     const names = this.session.roster.names.filter((name) => name !== this.session.name);
     const done = /^\/\S*$/u.test(text.slice(0, cursor))
       ? complete(text, cursor, COMMAND_NAMES, this.#completion, " ")

@@ -4,6 +4,7 @@ import { COMMANDS } from "./commands.js";
 export const KEYS: ReadonlyArray<readonly [string, string]> = [
   ["Enter", "send the line"],
   ["Tab", "complete a name or a command; again: the next"],
+  ["Tab on an empty line", "answer the last private message"],
   ["Up Down", "what you sent before (100 lines)"],
   ["PgUp PgDn", "scroll the log back and forth (5,000 lines)"],
   ["Left Right Home End", "move in the line (also Ctrl-A, Ctrl-E)"],

@@ -34,6 +34,8 @@ export class Session {
   readonly roster = new Roster();
   rttMs: number | undefined;
   unreadPrivate = 0;
+  /** Who sent the last private message: Tab on an empty line replies to them. */
+  lastPrivateFrom: string | undefined;
   problem: string | undefined;
   #listed = false;
 
@@ -70,6 +72,7 @@ export class Session {
     });
     client.on("private", ({ from, message }) => {
       this.#seen(from);
+      this.lastPrivateFrom = from;
       this.unreadPrivate++;
       this.hooks.add({
         kind: "private",
