@@ -200,6 +200,16 @@ describe("ChatApp", () => {
     expect(app.input.text).toBe("/msg alice ");
   });
 
+  it("never completes a name that carries control or invisible characters", async () => {
+    const { client, app, type } = await started();
+    client.fire("users", { names: ["me", "\u001b[31mred", "r\u202eob"] });
+    client.fire("private", { from: "\u001b[31mred", message: "x" });
+    await type("", "tab");
+    expect(app.input.text).toBe("");
+    await type("r", "tab");
+    expect(app.input.text).toBe("r");
+  });
+
   it("completes command names at the start of the line", async () => {
     const { app, type } = await started();
     await type("/in", "tab");

@@ -8,6 +8,7 @@ import { History } from "./history.js";
 import { InputLine } from "./input-line.js";
 import { type Key, type KeyAction, keyAction } from "./keys.js";
 import { statusRow, userRows } from "./panes.js";
+import { isPrintable } from "./sanitize.js";
 import { Scrollback } from "./scrollback.js";
 import { Session } from "./session.js";
 import type { Row } from "./style.js";
@@ -148,12 +149,16 @@ export class ChatApp {
 
   #complete(): void {
     const { text, cursor } = this.input;
+    // Only names that could have been typed go into the line: a lax server's name with
+    // an escape sequence in it must not reach the input line raw.
     const replyTo = this.session.lastPrivateFrom;
-    if (text === "" && replyTo !== undefined) {
+    if (text === "" && replyTo !== undefined && isPrintable(replyTo)) {
       this.input.set(`/msg ${replyTo} `); // as irssi: Tab on an empty line answers a message
       return;
     }
-    const names = this.session.roster.names.filter((name) => name !== this.session.name);
+    const names = this.session.roster.names.filter(
+      (name) => name !== this.session.name && isPrintable(name),
+    );
     const done = /^\/\S*$/u.test(text.slice(0, cursor))
       ? complete(text, cursor, COMMAND_NAMES, this.#completion, " ")
       : complete(text, cursor, names, this.#completion);
