@@ -260,6 +260,15 @@ describe("ChatApp", () => {
     const { client, app } = await started();
     client.fire("connection", { state: "lost", reason: "3 keep-alives unanswered" });
     expect(plain(app.frame().status)).toContain("[lost: 3 keep-alives unanswered]");
+    client.fire("connection", { state: "reregistering" });
+    client.fire("connection", { state: "lost", reason: "no answer" });
+    expect(plain(app.frame().status)).toContain("[lost: no answer]");
+    expect(
+      app
+        .frame()
+        .log.map(plain)
+        .filter((line) => line.includes("connection lost")),
+    ).toHaveLength(1);
     client.fire("connection", { state: "reregistered" });
     expect(plain(app.frame().status)).not.toContain("lost");
   });

@@ -87,6 +87,7 @@ export class ChatApp {
   }
 
   start(): void {
+    if (this.options.name !== undefined) this.history.add(this.options.name);
     this.session.start(this.options.name);
     this.render();
   }

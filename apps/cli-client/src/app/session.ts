@@ -93,8 +93,15 @@ export class Session {
     client.on("connection", ({ state, reason }) => {
       if (this.phase === "quitting" || this.phase === "closed") return;
       if (state === "lost") {
+        // One line when trouble starts; later failed attempts only update the status line.
+        const firstLoss = this.problem === undefined;
         this.problem = `lost${reason ? `: ${reason}` : ""}`;
-        this.notice(`connection lost${reason ? ` (${reason})` : ""}; will register again`, "error");
+        if (firstLoss) {
+          this.notice(
+            `connection lost${reason ? ` (${reason})` : ""}; will register again`,
+            "error",
+          );
+        } else this.hooks.changed();
       } else if (state === "reregistering") {
         this.problem = "registering again…";
         this.hooks.changed();
