@@ -99,4 +99,14 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
     tmux.type("alice", "", "C-c");
     expect(await tmux.waitForExit("alice")).toBe(0);
   }, 60_000);
+
+  it("logs out when its terminal goes away", async () => {
+    client("carl", "--name", "carl");
+    await tmux.waitFor("carl", (screen) => screen.includes("You are carl."));
+    tmux.run("kill-session", "-t", "carl"); // as when the window is closed: SIGHUP
+    const left = await daemon.waitForLog(
+      (line) => line.msg === "user left" && line.name === "carl",
+    );
+    expect(left).toBeDefined();
+  }, 20_000);
 });
