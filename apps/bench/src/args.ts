@@ -21,7 +21,7 @@ export const USAGE = `usage: pnpm bench [-- options]
   --out <file>         JSON report (default results/latest.json, quick: results/quick.json);
                        the SVG chart is written beside it
   --workers <n>        load-generator threads (default: number of CPUs)
-  --profile            also profile the daemon (node --cpu-prof) under broadcast and private
+  --profile            also profile the daemon (V8 sampling profiler) under broadcast and private
                        load and print its hottest functions
   --profile-only       only the profiling runs
   --help               this text`;

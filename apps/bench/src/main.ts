@@ -9,23 +9,19 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, USAGE } from "./args.js";
 import { renderChart } from "./chart.js";
 import { type BenchConfig, fullConfig, quickConfig } from "./config.js";
+import { buildFigures } from "./figures.js";
 import { WorkerPool } from "./load/pool.js";
 import { loadAverage, machineInfo } from "./proc-stats.js";
 import { runProfiles } from "./profile.js";
 import { markdownTable, markdownTargets, targetLines, textTable } from "./render.js";
-import {
-  type BenchReport,
-  buildFigures,
-  buildTargets,
-  latencyAt,
-  type Scenarios,
-} from "./report.js";
+import { type BenchReport, latencyAt, type Scenarios } from "./report.js";
 import { type LadderResult, runLadder } from "./scenarios/ladder.js";
 import { runListPush } from "./scenarios/list-push.js";
 import { runMemory } from "./scenarios/memory.js";
 import { runRegistration } from "./scenarios/registration.js";
 import { round } from "./scenarios/step-summary.js";
 import { killAllServers } from "./servers.js";
+import { buildTargets } from "./targets.js";
 
 const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
 const started = performance.now();

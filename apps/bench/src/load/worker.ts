@@ -10,6 +10,7 @@ import { ChatSocket } from "@chat/client";
 import { Opcode, type ServerPacket } from "@chat/protocol";
 import { Histogram } from "../histogram.js";
 import { threadCpuSeconds } from "../proc-stats.js";
+import { type Endpoint, nowNs } from "./endpoint.js";
 import type {
   CloseCommand,
   Command,
@@ -17,23 +18,12 @@ import type {
   ListenResult,
   OpenCommand,
   OpenResult,
-  RegisterCommand,
-  RegisterResult,
   RunCommand,
   RunResult,
 } from "./messages.js";
+import { registerAll } from "./register.js";
 import { SeenSet } from "./seen-set.js";
 import { formatStamp, parseStamp } from "./stamp.js";
-
-interface Endpoint {
-  readonly index: number;
-  readonly name: string;
-  readonly socket: ChatSocket;
-  /** Set while a REGISTER awaits its answer. */
-  registering: ((answer: ServerPacket) => void) | undefined;
-  /** Forwards this endpoint has received in the current run, per sender. */
-  readonly seen: SeenSet;
-}
 
 interface Group {
   readonly names: string[];
@@ -74,8 +64,6 @@ function newTally(): Tally {
     listArrivals: [],
   };
 }
-
-const nowNs = (): number => Number(process.hrtime.bigint());
 
 function receive(group: Group, endpoint: Endpoint, packet: ServerPacket): void {
   const arrival = nowNs();
@@ -150,67 +138,6 @@ async function open(command: OpenCommand): Promise<OpenResult> {
   );
   group.endpoints.push(...opened);
   return { ports: opened.map((endpoint) => endpoint.socket.localPort) };
-}
-
-function register(command: RegisterCommand): Promise<RegisterResult> {
-  const group = groupOf(command.group);
-  const result: RegisterResult = {
-    ok: 0,
-    refused: 0,
-    refusals: [],
-    retries: 0,
-    unanswered: 0,
-    startNs: nowNs(),
-    endNs: 0,
-  };
-  const queue = group.endpoints.slice();
-  const inFlight = new Map<Endpoint, number>();
-  return new Promise((resolve) => {
-    const finish = () => {
-      clearInterval(retryTimer);
-      clearTimeout(deadline);
-      result.unanswered = queue.length + inFlight.size;
-      for (const endpoint of inFlight.keys()) endpoint.registering = undefined;
-      result.endNs = nowNs();
-      resolve(result);
-    };
-    const sendRegister = (endpoint: Endpoint) => {
-      inFlight.set(endpoint, nowNs());
-      endpoint.socket.send({ opcode: Opcode.REGISTER, name: endpoint.name });
-    };
-    const startNext = () => {
-      while (inFlight.size < command.window && queue.length > 0) {
-        const endpoint = queue.shift() as Endpoint;
-        endpoint.registering = (answer) => {
-          endpoint.registering = undefined;
-          inFlight.delete(endpoint);
-          if (answer.opcode === Opcode.OK) result.ok++;
-          else {
-            result.refused++;
-            if (answer.opcode === Opcode.ERROR && result.refusals.length < 5) {
-              result.refusals.push(answer.text);
-            }
-          }
-          startNext();
-        };
-        sendRegister(endpoint);
-      }
-      if (inFlight.size === 0 && queue.length === 0) finish();
-    };
-    const retryTimer = setInterval(
-      () => {
-        const stale = nowNs() - command.retryMs * 1e6;
-        for (const [endpoint, sentAt] of inFlight) {
-          if (sentAt > stale) continue;
-          result.retries++;
-          sendRegister(endpoint);
-        }
-      },
-      Math.max(10, command.retryMs / 4),
-    );
-    const deadline = setTimeout(finish, command.deadlineMs);
-    startNext();
-  });
 }
 
 function run(command: RunCommand): Promise<RunResult> {
@@ -355,7 +282,7 @@ function execute(command: Command): Promise<unknown> {
     case "open":
       return open(command);
     case "register":
-      return register(command);
+      return registerAll(groupOf(command.group).endpoints, command);
     case "run":
       return run(command);
     case "listen":
