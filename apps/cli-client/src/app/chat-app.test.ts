@@ -154,6 +154,17 @@ describe("ChatApp", () => {
     expect(app.frame().users.map(plain)).toEqual(["Users (3)", "alice", "dave", "me"]);
   });
 
+  it("sums up many joins or leaves in one line", async () => {
+    const { client, log } = await started();
+    const crowd = Array.from({ length: 8 }, (_, i) => `guest${i}`);
+    client.fire("users", { names: ["bob", "alice", "me", ...crowd] });
+    await tick();
+    expect(log().at(-1)).toBe("12:30 -!- 8 joined");
+    client.fire("users", { names: ["me"] });
+    await tick();
+    expect(log().at(-1)).toBe("12:30 -!- 10 left");
+  });
+
   it("lists a sender at once, without a late 'joined' line when the list catches up", async () => {
     const { client, app, log } = await started();
     client.fire("broadcast", { from: "erin", message: "hi, new here", self: false });

@@ -36,9 +36,29 @@ function escapeChar(char: string): string {
  */
 const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/gu;
 
-/** Text without presentation selectors, so every terminal gives it the same width. */
+/*
+ * A flag is a pair of regional indicator letters, drawn as one two-column glyph by some
+ * terminals (tmux among them) and as two by others, so its width cannot be known. Show
+ * the letters instead: 🇫🇷 becomes [FR].
+ */
+const REGIONAL_INDICATORS = /(\p{Regional_Indicator})(\p{Regional_Indicator})?/gu;
+const REGIONAL_A = 0x1f1e6;
+
+function regionLetter(indicator: string): string {
+  return String.fromCharCode(0x41 + ((indicator.codePointAt(0) as number) - REGIONAL_A));
+}
+
+/**
+ * Text whose width every terminal agrees on: no presentation selectors, flags as letters.
+ */
 export function stableWidthForm(text: string): string {
-  return text.replace(VARIATION_SELECTORS, "");
+  return text
+    .replace(VARIATION_SELECTORS, "")
+    .replace(
+      REGIONAL_INDICATORS,
+      (_, first: string, second: string | undefined) =>
+        `[${regionLetter(first)}${second ? regionLetter(second) : ""}]`,
+    );
 }
 
 /**

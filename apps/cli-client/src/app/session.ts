@@ -221,7 +221,8 @@ export class Session {
     const { joined, left } = this.roster.replace(names);
     if (this.#listed) {
       if (joined.length + left.length > CHANGES_LISTED) {
-        this.notice(`${joined.length} joined, ${left.length} left`);
+        const parts = [`${joined.length} joined`, `${left.length} left`];
+        this.notice(parts.filter((part) => !part.startsWith("0 ")).join(", "));
       } else {
         for (const name of joined) this.notice(`${name} joined`);
         for (const name of left) this.notice(`${name} left`);

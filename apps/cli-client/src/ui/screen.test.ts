@@ -79,6 +79,17 @@ describe("BlessedView", () => {
     expect(borderColumns(view).slice(0, 10)).toEqual(Array(10).fill(68));
   });
 
+  it("writes a changed row out whole, so no stale cell survives next to a wide character", async () => {
+    const { view, output } = makeView();
+    const flushed = () => new Promise((resolve) => setImmediate(resolve));
+    view.paint(frameOf(80, 12, [[{ text: "中文 alpha beta" }]]));
+    await flushed();
+    output.written = "";
+    view.paint(frameOf(80, 12, [[{ text: "中文 alpha betA" }]]));
+    await flushed();
+    expect(output.written).toContain("中文 alpha betA");
+  });
+
   it("reports keys: letters, emoji, Enter once, arrows, Tab and Ctrl-C", async () => {
     const { view, input } = makeView();
     const keys: Key[] = [];

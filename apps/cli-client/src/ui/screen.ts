@@ -11,6 +11,9 @@ import { codePointWidth } from "../app/width.js";
  * here; it only escapes blessed's tag syntax and maps styles to tags.
  */
 
+/** A cell content no real cell holds, so the next render rewrites that cell. */
+const FORGOTTEN = "\uFFFF";
+
 export interface ScreenOptions {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
@@ -104,6 +107,7 @@ export class BlessedView implements View {
     // Draw "│" as UTF-8, not through the terminal's alternate character set: every
     // terminal we meet speaks UTF-8, and ACS shows as letters in some (and in tmux captures).
     (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    wholeRowRedraws(this.screen);
     this.screen.program.hideCursor();
   }
 
@@ -198,6 +202,32 @@ export class BlessedView implements View {
     this.screen.program.showCursor();
     this.screen.destroy();
   }
+}
+
+type Cells = Array<[number, string]> & { dirty?: boolean };
+
+/*
+ * blessed redraws only the cells it believes changed, stepping the cursor over the rest
+ * with relative moves; around wide characters its bookkeeping and the terminal's drift
+ * apart, and stale characters stay behind (seen in tmux as the log scrolls). So every
+ * row that changed is written out whole, from its first column: a little more output,
+ * and what is on the screen is what was drawn.
+ */
+function wholeRowRedraws(screen: blessed.Widgets.Screen): void {
+  const target = screen as unknown as {
+    lines: Cells[];
+    olines: Cells[];
+    draw(start: number, end: number): void;
+  };
+  const draw = target.draw.bind(screen);
+  target.draw = (start: number, end: number) => {
+    for (let y = start; y <= end; y++) {
+      const old = target.olines[y];
+      if (!target.lines[y]?.dirty || !old) continue;
+      for (const cell of old) cell[1] = FORGOTTEN;
+    }
+    draw(start, end);
+  };
 }
 
 function place(
