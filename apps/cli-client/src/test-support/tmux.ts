@@ -2,6 +2,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 
 export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 
+/*
+ * Sessions end by themselves even if the test runner is killed before it can clean up:
+ * the client is stopped after LIFETIME_S, and its pane closes LINGER_S after it exits
+ * (long enough to read its exit status); the tmux server exits with its last session.
+ */
+const LIFETIME_S = 120;
+const LINGER_S = 5;
+
 /**
  * A private tmux server (its own socket, no user config) holding real pseudo-terminals,
  * for driving the client as a user would and reading the screen back.
@@ -18,8 +26,8 @@ export class Tmux {
 
   /**
    * Starts `command` in a new detached session of a fixed size. A shell runs it and prints
-   * its exit status in the pane afterwards: tmux itself does not always reap the status of
-   * a pane's process in time to report it.
+   * its exit status in the pane afterwards (tmux itself does not always reap the status of
+   * a pane's process in time to report it).
    */
   start(session: string, command: string[], columns = 120, rows = 30): void {
     this.run(
@@ -37,11 +45,10 @@ export class Tmux {
       "TERM=xterm-256color",
       "sh",
       "-c",
-      '"$@"; echo "[exited with status $?]"',
+      `timeout --foreground ${LIFETIME_S} "$@"; echo "[exited with status $?]"; sleep ${LINGER_S}`,
       "sh",
       ...command,
     );
-    this.run("set-option", "-t", session, "remain-on-exit", "on");
   }
 
   /** Types text literally (no key names), then optional keys such as "Enter" or "Tab". */
