@@ -59,6 +59,39 @@ describe("Fanout", () => {
     expect(transport.sent).toEqual([{ bytes: Uint8Array.of(1), port: 4000, address: "127.0.0.1" }]);
   });
 
+  it("sends every small datagram of one request at once, in order", () => {
+    const transport = new RecordingTransport();
+    const { instance } = fanout(transport);
+    // A PRIVATE: the forward to the receiver, then the OK to the sender.
+    instance.enqueue([datagram(1, endpoints(1, 5000)), datagram(2, endpoints(1, 6000))]);
+    expect(transport.sent.map((s) => [s.bytes[0], s.port])).toEqual([
+      [1, 5000],
+      [2, 6000],
+    ]);
+    expect(instance.queuedSends).toBe(0);
+  });
+
+  it("does not let a small datagram overtake a fan-out queued in the same call", async () => {
+    const transport = new RecordingTransport();
+    const { instance } = fanout(transport);
+    instance.enqueue([datagram(1, endpoints(15)), datagram(2, endpoints(1, 9000))]);
+    expect(transport.sent.map((s) => s.bytes[0])).toEqual(Array(10).fill(1));
+    while (transport.sent.length < 16) await macrotask();
+    expect(transport.sent.map((s) => s.bytes[0])).toEqual([...Array(15).fill(1), 2]);
+  });
+
+  it("holds small datagrams to the in-flight cap too", async () => {
+    const transport = new RecordingTransport();
+    const { instance } = fanout(transport, { maxInFlight: 3 });
+    instance.enqueue([datagram(1, endpoints(2, 100)), datagram(2, endpoints(2, 200))]);
+    expect(transport.sent.map((s) => s.port)).toEqual([100, 101, 200]);
+    transport.completeAll();
+    await macrotask();
+    expect(transport.sent.map((s) => s.port)).toEqual([100, 101, 200, 201]);
+    transport.completeAll();
+    await instance.idle();
+  });
+
   it("splits a large fan-out into slices, one per macrotask", async () => {
     const transport = new RecordingTransport();
     const { instance } = fanout(transport);

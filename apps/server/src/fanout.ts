@@ -1,23 +1,30 @@
-import { isIP } from "node:net";
-import type { Datagram } from "@chat/core";
+import type { Datagram, Endpoint } from "@chat/core";
 
 /** Sends between two clock reads in a slice. */
 const CHUNK = 64;
+/**
+ * A datagram for at most this many recipients goes straight to the socket when nothing is
+ * queued ahead of it (a reply, a private message, a small room's broadcast): no clock read,
+ * no queue. Such a burst is too short to matter to the loop; bigger ones are sliced.
+ */
+const DIRECT_SENDS = 64;
 
 export type SendCallback = (error: Error | null, bytes: number) => void;
 
 /**
- * A dgram `lookup` for IP literals: hands the address straight back. Every address the
- * daemon sends to came from a received datagram, and the default lookup (dns.lookup) defers
- * each send to a later tick, which both costs a closure per send and hides the cost of the
- * send from the slice timing below.
+ * A dgram `lookup` for IP literals: hands the address straight back, with the family node
+ * asks for (4 for a udp4 socket, 6 for udp6). Every address the daemon sends to came from a
+ * received datagram and `--host` must be a literal, so there is nothing to resolve; the
+ * default lookup (dns.lookup) would defer each send to a later tick, costing a closure per
+ * send and hiding the send from the slice timing below, and re-checking the literal (isIP's
+ * regular expression) cost about 1 % of a broadcast's CPU.
  */
 export function ipLiteralLookup(
   hostname: string,
-  _options: unknown,
+  family: unknown,
   callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
 ): void {
-  callback(null, hostname, isIP(hostname));
+  callback(null, hostname, family === 6 ? 6 : 4);
 }
 
 /** The one thing the daemon needs from a socket to send; tests inject failing ones. */
@@ -50,16 +57,19 @@ export interface FanoutCounters {
 }
 
 /**
- * Sends core's datagrams in FIFO order, a slice per macrotask. Small replies go out at once,
- * in the turn that received the request; a large fan-out continues via setImmediate so that
- * receiving, timers and other replies interleave with it. Hot path: no closure or object
- * per send, one shared callback for every send.
+ * Sends core's datagrams in FIFO order. A datagram for a few recipients goes out at once,
+ * inside the handler of the request that caused it (as a bare dgram server would send it),
+ * unless something is queued ahead of it; a large fan-out goes in time-boxed slices, one
+ * per macrotask (setImmediate), so that receiving, timers and other replies interleave
+ * with it. Hot path: no closure or object per send, one shared callback for every send.
  */
 export class Fanout {
   readonly counters: FanoutCounters = { sends: 0, bytes: 0, errors: 0 };
   readonly #transport: Transport;
   readonly #sliceMs: number;
   readonly #sendsPerSlice: number;
+  /** Datagrams for this many recipients or fewer may skip the queue. */
+  readonly #directSends: number;
   readonly #maxQueuedSends: number;
   readonly #maxInFlight: number;
   readonly #onError: (error: Error) => void;
@@ -78,6 +88,7 @@ export class Fanout {
     this.#transport = transport;
     this.#sliceMs = options.sliceMs ?? 2;
     this.#sendsPerSlice = options.sendsPerSlice ?? 4096;
+    this.#directSends = Math.min(DIRECT_SENDS, this.#sendsPerSlice);
     this.#maxQueuedSends = options.maxQueuedSends ?? 2_000_000;
     this.#maxInFlight = options.maxInFlight ?? 4096;
     this.#onError = options.onError;
@@ -94,6 +105,10 @@ export class Fanout {
       const datagram = datagrams[i]!;
       const count = datagram.to.length;
       if (count === 0) continue;
+      if (count <= this.#directSends && this.#canSendNow(count)) {
+        this.#sendTo(datagram.bytes, datagram.to, 0, count);
+        continue;
+      }
       if (this.#queuedSends + count > this.#maxQueuedSends) {
         this.#onOverflow(count);
         continue;
@@ -101,7 +116,35 @@ export class Fanout {
       this.#queue.push(datagram);
       this.#queuedSends += count;
     }
-    if (!this.#scheduled && !this.#pumping) this.#pump();
+    if (this.#queuedSends > 0 && !this.#scheduled && !this.#pumping) this.#pump();
+  }
+
+  /** Nothing queued or being sent ahead of it, and room in flight: FIFO order holds. */
+  #canSendNow(count: number): boolean {
+    return (
+      this.#queuedSends === 0 &&
+      !this.#pumping &&
+      !this.#scheduled &&
+      this.#inFlight + count <= this.#maxInFlight
+    );
+  }
+
+  /** Hands `bytes` to `to[from]` … `to[end - 1]`; hot path: no allocation, one shared callback. */
+  #sendTo(bytes: Uint8Array, to: readonly Endpoint[], from: number, end: number): void {
+    for (let i = from; i < end; i++) {
+      const endpoint = to[i]!;
+      this.#inFlight++;
+      try {
+        this.#transport.send(bytes, endpoint.port, endpoint.address, this.#onSent);
+        this.counters.sends++;
+        this.counters.bytes += bytes.length;
+      } catch (error) {
+        // A synchronous throw (socket closed, bad address) means no callback will come.
+        this.#inFlight--;
+        this.counters.errors++;
+        this.#onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
   }
 
   /** Resolves once everything queued so far has been sent and every callback has run. */
@@ -149,20 +192,7 @@ export class Fanout {
       const { bytes, to } = datagram;
       const room = Math.min(budget, this.#maxInFlight - this.#inFlight, CHUNK);
       const end = Math.min(to.length, this.#recipient + room);
-      for (let i = this.#recipient; i < end; i++) {
-        const endpoint = to[i]!;
-        this.#inFlight++;
-        try {
-          this.#transport.send(bytes, endpoint.port, endpoint.address, this.#onSent);
-          this.counters.sends++;
-          this.counters.bytes += bytes.length;
-        } catch (error) {
-          // A synchronous throw (socket closed, bad address) means no callback will come.
-          this.#inFlight--;
-          this.counters.errors++;
-          this.#onError(error instanceof Error ? error : new Error(String(error)));
-        }
-      }
+      this.#sendTo(bytes, to, this.#recipient, end);
       const sent = end - this.#recipient;
       budget -= sent;
       this.#queuedSends -= sent;
@@ -177,7 +207,7 @@ export class Fanout {
     }
     this.#pumping = false;
     if (this.#head === this.#queue.length) {
-      this.#queue = [];
+      this.#queue.length = 0; // drained: reuse the array
       this.#head = 0;
     } else if (this.#inFlight < this.#maxInFlight && !this.#scheduled) {
       this.#schedule();
