@@ -28,6 +28,7 @@ export {
   checkMessage,
   checkMessageBytes,
   checkName,
+  decodeFoldedName,
   decodeMessage,
   decodeName,
   foldName,

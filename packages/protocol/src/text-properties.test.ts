@@ -7,6 +7,7 @@ import {
   checkMessage,
   checkMessageBytes,
   checkName,
+  decodeFoldedName,
   decodeMessage,
   decodeName,
   foldName,
@@ -142,6 +143,37 @@ describe("name rules, for any input", () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("decodeFoldedName, for any bytes", () => {
+  const outcome = (decode: () => string) => {
+    try {
+      return { folded: decode() };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const names = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }),
+    fc.uint8Array({ minLength: 0, maxLength: 34 }).map((b) => b.map((x) => 0x1f + (x % 0x62))),
+    fc.constantFrom(
+      Buffer.from("Alice"),
+      Buffer.from("bob"),
+      Buffer.from("ÉLODIE"),
+      Buffer.from("Ｂｏｂ"),
+    ),
+  );
+
+  it("is foldName(decodeName(bytes)): the same folded name or the same error", () => {
+    fc.assert(
+      fc.property(names, (bytes) => {
+        expect(outcome(() => decodeFoldedName(bytes))).toEqual(
+          outcome(() => foldName(decodeName(bytes))),
+        );
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -97,6 +97,25 @@ export function decodeName(bytes: Uint8Array): string {
 }
 
 /**
+ * `foldName(decodeName(bytes))`, with the same errors: the form a name from the wire (a
+ * PRIVATE's receiver) is looked up in. A name of printable ASCII, the common case, is a
+ * valid name whose NFKC form is itself, so it is read straight from the bytes without the
+ * UTF-8 decoder (about 200 -> 100 ns a call).
+ */
+export function decodeFoldedName(bytes: Uint8Array): string {
+  const length = bytes.length;
+  if (length < MIN_NAME_BYTES || length > MAX_NAME_BYTES) return foldName(decodeName(bytes));
+  let upper = false;
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i] as number;
+    if (byte < 0x21 || byte > 0x7e) return foldName(decodeName(bytes));
+    if (byte >= 0x41 && byte <= 0x5a) upper = true;
+  }
+  const name = String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return upper ? name.toLowerCase() : name;
+}
+
+/**
  * Why message bytes are refused, or `undefined`. Works on bytes without decoding them, so a
  * server can check a message it only forwards: C0 controls other than TAB and LF, DEL,
  * and C1 controls (UTF-8 C2 80 to C2 9F) are refused, as is invalid UTF-8.
