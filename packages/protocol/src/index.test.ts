@@ -26,6 +26,7 @@ const PUBLISHED = [
   "checkMessageBytes",
   "checkName",
   "decode",
+  "decodeFoldedName",
   "decodeFrame",
   "decodeMessage",
   "decodeName",
