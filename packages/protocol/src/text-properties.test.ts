@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ProtocolError } from "./errors.js";
+import { NOT_VALID_UTF8, nameInvalid, ProtocolError } from "./errors.js";
 import { anyText, validMessage, validName } from "./test-support/arbitraries.js";
 import { expectProtocolError } from "./test-support/bytes.js";
 import {
@@ -13,6 +13,7 @@ import {
   foldName,
   normalizeName,
 } from "./text.js";
+import { decodeUtf8 } from "./utf8.js";
 
 const utf8 = (text: string) => Buffer.from(text, "utf8");
 
@@ -165,6 +166,24 @@ describe("decodeFoldedName, for any bytes", () => {
       Buffer.from("Ｂｏｂ"),
     ),
   );
+
+  it("decodeName agrees with decoding the UTF-8 and checking the string, for any bytes", () => {
+    const reference = (bytes: Uint8Array): string => {
+      if (bytes.length === 0) throw nameInvalid("empty");
+      if (bytes.length > 32) throw nameInvalid("longer than 32 bytes");
+      const text = decodeUtf8(bytes);
+      if (text === undefined) throw nameInvalid(NOT_VALID_UTF8);
+      const reason = checkName(text);
+      if (reason !== undefined) throw nameInvalid(reason);
+      return text.normalize("NFC");
+    };
+    fc.assert(
+      fc.property(names, (bytes) => {
+        expect(outcome(() => decodeName(bytes))).toEqual(outcome(() => reference(bytes)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 
   it("is foldName(decodeName(bytes)): the same folded name or the same error", () => {
     fc.assert(
