@@ -76,7 +76,7 @@ type Cmd = typeof command extends fc.Arbitrary<infer C> ? C : never;
 /** The registry as the events tell it, in registration order. */
 class EventModel {
   readonly users = new Map<string, Endpoint>();
-  apply(events: CoreEvent[], check: (e: CoreEvent) => void): void {
+  apply(events: readonly CoreEvent[], check: (e: CoreEvent) => void): void {
     for (const e of events) {
       check(e);
       if (e.type === "joined") this.users.set(e.name, e.endpoint);

@@ -52,8 +52,9 @@ export class ChatServer {
     this.counters.packetsIn++;
     this.counters.bytesIn += bytes.length;
     this.startTimers(now);
-    const key = endpointKey(from);
-    const user = this.registry.byEndpointKey(key);
+    // A user's key is stored; only a nameless sender's is built (a string per datagram).
+    const user = this.registry.byEndpoint(from);
+    const key = user === undefined ? endpointKey(from) : user.key;
     if (user !== undefined) this.registry.touch(user, now);
 
     const verdict = this.limits.admitPacket(key, now);
@@ -131,8 +132,8 @@ export class ChatServer {
     return this.outbox.flush();
   }
 
-  /** The events since the last call, oldest first. */
-  takeEvents(): CoreEvent[] {
+  /** The events since the last call, oldest first (a shared empty array when there are none). */
+  takeEvents(): readonly CoreEvent[] {
     return this.outbox.takeEvents();
   }
 

@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NetworkList, parseNetwork } from "./cidr.js";
-import { addressGroupKey, parseIp } from "./ip-address.js";
+import { addressGroupKey, groupKeyOf, parseIp } from "./ip-address.js";
 
 describe("parseIp", () => {
   it("parses IPv4 as IPv4-mapped IPv6", () => {
@@ -28,6 +29,31 @@ describe("addressGroupKey", () => {
   it("keys IPv4 by address and an IPv4-mapped address like its IPv4", () => {
     expect(addressGroupKey("192.0.2.7")).toBe("192.0.2.7");
     expect(addressGroupKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+  });
+
+  it("keys any IPv4 text exactly as parsing it would", () => {
+    const octet = fc.oneof(
+      fc.integer({ min: 0, max: 300 }).map(String),
+      fc.constantFrom("01", "00", "", "a", "1e1"),
+    );
+    const text = fc.oneof(
+      fc.array(octet, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(".")),
+      fc.string({ maxLength: 16 }),
+      fc.constantFrom(
+        "192.0.2.7%eth0",
+        "192.0.2.7%1",
+        "::ffff:192.0.2.7",
+        "0.0.0.0",
+        "255.255.255.255",
+      ),
+    );
+    fc.assert(
+      fc.property(text, (address) => {
+        const bytes = parseIp(address);
+        expect(addressGroupKey(address)).toBe(bytes === undefined ? address : groupKeyOf(bytes));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("keys IPv6 by its /64", () => {

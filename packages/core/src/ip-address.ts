@@ -88,8 +88,32 @@ function isIpv4Mapped(bytes: Uint8Array): boolean {
  * Text that is not an IP address is its own key.
  */
 export function addressGroupKey(text: string): string {
+  // A dotted quad as the OS writes it (no leading zeros) is its own key: no parse, no copy.
+  if (isCanonicalIpv4(text)) return text;
   const bytes = parseIp(text);
   return bytes === undefined ? text : groupKeyOf(bytes);
+}
+
+/** What parseIpv4 accepts, checked without allocating: four parts, 0-255, no leading zero. */
+function isCanonicalIpv4(text: string): boolean {
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || ++parts > 4) return false;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && value === 0) return false;
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
 }
 
 /** addressGroupKey for an address already parsed. */

@@ -6,6 +6,7 @@ import type { CoreStats } from "./stats.js";
 import type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";
 
 const NOTHING: readonly Datagram[] = Object.freeze([]);
+const NO_EVENTS: readonly CoreEvent[] = Object.freeze([]);
 
 /** Events kept for the daemon between two `takeEvents` calls; more are counted, not kept. */
 export const MAX_PENDING_EVENTS = 65_536;
@@ -77,7 +78,9 @@ export class Outbox {
     return out ?? NOTHING;
   }
 
-  takeEvents(): CoreEvent[] {
+  /** The events since the last call; the array is the caller's. No allocation when none. */
+  takeEvents(): readonly CoreEvent[] {
+    if (this.events.length === 0) return NO_EVENTS;
     const events = this.events;
     this.events = [];
     return events;

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { endpointKey, Registry } from "./registry.js";
+import type { Endpoint } from "./types.js";
 
 const ep = (port: number) => ({ address: "192.0.2.1", port });
 function add(r: Registry, name: string, port: number, now = 0) {
@@ -13,6 +15,31 @@ describe("Registry", () => {
     expect(r.byEndpointKey(endpointKey(ep(1)))).toBe(alice);
     expect(r.byFoldedName("alice")).toBe(alice);
     expect(r.countInGroup("192.0.2.1")).toBe(1);
+  });
+
+  it("finds the sender by endpoint as by its key, alone at an address or sharing it", () => {
+    const addresses = ["192.0.2.1", "192.0.2.2", "2001:db8::1"];
+    const endpoints: Endpoint[] = addresses.flatMap((address) =>
+      [1, 2, 3].map((port) => ({ address, port })),
+    );
+    const step = fc.record({ at: fc.nat(endpoints.length - 1), join: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), fc.boolean(), (steps, clearAtEnd) => {
+        const r = new Registry();
+        for (const [i, { at, join }] of steps.entries()) {
+          const endpoint = endpoints[at] as Endpoint;
+          const key = endpointKey(endpoint);
+          const user = r.byEndpointKey(key);
+          if (join && user === undefined) r.add(`u${i}`, endpoint, key, endpoint.address, i);
+          if (!join && user !== undefined) r.remove(user);
+        }
+        if (clearAtEnd) r.clear();
+        for (const endpoint of endpoints) {
+          const found = r.byEndpoint({ address: endpoint.address, port: endpoint.port });
+          expect(found).toBe(r.byEndpointKey(endpointKey(endpoint)));
+        }
+      }),
+    );
   });
 
   it("keys IPv6 endpoints without clashes between address and port", () => {

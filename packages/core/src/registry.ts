@@ -25,6 +25,18 @@ export function endpointKey(endpoint: Endpoint): string {
 }
 
 /**
+ * UTF-8 of a name. An ASCII name (at most 32 bytes) gets a `new Uint8Array`, which V8 keeps
+ * on its own heap: cheaper to make and to collect than TextEncoder's off-heap buffer.
+ */
+function nameUtf8(name: string): Uint8Array {
+  const length = name.length;
+  for (let i = 0; i < length; i++) if (name.charCodeAt(i) > 0x7f) return encodeUtf8(name);
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = name.charCodeAt(i);
+  return bytes;
+}
+
+/**
  * Who is registered: O(1) look-up by endpoint key and by folded name, registration order
  * (for LIST_RESPONSE) and last-seen order (for expiry: the stalest user is first, so
  * expiring costs only what it removes). Arrays handed out are replaced, never edited,
@@ -32,6 +44,12 @@ export function endpointKey(endpoint: Endpoint): string {
  */
 export class Registry {
   private readonly byKey = new Map<string, User>();
+  /**
+   * The same users by address, then port, so the sender of a datagram is found without
+   * building its key string. A user alone at its address is held as is; a Map of ports
+   * only where several share an address (NAT, one machine).
+   */
+  private readonly byAddress = new Map<string, User | Map<number, User>>();
   private readonly byFolded = new Map<string, User>();
   /** Least recently seen first. */
   private readonly bySeen = new RecencyList<User>();
@@ -49,6 +67,14 @@ export class Registry {
     return this.byKey.get(key);
   }
 
+  /** The user at `endpoint`: what `byEndpointKey(endpointKey(endpoint))` finds, allocation-free. */
+  byEndpoint(endpoint: Endpoint): User | undefined {
+    const slot = this.byAddress.get(endpoint.address);
+    if (slot === undefined) return undefined;
+    if (slot instanceof Map) return slot.get(endpoint.port);
+    return slot.endpoint.port === endpoint.port ? slot : undefined;
+  }
+
   byFoldedName(folded: string): User | undefined {
     return this.byFolded.get(folded);
   }
@@ -64,7 +90,7 @@ export class Registry {
     const user: User = {
       name,
       folded: foldName(name),
-      nameBytes: encodeUtf8(name),
+      nameBytes: nameUtf8(name),
       endpoint: stored,
       self: Object.freeze([stored]),
       key,
@@ -74,6 +100,7 @@ export class Registry {
       next: undefined,
     };
     this.byKey.set(key, user);
+    this.addByAddress(user);
     this.byFolded.set(user.folded, user);
     this.bySeen.push(user);
     this.perGroup.set(groupKey, this.countInGroup(groupKey) + 1);
@@ -84,6 +111,7 @@ export class Registry {
   remove(user: User): void {
     if (this.byKey.get(user.key) !== user) return;
     this.byKey.delete(user.key);
+    this.removeByAddress(user);
     this.byFolded.delete(user.folded);
     this.bySeen.remove(user);
     const count = this.countInGroup(user.groupKey) - 1;
@@ -135,10 +163,36 @@ export class Registry {
 
   clear(): void {
     this.byKey.clear();
+    this.byAddress.clear();
     this.byFolded.clear();
     this.bySeen.clear();
     this.perGroup.clear();
     this.changed();
+  }
+
+  private addByAddress(user: User): void {
+    const { address, port } = user.endpoint;
+    const slot = this.byAddress.get(address);
+    if (slot === undefined) this.byAddress.set(address, user);
+    else if (slot instanceof Map) slot.set(port, user);
+    else {
+      const ports = new Map<number, User>();
+      ports.set(slot.endpoint.port, slot);
+      ports.set(port, user);
+      this.byAddress.set(address, ports);
+    }
+  }
+
+  private removeByAddress(user: User): void {
+    const { address, port } = user.endpoint;
+    const slot = this.byAddress.get(address);
+    if (slot === user) {
+      this.byAddress.delete(address);
+    } else if (slot instanceof Map && slot.get(port) === user) {
+      slot.delete(port);
+      // Back to the lone form, so memory stays as if the others had never been there.
+      if (slot.size === 1) this.byAddress.set(address, slot.values().next().value as User);
+    }
   }
 
   private changed(): void {

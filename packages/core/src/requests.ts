@@ -1,5 +1,6 @@
 import {
   checkMessageBytes,
+  decodeFoldedName,
   decodeName,
   decodeUtf8,
   ErrorText,
@@ -117,7 +118,7 @@ export class Requests {
   sendPrivate(receiver: Uint8Array, message: Uint8Array, from: Endpoint, user: User, now: number) {
     let folded: string;
     try {
-      folded = foldName(decodeName(receiver));
+      folded = decodeFoldedName(receiver);
     } catch (error) {
       if (!isProtocolError(error)) throw error;
       this.out.refuse(error.message, from, user, now, error.code);
