@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { endpointKey, Registry } from "./registry.js";
+import { endpointKey, Registry, type User } from "./registry.js";
 import type { Endpoint } from "./types.js";
 
 const ep = (port: number) => ({ address: "192.0.2.1", port });
@@ -17,7 +17,7 @@ describe("Registry", () => {
     expect(r.countInGroup("192.0.2.1")).toBe(1);
   });
 
-  it("finds the sender by endpoint as by its key, alone at an address or sharing it", () => {
+  it("finds each user by endpoint, alone at an address or sharing it, through joins and leaves", () => {
     const addresses = ["192.0.2.1", "192.0.2.2", "2001:db8::1"];
     const endpoints: Endpoint[] = addresses.flatMap((address) =>
       [1, 2, 3].map((port) => ({ address, port })),
@@ -26,18 +26,31 @@ describe("Registry", () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), fc.boolean(), (steps, clearAtEnd) => {
         const r = new Registry();
+        // The model: who holds each endpoint, in registration order.
+        const model = new Map<string, User>();
         for (const [i, { at, join }] of steps.entries()) {
           const endpoint = endpoints[at] as Endpoint;
           const key = endpointKey(endpoint);
-          const user = r.byEndpointKey(key);
-          if (join && user === undefined) r.add(`u${i}`, endpoint, key, endpoint.address, i);
-          if (!join && user !== undefined) r.remove(user);
+          const user = model.get(key);
+          if (join && user === undefined) {
+            model.set(key, r.add(`u${i}`, endpoint, key, endpoint.address, i));
+          }
+          if (!join && user !== undefined) {
+            r.remove(user);
+            model.delete(key);
+          }
         }
-        if (clearAtEnd) r.clear();
+        if (clearAtEnd) {
+          r.clear();
+          model.clear();
+        }
         for (const endpoint of endpoints) {
-          const found = r.byEndpoint({ address: endpoint.address, port: endpoint.port });
-          expect(found).toBe(r.byEndpointKey(endpointKey(endpoint)));
+          const expected = model.get(endpointKey(endpoint));
+          expect(r.byEndpoint({ address: endpoint.address, port: endpoint.port })).toBe(expected);
+          expect(r.byEndpointKey(endpointKey(endpoint))).toBe(expected);
         }
+        expect(r.size).toBe(model.size);
+        expect(r.names()).toEqual([...model.values()].map((u) => u.name));
       }),
     );
   });

@@ -43,13 +43,13 @@ function nameUtf8(name: string): Uint8Array {
  * when membership changes.
  */
 export class Registry {
-  private readonly byKey = new Map<string, User>();
   /**
-   * The same users by address, then port, so the sender of a datagram is found without
-   * building its key string. A user alone at its address is held as is; a Map of ports
-   * only where several share an address (NAT, one machine).
+   * By address, then port, so the sender of a datagram is found without building its key
+   * string. A user alone at its address is held as is; a Map of ports only where several
+   * share an address (NAT, one machine).
    */
   private readonly byAddress = new Map<string, User | Map<number, User>>();
+  /** Also registration order: a Map iterates in insertion order. */
   private readonly byFolded = new Map<string, User>();
   /** Least recently seen first. */
   private readonly bySeen = new RecencyList<User>();
@@ -60,11 +60,12 @@ export class Registry {
   version = 0;
 
   get size(): number {
-    return this.byKey.size;
+    return this.byFolded.size;
   }
 
   byEndpointKey(key: string): User | undefined {
-    return this.byKey.get(key);
+    const bar = key.lastIndexOf("|");
+    return this.byEndpoint({ address: key.slice(0, bar), port: Number(key.slice(bar + 1)) });
   }
 
   /** The user at `endpoint`: what `byEndpointKey(endpointKey(endpoint))` finds, allocation-free. */
@@ -99,7 +100,6 @@ export class Registry {
       prev: undefined,
       next: undefined,
     };
-    this.byKey.set(key, user);
     this.addByAddress(user);
     this.byFolded.set(user.folded, user);
     this.bySeen.push(user);
@@ -109,8 +109,7 @@ export class Registry {
   }
 
   remove(user: User): void {
-    if (this.byKey.get(user.key) !== user) return;
-    this.byKey.delete(user.key);
+    if (this.byFolded.get(user.folded) !== user) return;
     this.removeByAddress(user);
     this.byFolded.delete(user.folded);
     this.bySeen.remove(user);
@@ -146,23 +145,22 @@ export class Registry {
 
   /** Every user, in registration order. */
   values(): IterableIterator<User> {
-    return this.byKey.values();
+    return this.byFolded.values();
   }
 
   /** Every user's endpoint, registration order; a new array after each membership change. */
   endpoints(): readonly Endpoint[] {
-    this.endpointCache ??= Object.freeze(Array.from(this.byKey.values(), (u) => u.endpoint));
+    this.endpointCache ??= Object.freeze(Array.from(this.byFolded.values(), (u) => u.endpoint));
     return this.endpointCache;
   }
 
   /** Every name, registration order; a new array after each membership change. */
   names(): readonly string[] {
-    this.nameCache ??= Object.freeze(Array.from(this.byKey.values(), (u) => u.name));
+    this.nameCache ??= Object.freeze(Array.from(this.byFolded.values(), (u) => u.name));
     return this.nameCache;
   }
 
   clear(): void {
-    this.byKey.clear();
     this.byAddress.clear();
     this.byFolded.clear();
     this.bySeen.clear();
