@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { Datagram, Endpoint } from "@chat/core";
 
 /** Sends between two clock reads in a slice. */
