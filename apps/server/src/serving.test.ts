@@ -72,6 +72,19 @@ describe("serving over UDP", () => {
     });
   });
 
+  it("pushes the first list --list-interval after the first user joins, not at the idle tick", async () => {
+    // With no user the daemon has no timer due and sleeps up to a second; a join brings the
+    // first push forward to --list-interval, so it comes well before that second is up.
+    const { peers } = await serve(["--list-interval", "0.1", "--user-timeout", "0"]);
+    const erin = await peers.registered("erin");
+    const joinedAt = performance.now();
+    expect(await erin.next(forwardOf(Opcode.LIST_RESPONSE), 3000)).toEqual({
+      opcode: Opcode.LIST_RESPONSE,
+      names: ["erin"],
+    });
+    expect(performance.now() - joinedAt).toBeLessThan(700);
+  });
+
   it("logs a stats line every --stats-interval with users, packets and drops", async () => {
     const { daemon, peers } = await serve(["--stats-interval", "0.2"]);
     await peers.registered("dave");
