@@ -57,6 +57,29 @@ const CASES: Case[] = [
     detail: 'expected ERROR "unknown opcode 2", got ERROR "unknown opcode: 2"',
   },
   {
+    server: "answers a server→client opcode with `unknown opcode <n>` (revision 1)",
+    fault: {
+      toServer(bytes, reply) {
+        const opcode = bytes[0] ?? -1;
+        if ([0, 1, 21, 23, 41, 43].includes(opcode)) {
+          reply(encode({ opcode: Opcode.ERROR, text: ErrorText.unknownOpcode(opcode) }));
+          return [];
+        }
+        return [bytes];
+      },
+    },
+    check: "1.7",
+    detail: /expected no answer to a server→client opcode, got ERROR "unknown opcode 0"/,
+  },
+  {
+    server: "lets a look-alike name in (no skeleton check)",
+    fault: rewriteToClient(Opcode.ERROR, (packet) =>
+      errorText(packet) === ErrorText.USERNAME_TAKEN ? { opcode: Opcode.OK } : packet,
+    ),
+    check: "2.31",
+    detail: /expected ERROR "username is already present", got OK/,
+  },
+  {
     server: "ignores malformed datagrams",
     fault: rewriteToClient(Opcode.ERROR, (packet) =>
       errorText(packet).startsWith(ErrorText.MALFORMED_PREFIX) ? undefined : packet,

@@ -6,14 +6,18 @@ import { openProbe, type Target } from "./probe.js";
 import type { Settings } from "./settings.js";
 
 const RANDOM_CHARS = 8;
+/**
+ * Letters and digits that are their own UTS #39 skeleton and form no look-alike together
+ * (no 0/O, 1/l/I, i, m/rn, vv/w): two fresh names never clash as look-alikes (revision 2).
+ */
+const RANDOM_ALPHABET = "abcdefghjkpqstuxyz23456789";
 
 /** A fresh name: the hint, a dash and random letters, so concurrent runs never collide. */
 export function uniqueName(hint = "u"): string {
-  const random = randomBytes(RANDOM_CHARS)
-    .toString("base64url")
-    .replace(/[-_]/g, "x")
-    .slice(0, RANDOM_CHARS)
-    .toLowerCase();
+  const random = Array.from(
+    randomBytes(RANDOM_CHARS),
+    (byte) => RANDOM_ALPHABET[byte % RANDOM_ALPHABET.length],
+  ).join("");
   const keep = MAX_NAME_BYTES - RANDOM_CHARS - 1;
   return `${hint.slice(0, keep)}-${random}`;
 }

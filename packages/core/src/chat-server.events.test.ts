@@ -44,12 +44,13 @@ describe("stats", () => {
     t.send(peer(2), { opcode: 22, receiver: "alice", message: "yo" }); // fwd 3+3+1+2=9, OK 3
     t.send(peer(9), { opcode: 42 }); // not registered: ERROR "not registered" 3+14
     const [malformedReply] = t.raw(peer(9), [12, 0, 1, 0]); // free-text reason
-    t.raw(peer(9), [21, 0, 0]); // unknown opcode
+    t.raw(peer(9), [99, 0, 0]); // unknown opcode
+    expect(t.raw(peer(9), [21, 0, 0])).toEqual([]); // a server opcode: counted, never answered
     const s = t.server.stats();
     expect(s).toMatchObject({
       users: 2,
-      packetsIn: 7,
-      bytesIn: 8 + 6 + 6 + (3 + 5 + 1 + 2) + 3 + 4 + 3,
+      packetsIn: 8,
+      bytesIn: 8 + 6 + 6 + (3 + 5 + 1 + 2) + 3 + 4 + 3 + 3,
       registered: 2,
       broadcasts: 1,
       privates: 1,
@@ -59,13 +60,14 @@ describe("stats", () => {
       drops: {
         malformed: 1,
         "unknown-opcode": 1,
+        "server-opcode": 1,
         "not-registered": 1,
         "rate-limited": 0,
         "reply-rate-limited": 0,
       },
     });
     expect(s.datagramsOut).toBe(1 + 1 + 2 + 2 + 3);
-    const unknownOpcode = 3 + "unknown opcode 21".length;
+    const unknownOpcode = 3 + "unknown opcode 99".length;
     const malformed = malformedReply?.bytes.length as number;
     expect(s.bytesOut).toBe(3 + 3 + 2 * 12 + 9 + 3 + (3 + 14) + malformed + unknownOpcode);
   });

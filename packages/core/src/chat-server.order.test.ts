@@ -26,11 +26,22 @@ describe("order of checks", () => {
     expect(answer(t, alice, [12, 0, 0, 0])).toEqual([malformed()]);
   });
 
-  it("then opcode: unknown and server-to-client opcodes", () => {
+  it("then opcode: an opcode outside the table gets `unknown opcode <n>`", () => {
     const t = server();
-    for (const opcode of [0, 1, 21, 23, 41, 43, 99, 255]) {
+    for (const opcode of [2, 13, 99, 255]) {
       expect(answer(t, alice, [opcode, 0, 0])).toEqual([error(ErrorText.unknownOpcode(opcode))]);
     }
+  });
+
+  it("never answers a server-to-client opcode, whatever its size, and counts it", () => {
+    const t = server();
+    const datagrams = [[0, 0, 0], [1, 0, 2, 0x6f, 0x6b], [21, 0, 0], [23], [41, 0, 9], [43, 0, 0, 7]];
+    for (const bytes of datagrams) {
+      expect(answer(t, alice, bytes)).toEqual([]);
+      expect(answer(t, stranger, bytes)).toEqual([]);
+    }
+    expect(t.server.stats().drops["server-opcode"]).toBe(2 * datagrams.length);
+    expect(t.server.stats().refused).toBe(0);
   });
 
   it("then DATA shape, before registration", () => {

@@ -41,10 +41,10 @@ describe("per-endpoint packet limit", () => {
   it("applies before size checks: malformed floods are dropped too", () => {
     const t = new TestServer({ packetBurst: 2 });
     const me = loopback(5002);
-    expect(to(t.raw(me, [1]), me)).toHaveLength(1);
-    expect(to(t.raw(me, [1]), me)).toHaveLength(1);
-    expect(to(t.raw(me, [1]), me)).toEqual([RATE_LIMITED]);
-    expect(to(t.raw(me, [1]), me)).toEqual([]);
+    expect(to(t.raw(me, [40]), me)).toHaveLength(1);
+    expect(to(t.raw(me, [40]), me)).toHaveLength(1);
+    expect(to(t.raw(me, [40]), me)).toEqual([RATE_LIMITED]);
+    expect(to(t.raw(me, [40]), me)).toEqual([]);
     expect(t.server.stats().malformed).toBe(2);
   });
 
@@ -144,6 +144,20 @@ describe("per-IP registration caps", () => {
     expect(t.register(at(11), "u11")).toEqual([OK]);
     expect(t.register(at(11), "u11")).toEqual([OK]);
     expect(t.register(at(12), "u12")).toEqual([error(ErrorText.TOO_MANY_FROM_ADDRESS)]);
+  });
+
+  it("never charge a refreshing REGISTER (the name held), however often it comes", () => {
+    const t = new TestServer();
+    const me = { address: "203.0.113.7", port: 1 };
+    expect(t.register(me, "keeper")).toEqual([OK]);
+    for (let i = 0; i < 30; i++) {
+      t.now += 1_000;
+      expect(t.register(me, "keeper")).toEqual([OK]);
+    }
+    // Nine new names still fit in this minute: the 30 refreshes took none of the ten.
+    for (let port = 2; port <= 10; port++) {
+      expect(t.register({ ...me, port }, `new${port}`)).toEqual([OK]);
+    }
   });
 
   it("do not apply to exempt networks", () => {

@@ -32,6 +32,44 @@ describe("REGISTER", () => {
     expect(t.register(peer(4), "FIX")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
   });
 
+  it("refuses a name that folds equal under full case folding (ß and SS, ς and σ, ǅ and ǆ)", () => {
+    const t = new TestServer();
+    t.register(peer(1), "straße");
+    expect(t.register(peer(2), "STRASSE")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+    t.register(peer(3), "ς");
+    expect(t.register(peer(4), "σ")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+    t.register(peer(5), "ǅ");
+    expect(t.register(peer(6), "ǆ")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+  });
+
+  it("refuses a look-alike of a held name, but not a longer name", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice");
+    t.register(peer(2), "bob");
+    expect(t.register(peer(3), "\u0430lice")).toEqual([error(ErrorText.USERNAME_TAKEN)]); // Cyrillic а
+    expect(t.register(peer(4), "b\u03bfb")).toEqual([error(ErrorText.USERNAME_TAKEN)]); // Greek ο
+    expect(t.register(peer(5), "bobby")).toEqual([OK]);
+    expect(t.server.users()).toEqual(["alice", "bob", "bobby"]);
+  });
+
+  it("frees the look-alike check with the name: after alice leaves, аlice may join", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice");
+    t.reply(peer(1), { opcode: 12 });
+    expect(t.register(peer(2), "\u0430lice")).toEqual([OK]);
+    expect(t.register(peer(3), "alice")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+  });
+
+  it("looks up a PRIVATE's receiver by folded name, not by look-alike", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice");
+    t.register(peer(2), "bob");
+    expect(t.reply(peer(2), { opcode: 22, receiver: "ALICE", message: "hi" })).toEqual([OK]);
+    expect(t.reply(peer(2), { opcode: 22, receiver: "\u0430lice", message: "hi" })).toEqual([
+      error(ErrorText.userNotFound("\u0430lice")),
+    ]);
+  });
+
   it("stores names NFC-normalized", () => {
     const t = new TestServer();
     t.register(peer(1), "e\u0301mile");

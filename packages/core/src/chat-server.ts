@@ -4,6 +4,7 @@ import {
   Opcode,
   type ProtocolError,
   type RawPacket,
+  SERVER_OPCODES,
 } from "@chat/protocol";
 import { InfoCache } from "./info.js";
 import { ListCache } from "./list-cache.js";
@@ -56,6 +57,12 @@ export class ChatServer {
     const user = this.registry.byEndpoint(from);
     const key = user === undefined ? endpointKey(from) : user.key;
     if (user !== undefined) this.registry.touch(user, now);
+    // Revision 2: what only a server sends is never answered, whatever its size, so two
+    // servers that one forged datagram sets talking cannot bounce ERRORs forever.
+    if (bytes.length > 0 && SERVER_OPCODES.has(bytes[0] as number)) {
+      this.counters.drops["server-opcode"]++;
+      return this.outbox.flush();
+    }
 
     const verdict = this.limits.admitPacket(key, now);
     if (verdict !== Verdict.Admit) {

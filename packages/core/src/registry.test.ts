@@ -1,11 +1,16 @@
 import fc from "fast-check";
+import { foldName, nameSkeleton } from "@chat/protocol";
 import { describe, expect, it } from "vitest";
-import { endpointKey, Registry, type User } from "./registry.js";
+import { endpointKey, type NameForms, Registry, type User } from "./registry.js";
 import type { Endpoint } from "./types.js";
 
 const ep = (port: number) => ({ address: "192.0.2.1", port });
+function forms(name: string): NameForms {
+  const folded = foldName(name);
+  return { name, folded, skeleton: nameSkeleton(folded) };
+}
 function add(r: Registry, name: string, port: number, now = 0) {
-  return r.add(name, ep(port), endpointKey(ep(port)), "192.0.2.1", now);
+  return r.add(forms(name), ep(port), endpointKey(ep(port)), "192.0.2.1", now);
 }
 
 describe("Registry", () => {
@@ -33,7 +38,7 @@ describe("Registry", () => {
           const key = endpointKey(endpoint);
           const user = model.get(key);
           if (join && user === undefined) {
-            model.set(key, r.add(`u${i}`, endpoint, key, endpoint.address, i));
+            model.set(key, r.add(forms(`u${i}`), endpoint, key, endpoint.address, i));
           }
           if (!join && user !== undefined) {
             r.remove(user);

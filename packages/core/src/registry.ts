@@ -1,4 +1,4 @@
-import { encodeUtf8, foldName } from "@chat/protocol";
+import { encodeUtf8 } from "@chat/protocol";
 import { type Linked, RecencyList } from "./recency-list.js";
 import type { Endpoint } from "./types.js";
 
@@ -6,8 +6,10 @@ import type { Endpoint } from "./types.js";
 export interface User extends Linked<User> {
   /** NFC form, as stored and shown. */
   readonly name: string;
-  /** NFKC + lower case: the form names clash in. */
+  /** NFKC_Casefold: the form names clash in and a PRIVATE's receiver is looked up by. */
   readonly folded: string;
+  /** UTS #39 skeleton of `folded` (often the same string): look-alike names clash in it. */
+  readonly skeleton: string;
   /** UTF-8 of `name`, so forwards need no re-encoding. */
   readonly nameBytes: Uint8Array;
   readonly endpoint: Endpoint;
@@ -17,6 +19,13 @@ export interface User extends Linked<User> {
   /** Per-IP limits count by this (the IPv4 address or the IPv6 /64). */
   readonly groupKey: string;
   lastSeen: number;
+}
+
+/** A name as stored (NFC), as compared (NFKC_Casefold) and as checked for look-alikes. */
+export interface NameForms {
+  readonly name: string;
+  readonly folded: string;
+  readonly skeleton: string;
 }
 
 /** The map key of an endpoint. The port follows the last "|", so IPv6 colons cannot clash. */
@@ -51,6 +60,8 @@ export class Registry {
   private readonly byAddress = new Map<string, User | Map<number, User>>();
   /** Also registration order: a Map iterates in insertion order. */
   private readonly byFolded = new Map<string, User>();
+  /** Look-alike check of a new name: one entry per user, O(1) per REGISTER. */
+  private readonly bySkeleton = new Map<string, User>();
   /** Least recently seen first. */
   private readonly bySeen = new RecencyList<User>();
   private readonly perGroup = new Map<string, number>();
@@ -80,18 +91,30 @@ export class Registry {
     return this.byFolded.get(folded);
   }
 
+  /** The user whose name looks like one with this skeleton (equal folds have equal skeletons). */
+  bySkeletonKey(skeleton: string): User | undefined {
+    return this.bySkeleton.get(skeleton);
+  }
+
   /** Names held from one address group. */
   countInGroup(groupKey: string): number {
     return this.perGroup.get(groupKey) ?? 0;
   }
 
   /** Adds a user; the caller has checked the name is valid, NFC and free. */
-  add(name: string, endpoint: Endpoint, key: string, groupKey: string, now: number): User {
+  add(
+    name: NameForms,
+    endpoint: Endpoint,
+    key: string,
+    groupKey: string,
+    now: number,
+  ): User {
     const stored: Endpoint = { address: endpoint.address, port: endpoint.port };
     const user: User = {
-      name,
-      folded: foldName(name),
-      nameBytes: nameUtf8(name),
+      name: name.name,
+      folded: name.folded,
+      skeleton: name.skeleton,
+      nameBytes: nameUtf8(name.name),
       endpoint: stored,
       self: Object.freeze([stored]),
       key,
@@ -102,6 +125,7 @@ export class Registry {
     };
     this.addByAddress(user);
     this.byFolded.set(user.folded, user);
+    this.bySkeleton.set(user.skeleton, user);
     this.bySeen.push(user);
     this.perGroup.set(groupKey, this.countInGroup(groupKey) + 1);
     this.changed();
@@ -112,6 +136,7 @@ export class Registry {
     if (this.byFolded.get(user.folded) !== user) return;
     this.removeByAddress(user);
     this.byFolded.delete(user.folded);
+    this.bySkeleton.delete(user.skeleton);
     this.bySeen.remove(user);
     const count = this.countInGroup(user.groupKey) - 1;
     if (count > 0) this.perGroup.set(user.groupKey, count);
@@ -163,6 +188,7 @@ export class Registry {
   clear(): void {
     this.byAddress.clear();
     this.byFolded.clear();
+    this.bySkeleton.clear();
     this.bySeen.clear();
     this.perGroup.clear();
     this.changed();

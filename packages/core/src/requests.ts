@@ -8,6 +8,7 @@ import {
   foldName,
   isProtocolError,
   messageInvalid,
+  nameSkeleton,
   Opcode,
 } from "@chat/protocol";
 import { addressGroupKey } from "./ip-address.js";
@@ -58,9 +59,15 @@ export class Requests {
     }
     const folded = foldName(name);
     if (user !== undefined) {
+      // A refreshing REGISTER (the name held here): OK, free of the per-IP REGISTER limit.
       if (user.folded === folded) out.reply(OK_PACKET, from, user, now);
       else out.refuse(ErrorText.alreadyRegisteredAs(user.name), from, user, now);
-    } else if (this.registry.byFoldedName(folded) !== undefined) {
+      return;
+    }
+    // Equal folds have equal skeletons, so one look-up refuses both a taken name and a
+    // look-alike of one (revision 2).
+    const skeleton = nameSkeleton(folded);
+    if (this.registry.bySkeletonKey(skeleton) !== undefined) {
       out.refuse(ErrorText.USERNAME_TAKEN, from, user, now, undefined, USERNAME_TAKEN_PACKET);
     } else if (this.registry.size >= this.settings.maxUsers) {
       out.refuse(ErrorText.SERVER_FULL, from, user, now, undefined, SERVER_FULL_PACKET);
@@ -71,7 +78,7 @@ export class Requests {
         out.refuse(text, from, user, now, undefined, TOO_MANY_FROM_ADDRESS_PACKET);
         return;
       }
-      const added = this.registry.add(name, from, key, groupKey, now);
+      const added = this.registry.add({ name, folded, skeleton }, from, key, groupKey, now);
       this.counters.registered++;
       out.event({ type: "joined", name: added.name, endpoint: added.endpoint });
       // The endpoint holds a name now, so its OK skips the reply limit; what a forged

@@ -39,6 +39,7 @@ export function emptyStats(): CoreStats {
     drops: {
       malformed: 0,
       "unknown-opcode": 0,
+      "server-opcode": 0,
       "rate-limited": 0,
       "reply-rate-limited": 0,
       "not-registered": 0,

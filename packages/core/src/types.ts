@@ -26,6 +26,8 @@ export interface Datagram {
 export type DropReason =
   | "malformed"
   | "unknown-opcode"
+  /** A server→client opcode sent to the server: dropped silently (revision 2). */
+  | "server-opcode"
   | "rate-limited"
   | "reply-rate-limited"
   | "not-registered";

@@ -4,6 +4,8 @@ import * as api from "./index.js";
 // Other packages code against these names: removing or renaming one is a breaking change
 // and must be a deliberate edit of this list (and a changeset).
 const PUBLISHED = [
+  "CASE_FOLDING_UNICODE_VERSION",
+  "CONFUSABLES_UNICODE_VERSION",
   "CLIENT_OPCODES",
   "DEFAULTS",
   "DEFAULT_MAX_MESSAGE_BYTES",
@@ -41,6 +43,7 @@ const PUBLISHED = [
   "malformed",
   "messageInvalid",
   "nameInvalid",
+  "nameSkeleton",
   "normalizeName",
   "opcodeName",
   "readHeader",

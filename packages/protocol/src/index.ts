@@ -32,7 +32,10 @@ export {
   decodeMessage,
   decodeName,
   foldName,
+  nameSkeleton,
   normalizeName,
 } from "./text.js";
+export { CASE_FOLDING_UNICODE_VERSION } from "./unicode/case-folding.generated.js";
+export { CONFUSABLES_UNICODE_VERSION } from "./unicode/confusables.generated.js";
 export { decodeUtf8, encodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
 export { type ValidateOptions, validate } from "./validate.js";

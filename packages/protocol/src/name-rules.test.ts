@@ -100,7 +100,7 @@ describe("username bytes must be strict UTF-8", () => {
   });
 });
 
-describe("names are stored NFC and compared NFKC + lower case", () => {
+describe("names are stored NFC and compared in their NFKC_Casefold form", () => {
   it("stores a decomposed é (e + U+0301) as the composed U+00E9", () => {
     expect(decodeName(utf8("Jose\u0301"))).toBe("Jos\u00e9");
     expect(normalizeName("Jose\u0301")).toBe("Jos\u00e9");
@@ -121,9 +121,22 @@ describe("names are stored NFC and compared NFKC + lower case", () => {
     expect(foldName("Ａｌｉｃｅ")).toBe(foldName("Alice"));
   });
 
-  it("lower-cases rather than case-folds, as the protocol says: ß and SS stay apart", () => {
-    expect(foldName("straße")).not.toBe(foldName("STRASSE"));
-    expect(foldName("STRASSE")).toBe(foldName("strasse"));
+  it("folds case fully, as protocol.md says: ß and SS, final and medial sigma, ǅ and ǆ meet", () => {
+    expect(foldName("straße")).toBe(foldName("STRASSE"));
+    expect(foldName("STRASSE")).toBe("strasse");
+    expect(foldName("ς")).toBe(foldName("σ"));
+    expect(foldName("ǅ")).toBe(foldName("ǆ"));
+    expect(foldName("ǅ")).toBe(foldName("Ǆ"));
+  });
+
+  it("folds away default-ignorable characters a name may hold (variation selectors, CGJ)", () => {
+    expect(foldName("alice\uFE0F")).toBe("alice");
+    expect(foldName("ali\u034Fce")).toBe("alice");
+  });
+
+  it("keeps a dotless ı and a Turkish İ apart from i, as full (not Turkic) folding does", () => {
+    expect(foldName("ı")).toBe("ı");
+    expect(foldName("İ")).toBe("i\u0307");
   });
 
   it("keeps different names apart", () => {

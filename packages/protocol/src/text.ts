@@ -1,5 +1,7 @@
 import { messageInvalid, NOT_VALID_UTF8, nameInvalid } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MIN_NAME_BYTES } from "./limits.js";
+import { nfkcCasefold } from "./unicode/fold.js";
+import { skeleton } from "./unicode/skeleton.js";
 import { decodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
 
 /*
@@ -67,11 +69,20 @@ export function normalizeName(name: string): string {
 }
 
 /**
- * The form two names are compared in: NFKC, then lower case. "Alice" and "alice" fold
- * equal, and so do a composed and a decomposed "é".
+ * The form two names are compared in: NFKC_Casefold (full case folding, protocol.md §2).
+ * "Alice" and "alice", "straße" and "STRASSE", a composed and a decomposed "é" fold equal.
+ * On ASCII it is plain lower case.
  */
 export function foldName(name: string): string {
-  return isAscii(name) ? name.toLowerCase() : name.normalize("NFKC").toLowerCase();
+  return isAscii(name) ? name.toLowerCase() : nfkcCasefold(name);
+}
+
+/**
+ * The key look-alike names clash in (protocol.md §2, revision 2): the UTS #39 skeleton of
+ * the folded name. "аlice" (Cyrillic а) and "alice" share one; "bobby" and "bob" do not.
+ */
+export function nameSkeleton(folded: string): string {
+  return skeleton(folded);
 }
 
 /** Decodes and checks a name from the wire; returns its NFC form or throws `username is invalid`. */

@@ -1,5 +1,6 @@
 import type { Check } from "../check.js";
 import { abuseChecks } from "./abuse.js";
+import { foldingChecks } from "./folding.js";
 import { framingChecks } from "./framing.js";
 import { listChecks } from "./lists.js";
 import { livenessChecks } from "./liveness.js";
@@ -15,6 +16,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...framingChecks,
   ...nameChecks,
   ...messageChecks,
+  ...foldingChecks,
   ...registerChecks,
   ...livenessChecks,
   ...routingChecks,

@@ -17,7 +17,7 @@ export const orderChecks: Check[] = [
       const client = await ctx.client();
       for (const [label, bytes] of [
         ["unknown opcode 99, truncated", frame(99, "ab", 5)],
-        ["server opcode 43, trailing bytes", frame(Opcode.LIST_RESPONSE, "abcdef", 2)],
+        ["unknown opcode 3, trailing bytes", frame(3, "abcdef", 2)],
         ["unknown opcode 200, 2 bytes", Uint8Array.of(200, 0)],
       ] as const) {
         await step(label, async () => {
@@ -34,7 +34,7 @@ export const orderChecks: Check[] = [
       "rule order: opcode comes before DATA shape (an unknown opcode with DATA is `unknown opcode`)",
     async run(ctx) {
       const client = await ctx.client();
-      for (const opcode of [99, Opcode.OK, Opcode.INFO_RESPONSE]) {
+      for (const opcode of [99, 2, 44]) {
         await step(`opcode ${opcode} with DATA`, async () => {
           client.sendRaw(frame(opcode, "no\0such\0shape"));
           await client.expectError(ErrorText.unknownOpcode(opcode));

@@ -7,7 +7,7 @@ import {
 } from "../limits.js";
 import { Opcode } from "../opcodes.js";
 import { invalid, valid } from "./packet-table.js";
-import { messages, names } from "./text-table.js";
+import { messages, nameClashes, names } from "./text-table.js";
 
 /** Where the package ships the vectors (the same relative path from src/ and dist/). */
 export const VECTORS_FILE = fileURLToPath(new URL("../../vectors/vectors.json", import.meta.url));
@@ -37,6 +37,7 @@ export function buildVectors() {
     invalid: invalid.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
     names: names.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
     messages: messages.map((vector) => ({ ...vector, hex: plainHex(vector.hex) })),
+    nameClashes,
   };
 }
 

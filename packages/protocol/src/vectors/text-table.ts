@@ -1,15 +1,17 @@
-import { type MessageVector, type NameVector, utf8 } from "./types.js";
+import { type MessageVector, type NameClashVector, type NameVector, utf8 } from "./types.js";
 
 /* Names and messages as bytes alone (no header), for the text rules of docs/protocol.md, section 3. */
 
 const DEFAULT_MAX = 1024;
 
-const validName = (name: string, text: string): NameVector => ({
+/** A valid name with its comparison key (NFKC_Casefold) and look-alike key (UTS #39 skeleton), written out. */
+const validName = (name: string, text: string, folded: string, skeleton = folded): NameVector => ({
   name,
   hex: utf8(text),
   valid: true,
   stored: text.normalize("NFC"),
-  folded: text.normalize("NFKC").toLowerCase(),
+  folded,
+  skeleton,
 });
 
 const badName = (name: string, hex: string, reason: string): NameVector => ({
@@ -26,16 +28,23 @@ const FORMAT = "contains an invisible format character";
 const NOT_UTF8 = "not valid UTF-8";
 
 export const names: NameVector[] = [
-  validName("one byte", "a"),
-  validName("32 bytes", "a".repeat(32)),
-  validName("16 × é is 32 bytes", "é".repeat(16)),
-  validName("mixed case", "Alice"),
-  validName("composed é", "Jos\u00e9"),
-  validName("decomposed é, stored composed", "Jose\u0301"),
-  validName("fullwidth letters, folded to ASCII", "Ａｌｉｃｅ"),
-  validName("CJK", "日本語"),
-  validName("emoji", "😀"),
-  validName("punctuation", "user_01.x-y"),
+  validName("one byte", "a", "a"),
+  validName("32 bytes", "a".repeat(32), "a".repeat(32)),
+  validName("16 × é is 32 bytes", "é".repeat(16), "é".repeat(16), "e\u0301".repeat(16)),
+  validName("mixed case", "Alice", "alice"),
+  validName("composed é", "Jos\u00e9", "jos\u00e9", "jose\u0301"),
+  validName("decomposed é, stored composed", "Jose\u0301", "jos\u00e9", "jose\u0301"),
+  validName("fullwidth letters, folded to ASCII", "Ａｌｉｃｅ", "alice"),
+  validName("sharp s folds to ss (full case folding)", "Straße", "strasse"),
+  validName("final sigma folds to sigma", "ΟΔΥΣΣΕΥΣ", "οδυσσευσ", "o\u1e9fuoo\ua793uo"),
+  validName("titlecase digraph ǅ folds to dž (NFKC, then case)", "ǅemal", "d\u017eemal", "dz\u0306ernal"),
+  validName("variation selector U+FE0F is folded away", "alice\ufe0f", "alice"),
+  validName("Cyrillic а: a look-alike of alice", "\u0430lice", "\u0430lice", "alice"),
+  validName("Greek ο: a look-alike of bob", "b\u03bfb", "b\u03bfb", "bob"),
+  validName("m looks like rn", "modern", "modern", "rnodern"),
+  validName("CJK", "日本語", "日本語"),
+  validName("emoji", "😀", "😀"),
+  validName("punctuation; 0 and 1 look like O and l", "user_01.x-y", "user_01.x-y", "user_Ol.x-y"),
   badName("empty", "", "empty"),
   badName("33 bytes", utf8("a".repeat(33)), "longer than 32 bytes"),
   badName("11 × € is 33 bytes", utf8("€".repeat(11)), "longer than 32 bytes"),
@@ -118,4 +127,23 @@ export const messages: MessageVector[] = [
   badMessage("truncated sequence at the end", "61 e282", NOT_UTF8),
   badMessage("past U+10FFFF", "f4908080", NOT_UTF8),
   badMessage("lone continuation byte", "61 80", NOT_UTF8),
+];
+
+/** Pairs of names: may `registering` join while `held` is present? (protocol.md §2.) */
+export const nameClashes: NameClashVector[] = [
+  { name: "same name", held: "alice", registering: "alice", clash: "folded" },
+  { name: "case", held: "alice", registering: "ALICE", clash: "folded" },
+  { name: "ß and SS", held: "straße", registering: "STRASSE", clash: "folded" },
+  { name: "final and medial sigma", held: "ς", registering: "σ", clash: "folded" },
+  { name: "ǅ and ǆ", held: "ǅ", registering: "ǆ", clash: "folded" },
+  { name: "fullwidth", held: "alice", registering: "Ａｌｉｃｅ", clash: "folded" },
+  { name: "Cyrillic а in alice", held: "alice", registering: "\u0430lice", clash: "look-alike" },
+  { name: "Greek ο in bob", held: "bob", registering: "b\u03bfb", clash: "look-alike" },
+  { name: "rn for m", held: "modern", registering: "rnodern", clash: "look-alike" },
+  // Folding comes first, so a capital I is an i before the skeleton sees it (docs/protocol.md).
+  { name: "capital I for l, folded to i first", held: "bill", registering: "biIl", clash: "none" },
+  { name: "a longer name", held: "bob", registering: "bobby", clash: "none" },
+  { name: "a different letter", held: "alice", registering: "alicia", clash: "none" },
+  { name: "a diaeresis", held: "zoe", registering: "zoë", clash: "none" },
+  { name: "dotless ı: its own fold, but it looks like i", held: "i", registering: "ı", clash: "look-alike" },
 ];

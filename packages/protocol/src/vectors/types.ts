@@ -30,11 +30,22 @@ export interface NameVector {
   valid: boolean;
   /** Valid names: the stored form (NFC). */
   stored?: string;
-  /** Valid names: the comparison key (NFKC, then lower case). */
+  /** Valid names: the comparison key (NFKC_Casefold). */
   folded?: string;
+  /** Valid names: the look-alike key (UTS #39 skeleton of `folded`). */
+  skeleton?: string;
   code?: ProtocolErrorCode;
   /** Invalid names: our reason, after "username is invalid: ". */
   reason?: string;
+}
+
+/** May a REGISTER of `registering` succeed while `held` is present? */
+export interface NameClashVector {
+  name: string;
+  held: string;
+  registering: string;
+  /** "folded": equal NFKC_Casefold forms; "look-alike": equal skeletons only; "none": no clash. */
+  clash: "folded" | "look-alike" | "none";
 }
 
 export interface MessageVector {

@@ -5,7 +5,7 @@ import { encode } from "../encode.js";
 import { ProtocolError } from "../errors.js";
 import { Opcode } from "../opcodes.js";
 import type { Packet } from "../packets.js";
-import { decodeMessage, decodeName, foldName } from "../text.js";
+import { decodeMessage, decodeName, foldName, nameSkeleton } from "../text.js";
 import { validate } from "../validate.js";
 import { buildVectors, serializeVectors, VECTORS_FILE } from "./build.js";
 
@@ -80,13 +80,14 @@ describe.each(vectors.invalid)("invalid vector: $name", (vector) => {
 describe.each(vectors.names)("name vector: $name", (vector) => {
   it(
     vector.valid
-      ? "is accepted, stored NFC, folded NFKC + lower case"
+      ? "is accepted, stored NFC, folded NFKC_Casefold, with its look-alike skeleton"
       : `is refused: ${vector.reason}`,
     () => {
       if (vector.valid) {
         const name = decodeName(bytes(vector.hex));
         expect(name).toBe(vector.stored);
         expect(foldName(name)).toBe(vector.folded);
+        expect(nameSkeleton(foldName(name))).toBe(vector.skeleton);
       } else {
         const error = thrown(() => decodeName(bytes(vector.hex)));
         expect(error.code).toBe(vector.code);
@@ -108,5 +109,16 @@ describe.each(vectors.messages)("message vector: $name", (vector) => {
       expect(error.code).toBe(vector.code);
       expect(error.message).toBe(`message is invalid: ${vector.reason}`);
     }
+  });
+});
+
+describe.each(vectors.nameClashes)("name clash vector: $name", (vector) => {
+  it(`is ${vector.clash === "none" ? "no clash" : `a ${vector.clash} clash`}`, () => {
+    const held = foldName(vector.held);
+    const registering = foldName(vector.registering);
+    const sameFold = held === registering;
+    const sameSkeleton = nameSkeleton(held) === nameSkeleton(registering);
+    const clash = sameFold ? "folded" : sameSkeleton ? "look-alike" : "none";
+    expect(clash).toBe(vector.clash);
   });
 });
