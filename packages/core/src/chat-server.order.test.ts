@@ -35,7 +35,14 @@ describe("order of checks", () => {
 
   it("never answers a server-to-client opcode, whatever its size, and counts it", () => {
     const t = server();
-    const datagrams = [[0, 0, 0], [1, 0, 2, 0x6f, 0x6b], [21, 0, 0], [23], [41, 0, 9], [43, 0, 0, 7]];
+    const datagrams = [
+      [0, 0, 0],
+      [1, 0, 2, 0x6f, 0x6b],
+      [21, 0, 0],
+      [23],
+      [41, 0, 9],
+      [43, 0, 0, 7],
+    ];
     for (const bytes of datagrams) {
       expect(answer(t, alice, bytes)).toEqual([]);
       expect(answer(t, stranger, bytes)).toEqual([]);

@@ -1,5 +1,5 @@
-import fc from "fast-check";
 import { foldName, nameSkeleton } from "@chat/protocol";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { endpointKey, type NameForms, Registry, type User } from "./registry.js";
 import type { Endpoint } from "./types.js";

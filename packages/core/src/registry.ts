@@ -102,13 +102,7 @@ export class Registry {
   }
 
   /** Adds a user; the caller has checked the name is valid, NFC and free. */
-  add(
-    name: NameForms,
-    endpoint: Endpoint,
-    key: string,
-    groupKey: string,
-    now: number,
-  ): User {
+  add(name: NameForms, endpoint: Endpoint, key: string, groupKey: string, now: number): User {
     const stored: Endpoint = { address: endpoint.address, port: endpoint.port };
     const user: User = {
       name: name.name,

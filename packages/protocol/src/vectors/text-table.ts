@@ -37,7 +37,12 @@ export const names: NameVector[] = [
   validName("fullwidth letters, folded to ASCII", "Ａｌｉｃｅ", "alice"),
   validName("sharp s folds to ss (full case folding)", "Straße", "strasse"),
   validName("final sigma folds to sigma", "ΟΔΥΣΣΕΥΣ", "οδυσσευσ", "o\u1e9fuoo\ua793uo"),
-  validName("titlecase digraph ǅ folds to dž (NFKC, then case)", "ǅemal", "d\u017eemal", "dz\u0306ernal"),
+  validName(
+    "titlecase digraph ǅ folds to dž (NFKC, then case)",
+    "ǅemal",
+    "d\u017eemal",
+    "dz\u0306ernal",
+  ),
   validName("variation selector U+FE0F is folded away", "alice\ufe0f", "alice"),
   validName("Cyrillic а: a look-alike of alice", "\u0430lice", "\u0430lice", "alice"),
   validName("Greek ο: a look-alike of bob", "b\u03bfb", "b\u03bfb", "bob"),
@@ -145,5 +150,10 @@ export const nameClashes: NameClashVector[] = [
   { name: "a longer name", held: "bob", registering: "bobby", clash: "none" },
   { name: "a different letter", held: "alice", registering: "alicia", clash: "none" },
   { name: "a diaeresis", held: "zoe", registering: "zoë", clash: "none" },
-  { name: "dotless ı: its own fold, but it looks like i", held: "i", registering: "ı", clash: "look-alike" },
+  {
+    name: "dotless ı: its own fold, but it looks like i",
+    held: "i",
+    registering: "ı",
+    clash: "look-alike",
+  },
 ];
