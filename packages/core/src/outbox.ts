@@ -1,8 +1,9 @@
 import type { ProtocolErrorCode } from "@chat/protocol";
 import type { RateLimits } from "./rate-limits.js";
-import type { User } from "./registry.js";
+import type { Refusal } from "./refusals.js";
 import { errorPacket, smallErrorPacket } from "./replies.js";
-import type { CoreStats } from "./stats.js";
+import type { Request } from "./request.js";
+import type { Counters } from "./stats.js";
 import type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";
 
 const NOTHING: readonly Datagram[] = Object.freeze([]);
@@ -21,53 +22,47 @@ export class Outbox {
   private events: CoreEvent[] = [];
 
   constructor(
-    private readonly stats: CoreStats,
+    private readonly counters: Counters,
     private readonly limits: RateLimits,
   ) {}
 
   send(bytes: Uint8Array, to: readonly Endpoint[]): void {
     if (to.length === 0) return;
-    this.stats.datagramsOut += to.length;
-    this.stats.bytesOut += bytes.length * to.length;
+    this.counters.datagramsOut += to.length;
+    this.counters.bytesOut += bytes.length * to.length;
     if (this.out === undefined) this.out = [{ bytes, to }];
     else this.out.push({ bytes, to });
   }
 
-  /** A reply to the sender of the current packet; `user` is who it was when it arrived. */
-  reply(bytes: Uint8Array, from: Endpoint, user: User | undefined, now: number): void {
-    if (user !== undefined) this.send(bytes, user.self);
-    else if (this.limits.admitUnregisteredReply(from.address, bytes.length, now)) {
-      this.send(bytes, [from]);
-    } else this.drop(from, "reply-rate-limited");
+  /** A reply to the sender of the request; a nameless sender's pass the reply limit. */
+  reply(bytes: Uint8Array, req: Request): void {
+    if (req.user !== undefined) this.send(bytes, req.user.self);
+    else if (this.limits.admitUnregisteredReply(req.from.address, bytes.length, req.now)) {
+      this.send(bytes, [req.from]);
+    } else this.drop(req.from, "reply-rate-limited");
   }
 
-  /** Answers with ERROR `text`; `packet` may be given when it is pre-encoded. */
-  refuse(
-    text: string,
-    from: Endpoint,
-    user: User | undefined,
-    now: number,
-    code?: ProtocolErrorCode,
-    packet?: Uint8Array,
-  ): void {
-    this.stats.refused++;
-    const endpoint = user?.endpoint ?? from;
-    this.event(
-      code === undefined
-        ? { type: "refused", endpoint, reason: text }
-        : { type: "refused", endpoint, reason: text, code },
-    );
-    const bytes = packet ?? (user === undefined ? smallErrorPacket(text) : errorPacket(text));
-    this.reply(bytes, from, user, now);
+  /** Answers with a fixed refusal, its packet encoded once. */
+  refuse(refusal: Refusal, req: Request): void {
+    if (refusal.drop !== undefined) this.counters.drops[refusal.drop]++;
+    this.refused(refusal.text, refusal.code, req);
+    this.reply(req.user === undefined ? refusal.smallPacket : refusal.packet, req);
+  }
+
+  /** Answers with an ERROR whose text is made for this request (a name, a reason). */
+  refuseWith(refusal: { readonly text: string; readonly code?: ProtocolErrorCode }, req: Request) {
+    this.refused(refusal.text, refusal.code, req);
+    const text = refusal.text;
+    this.reply(req.user === undefined ? smallErrorPacket(text) : errorPacket(text), req);
   }
 
   drop(endpoint: Endpoint, reason: DropReason): void {
-    this.stats.drops[reason]++;
+    this.counters.drops[reason]++;
     this.event({ type: "dropped", endpoint, reason });
   }
 
   event(event: CoreEvent): void {
-    if (this.events.length >= MAX_PENDING_EVENTS) this.stats.eventsOverflowed++;
+    if (this.events.length >= MAX_PENDING_EVENTS) this.counters.eventsOverflowed++;
     else this.events.push(event);
   }
 
@@ -84,5 +79,15 @@ export class Outbox {
     const events = this.events;
     this.events = [];
     return events;
+  }
+
+  private refused(reason: string, code: ProtocolErrorCode | undefined, req: Request): void {
+    this.counters.refused++;
+    const endpoint = req.user?.endpoint ?? req.from;
+    this.event(
+      code === undefined
+        ? { type: "refused", endpoint, reason }
+        : { type: "refused", endpoint, reason, code },
+    );
   }
 }

@@ -18,11 +18,6 @@ export function errorPacket(text: string): Uint8Array {
   return encodeFrame(Opcode.ERROR, [encodeUtf8(text)]);
 }
 
-export const NOT_REGISTERED_PACKET = errorPacket(ErrorText.NOT_REGISTERED);
-export const RATE_LIMITED_PACKET = errorPacket(ErrorText.RATE_LIMITED);
-export const USERNAME_TAKEN_PACKET = errorPacket(ErrorText.USERNAME_TAKEN);
-export const SERVER_FULL_PACKET = errorPacket(ErrorText.SERVER_FULL);
-export const TOO_MANY_FROM_ADDRESS_PACKET = errorPacket(ErrorText.TOO_MANY_FROM_ADDRESS);
 export const SHUTTING_DOWN_PACKET = errorPacket(ErrorText.SHUTTING_DOWN);
 
 /**

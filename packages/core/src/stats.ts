@@ -12,7 +12,9 @@ export interface CoreStats {
   bytesOut: number;
   /** Per reason: packets refused or dropped. */
   drops: Record<DropReason, number>;
+  /** `drops.malformed`, kept as its own field for the stats line. */
   malformed: number;
+  /** `drops["rate-limited"]`, kept as its own field for the stats line. */
   rateLimited: number;
   /** ERRORs decided (sent, or suppressed by the reply limit). */
   refused: number;
@@ -29,9 +31,14 @@ export interface CoreStats {
   trackedAddresses: number;
 }
 
-export function emptyStats(): CoreStats {
+/** The counters core bumps; the rest of CoreStats is read off its state or the drops. */
+export type Counters = Omit<
+  CoreStats,
+  "users" | "trackedEndpoints" | "trackedAddresses" | "malformed" | "rateLimited"
+>;
+
+export function emptyCounters(): Counters {
   return {
-    users: 0,
     packetsIn: 0,
     bytesIn: 0,
     datagramsOut: 0,
@@ -44,8 +51,6 @@ export function emptyStats(): CoreStats {
       "reply-rate-limited": 0,
       "not-registered": 0,
     },
-    malformed: 0,
-    rateLimited: 0,
     refused: 0,
     registered: 0,
     loggedOut: 0,
@@ -54,7 +59,5 @@ export function emptyStats(): CoreStats {
     privates: 0,
     listPushes: 0,
     eventsOverflowed: 0,
-    trackedEndpoints: 0,
-    trackedAddresses: 0,
   };
 }

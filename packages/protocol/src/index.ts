@@ -32,8 +32,13 @@ export {
   decodeMessage,
   decodeName,
   foldName,
+  messageRefusal,
+  nameRefusal,
   nameSkeleton,
   normalizeName,
+  parseFoldedName,
+  parseName,
+  type TextRefusal,
 } from "./text.js";
 export { CASE_FOLDING_UNICODE_VERSION } from "./unicode/case-folding.generated.js";
 export { CONFUSABLES_UNICODE_VERSION } from "./unicode/confusables.generated.js";

@@ -11,7 +11,10 @@ import {
   decodeMessage,
   decodeName,
   foldName,
+  nameRefusal,
   normalizeName,
+  parseFoldedName,
+  parseName,
 } from "./text.js";
 import { decodeUtf8 } from "./utf8.js";
 
@@ -189,6 +192,28 @@ describe("decodeFoldedName, for any bytes", () => {
         expect(outcome(() => decodeFoldedName(bytes))).toEqual(
           outcome(() => foldName(decodeName(bytes))),
         );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("parseName and parseFoldedName say without throwing what decodeName says by throwing", () => {
+    fc.assert(
+      fc.property(names, (bytes) => {
+        const thrown = outcome(() => decodeName(bytes));
+        const parsed = parseName(bytes);
+        if (parsed === undefined) {
+          const refusal = nameRefusal(bytes);
+          expect(thrown).toEqual(
+            outcome(() => {
+              throw new ProtocolError(refusal.code, refusal.text);
+            }),
+          );
+          expect(parseFoldedName(bytes)).toBeUndefined();
+        } else {
+          expect(thrown).toEqual(outcome(() => parsed));
+          expect(parseFoldedName(bytes)).toBe(foldName(parsed));
+        }
       }),
       { numRuns: 3000 },
     );

@@ -1,4 +1,11 @@
-import { messageInvalid, NOT_VALID_UTF8, nameInvalid } from "./errors.js";
+import { ErrorText } from "./error-texts.js";
+import {
+  messageInvalid,
+  NOT_VALID_UTF8,
+  nameInvalid,
+  ProtocolError,
+  type ProtocolErrorCode,
+} from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MIN_NAME_BYTES } from "./limits.js";
 import { nfkcCasefold } from "./unicode/fold.js";
 import { skeleton } from "./unicode/skeleton.js";
@@ -85,18 +92,70 @@ export function nameSkeleton(folded: string): string {
   return skeleton(folded);
 }
 
-/** Decodes and checks a name from the wire; returns its NFC form or throws `username is invalid`. */
-export function decodeName(bytes: Uint8Array): string {
+/** A refusal as data: the exact ERROR text and the stable code, without an Error's stack. */
+export interface TextRefusal {
+  readonly code: ProtocolErrorCode;
+  readonly text: string;
+}
+
+/**
+ * Decodes and checks a name from the wire without throwing: its NFC form, or `undefined`
+ * when the rules refuse it (`nameRefusal` then says why). The server's hot path.
+ */
+export function parseName(bytes: Uint8Array): string | undefined {
   const printable = printableAsciiName(bytes);
   if (printable !== undefined) return printable;
-  if (bytes.length === 0) throw nameInvalid("empty");
-  if (bytes.length > MAX_NAME_BYTES) throw nameInvalid(`longer than ${MAX_NAME_BYTES} bytes`);
+  const outcome = readName(bytes);
+  return outcome.ok ? outcome.name : undefined;
+}
+
+/** `foldName(parseName(bytes))`: the form a PRIVATE's receiver is looked up in. */
+export function parseFoldedName(bytes: Uint8Array): string | undefined {
+  const printable = printableAsciiName(bytes);
+  if (printable !== undefined) return printable.toLowerCase();
+  const name = parseName(bytes);
+  return name === undefined ? undefined : foldName(name);
+}
+
+/** Why `parseName(bytes)` refused: `username is invalid: <reason>` and its code. */
+export function nameRefusal(bytes: Uint8Array): TextRefusal {
+  const outcome = readName(bytes);
+  const reason = outcome.ok ? "accepted" : outcome.reason;
+  return {
+    code: reason === NOT_VALID_UTF8 ? "INVALID_UTF8" : "NAME_INVALID",
+    text: `${ErrorText.USERNAME_INVALID_PREFIX}${reason}`,
+  };
+}
+
+/** `message is invalid: <reason>` and its code, for a reason from `checkMessageBytes`. */
+export function messageRefusal(reason: string): TextRefusal {
+  return {
+    code: reason === NOT_VALID_UTF8 ? "INVALID_UTF8" : "MESSAGE_INVALID",
+    text: `${ErrorText.MESSAGE_INVALID_PREFIX}${reason}`,
+  };
+}
+
+/** Decodes and checks a name from the wire; returns its NFC form or throws `username is invalid`. */
+export function decodeName(bytes: Uint8Array): string {
+  const name = parseName(bytes);
+  if (name !== undefined) return name;
+  const refusal = nameRefusal(bytes);
+  throw new ProtocolError(refusal.code, refusal.text);
+}
+
+type NameOutcome = { ok: true; name: string } | { ok: false; reason: string };
+
+/** The general path of parseName, with the reason when the name is refused. */
+function readName(bytes: Uint8Array): NameOutcome {
+  if (bytes.length === 0) return { ok: false, reason: "empty" };
+  if (bytes.length > MAX_NAME_BYTES) {
+    return { ok: false, reason: `longer than ${MAX_NAME_BYTES} bytes` };
+  }
   const name = decodeUtf8(bytes);
-  if (name === undefined) throw nameInvalid(NOT_VALID_UTF8);
+  if (name === undefined) return { ok: false, reason: NOT_VALID_UTF8 };
   if (isAscii(name)) {
     const reason = checkAsciiName(name);
-    if (reason !== undefined) throw nameInvalid(reason);
-    return name;
+    return reason === undefined ? { ok: true, name } : { ok: false, reason };
   }
   // Normalize once: the NFC form is both checked and returned.
   let nfc: string | undefined;
@@ -105,8 +164,7 @@ export function decodeName(bytes: Uint8Array): string {
     return nfc;
   };
   const reason = checkUnicodeName(name, stored);
-  if (reason !== undefined) throw nameInvalid(reason);
-  return stored();
+  return reason === undefined ? { ok: true, name: stored() } : { ok: false, reason };
 }
 
 /**
@@ -114,8 +172,10 @@ export function decodeName(bytes: Uint8Array): string {
  * PRIVATE's receiver) is looked up in.
  */
 export function decodeFoldedName(bytes: Uint8Array): string {
-  const printable = printableAsciiName(bytes);
-  return printable !== undefined ? printable.toLowerCase() : foldName(decodeName(bytes));
+  const folded = parseFoldedName(bytes);
+  if (folded !== undefined) return folded;
+  const refusal = nameRefusal(bytes);
+  throw new ProtocolError(refusal.code, refusal.text);
 }
 
 /*

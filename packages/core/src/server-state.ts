@@ -1,0 +1,18 @@
+import type { InfoCache } from "./info.js";
+import type { ListCache } from "./list-cache.js";
+import type { Outbox } from "./outbox.js";
+import type { RateLimits } from "./rate-limits.js";
+import type { Registry } from "./registry.js";
+import type { ServerSettings } from "./settings.js";
+import type { Counters } from "./stats.js";
+
+/** What every handler works on: one server's state and where its output goes. */
+export interface ServerState {
+  readonly settings: ServerSettings;
+  readonly registry: Registry;
+  readonly limits: RateLimits;
+  readonly out: Outbox;
+  readonly counters: Counters;
+  readonly lists: ListCache;
+  readonly info: InfoCache;
+}
