@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 /**
  * Soak: the real daemon under hours-like traffic, compressed. N honest clients chat, some
  * leave and others join every few seconds, and a trickle of garbage runs alongside. Every
@@ -53,7 +54,6 @@ const members = new Map<string, Member>();
 const received = new Map<string, number>();
 const pending: Sent[] = [];
 const totals = { sent: 0, expected: 0, delivered: 0, lost: 0, duplicates: 0, joins: 0, leaves: 0 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let nextName = 0;
 let daemon: DaemonHandle;
 

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from "node:dgram";
 import { isIP } from "node:net";
+import { seededRandom } from "@chat/protocol/testing";
 
 /** Probabilities in [0, 1], applied to each datagram in each direction. */
 export interface LossSettings {
@@ -62,18 +63,6 @@ interface Client {
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
-
-/** mulberry32: small, fast, good enough to make loss patterns repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * A UDP proxy on 127.0.0.1 that loses, duplicates and reorders datagrams, for tests of

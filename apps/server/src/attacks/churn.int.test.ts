@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ChatSocket } from "@chat/client";
@@ -31,7 +32,6 @@ const PACERS = 8;
 const WARM_UP = Math.min(20_000, Math.floor(ENDPOINTS / 10));
 /** RSS growth allowed over the run: V8's young generation and malloc's caches, not state. */
 const MAX_RSS_GROWTH_MIB = 96;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 
 let daemon: DaemonHandle;

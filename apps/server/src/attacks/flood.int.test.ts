@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ChatSocket } from "@chat/client";
 import { ChatServer } from "@chat/core";
 import { DEFAULTS, ErrorText, encode, Opcode } from "@chat/protocol";
@@ -31,8 +32,6 @@ async function open(name?: string): Promise<ChatSocket> {
   }
   return socket;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type ChatSocket, connect } from "@chat/client";
 import {
   DEFAULTS,
@@ -27,8 +28,6 @@ function describeReply(reply: ServerPacket | undefined): string {
   if (reply === undefined) return "nothing";
   return reply.opcode === Opcode.ERROR ? reply.text : (opcodeName(reply.opcode) ?? "?");
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let daemon: DaemonHandle;
 const closers: Array<() => Promise<void>> = [];

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type ChatClient, connect } from "@chat/client";
 import type { DaemonHandle } from "@chat/testkit";
@@ -16,7 +17,6 @@ import { startAttackDaemon } from "./support/daemon.js";
 const USER_TIMEOUT_S = 2;
 const LIST_INTERVAL_S = 0.25;
 const KEEP_ALIVE_MS = 250;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 // A client in its own process: registers, keeps itself alive, says so, then waits to die.

@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { Datagram, Endpoint } from "@chat/core";
 import { Fanout, ipLiteralLookup } from "../fanout.js";
@@ -25,8 +26,6 @@ async function bound(): Promise<Socket> {
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
   return socket;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Longest wall-clock and CPU time between two ticks of a 1 ms interval. */
 class StallMeter {

@@ -5,10 +5,11 @@ import {
   MAX_UNREGISTERED_REPLY_BYTES,
   Opcode,
 } from "@chat/protocol";
+import { seededRandom } from "@chat/protocol/testing";
 import { frame } from "../bytes.js";
 import { assert, type Check, fail, step } from "../check.js";
 import { describeReceived } from "../describe.js";
-import { blast, countOpcode, gather, isRateLimited, seededRandom, shortestGapMs } from "./flood.js";
+import { blast, countOpcode, gather, isRateLimited, shortestGapMs } from "./flood.js";
 
 const section = "Abuse";
 /** "At most one ERROR `rate limited` per second", less a little for timer jitter. */

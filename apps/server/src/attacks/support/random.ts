@@ -1,21 +1,14 @@
+import { seededRandom } from "@chat/protocol/testing";
+
 const POOL_BYTES = 256 * 1024;
 
-/** A small seeded PRNG (mulberry32), so an attack run can be replayed from its seed. */
+/** Seeded randomness (protocol's mulberry32), so an attack run can be replayed from its seed. */
 export class Random {
-  #state: number;
+  readonly next: () => number;
   #pool: Buffer | undefined;
 
   constructor(readonly seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** An integer in [min, max]. */
