@@ -176,3 +176,35 @@ describe("a client whose keep-alive is longer than the server's user timeout", (
     expect(warning?.forgottenAfterMs).toBeLessThan(KEEP_ALIVE_MS + 500);
   }, 20_000);
 });
+
+describe("a client whose server is full when it comes back", () => {
+  let daemon: DaemonHandle;
+  beforeAll(async () => {
+    const args = ["--user-timeout", "3", "--max-users", "1", "--list-interval", "0"];
+    daemon = await startDaemon({ args });
+  });
+  afterAll(async () => {
+    await daemon.stop();
+  });
+
+  it("keeps its name and tries again until there is room", async () => {
+    const relay = keep(await startLossyProxy({ target: daemon }));
+    const behind = keep(await connect({ ...client(relay), name: "patient" }));
+    await nextEvent(behind, "rtt", () => true, KEEP_ALIVE_MS + 2_000);
+    const states = record(behind, "connection");
+    relay.setLoss({ drop: 1 });
+    await daemon.waitForLog(logOf("user timed out", "patient"), 10_000);
+    const squatter = await connect({ ...client(daemon), name: "squatter", keepAliveMs: 1000 });
+    relay.setLoss({ drop: 0 });
+
+    // "server is full" passes: the client keeps the name and tries again...
+    const again = (e: { state: string; reason?: string }) => e.reason === "attempt 2";
+    await nextEvent(behind, "connection", again, KEEP_ALIVE_MS + 3_000);
+    expect(behind.name).toBe("patient");
+    await squatter.close();
+    // ... and has it back once there is room.
+    await nextEvent(behind, "connection", (e) => e.state === "reregistered", 5_000);
+    expect(await behind.list()).toEqual(["patient"]);
+    expect(states.some((event) => event.state === "refused")).toBe(false);
+  }, 30_000);
+});

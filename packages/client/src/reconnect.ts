@@ -28,6 +28,12 @@ export interface ReconnectSettings {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
+/** Refusals that pass (a full server, the per-IP REGISTER cap): keep the name, try again. */
+const PASSING: ReadonlySet<string> = new Set([
+  ErrorText.SERVER_FULL,
+  ErrorText.TOO_MANY_FROM_ADDRESS,
+]);
+
 /**
  * Keeps the held name registered. The keep-alive is a REGISTER of that name, which is OK
  * while the server holds it and a fresh registration if the server forgot it (expired
@@ -84,8 +90,10 @@ export class Reconnector {
         },
         (error: ChatError) => {
           // A timeout is only a missed keep-alive; the KeepAlive counts those.
-          if (error.code === "REFUSED" && this.#host.heldName === name)
-            this.#refused(error.message);
+          if (error.code !== "REFUSED" || this.#host.heldName !== name) return;
+          const text = error.message;
+          if (!PASSING.has(text)) this.#refused(text);
+          else this.lost(text, `the server took us back (it had answered "${text}")`);
         },
       )
       .finally(() => {
@@ -93,15 +101,12 @@ export class Reconnector {
       });
   }
 
-  /** The server is gone: silent for too long, or shutting down. */
-  lost(reason: string): void {
+  /** The server is gone (silent for too long, shutting down) or will not have us yet. */
+  lost(reason: string, why = `the server answers again after ${reason}`): void {
     if (this.#active || this.#host.heldName === undefined) return;
     this.#keepAlive.stop();
     this.#host.connection({ state: "lost", reason });
-    const why =
-      reason === ErrorText.SHUTTING_DOWN
-        ? "the server restarted"
-        : `the server answers again after ${reason}`;
+    if (reason === ErrorText.SHUTTING_DOWN) why = "the server restarted";
     // Wait before the first try: a server that is shutting down may still answer.
     if (this.#settings.autoReregister) void this.#reregister(reason, why, true);
   }
@@ -152,7 +157,7 @@ export class Reconnector {
           this.#keepAlive.start();
           return;
         }
-        if (failure.code !== "TIMEOUT") {
+        if (failure.code !== "TIMEOUT" && !PASSING.has(failure.message)) {
           this.#refused(failure.message);
           return;
         }
