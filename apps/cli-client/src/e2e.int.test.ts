@@ -5,6 +5,15 @@ import { displayWidth } from "./app/width.js";
 import { assertBuilt, CLIENT_MAIN, runCli } from "./test-support/cli.js";
 import { HAS_TMUX, Tmux } from "./test-support/tmux.js";
 
+/** Resolves once `predicate` holds, checked every 20 ms; rejects after `timeoutMs`. */
+async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /*
  * The real client in real pseudo-terminals (tmux) against the real daemon: what a user
  * does, checked on what a user sees.
@@ -170,5 +179,41 @@ describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
 
     tmux.type("kai", "", "C-c");
     expect(await tmux.waitForExit("kai")).toBe(0);
+  }, 40_000);
+
+  it("does the same after the server crashed and restarted on the same port", async () => {
+    const relayed = `${relay.host}:${relay.port}`;
+    tmux.start("rex", [
+      "node",
+      CLIENT_MAIN,
+      "--server",
+      relayed,
+      "--name",
+      "rex",
+      "--keepalive",
+      "2",
+    ]);
+    await tmux.waitFor("rex", (screen) => screen.includes("You are rex."));
+    await observer?.close();
+    const port = daemon.port;
+    await daemon.stop("SIGKILL"); // no notice
+    // A keep-alive goes out while no server listens (the relay is the only one to see it).
+    const heard = relay.stats.received;
+    await until(() => relay.stats.received > heard, 5_000);
+    daemon = await startDaemon({
+      args: ["--port", String(port), "--user-timeout", "3", "--list-interval", "0"],
+    });
+
+    const back = await tmux.waitFor("rex", (screen) => screen.includes("registered again"), 4_000);
+    expect(back).toMatch(
+      /-!- registered again as rex \(the server had forgotten us after [12] unanswered keep-alives?\)/,
+    );
+    observer = await connect({ host: daemon.host, port, name: "obs2", keepAliveMs: 1_000 });
+    expect(await observer.list()).toEqual(["rex", "obs2"]);
+    expect(await observer.broadcast("hello again, rex")).toEqual({ status: "delivered" });
+    await tmux.waitFor("rex", (screen) => /\d\d:\d\d <obs2> hello again, rex/.test(screen));
+
+    tmux.type("rex", "", "C-c");
+    expect(await tmux.waitForExit("rex")).toBe(0);
   }, 40_000);
 });

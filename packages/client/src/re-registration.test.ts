@@ -78,7 +78,12 @@ describe("a client whose server forgot it, against --user-timeout 3", () => {
     const restoredAt = performance.now();
 
     const back = await nextEvent(behind, "connection", (e) => e.state === "reregistered", 8_000);
-    expect(performance.now() - restoredAt).toBeLessThan(BACK_WITHIN_MS);
+    const backAfter = performance.now() - restoredAt;
+    console.log(
+      `outage: registered again ${(backAfter / 1000).toFixed(2)} s after the relay passed` +
+        ` traffic again (keep-alive ${KEEP_ALIVE_MS / 1000} s, user timeout 3 s): ${back.reason}`,
+    );
+    expect(backAfter).toBeLessThan(BACK_WITHIN_MS);
     // Fewer keep-alives lost than deadAfterMissed: never "lost", and it knows why it is back.
     expect(back.reason).toMatch(/^the server had forgotten us after [12] unanswered keep-alives?$/);
     expect(states.map((event) => event.state)).toEqual(["reregistering", "reregistered"]);
@@ -124,7 +129,12 @@ describe("a client whose server restarted on the same port", () => {
     const startedAt = performance.now();
     // ... and the next one, to the new server, registers it again.
     const back = await nextEvent(phoenix, "connection", (e) => e.state === "reregistered", 8_000);
-    expect(performance.now() - startedAt).toBeLessThan(BACK_WITHIN_MS);
+    const backAfter = performance.now() - startedAt;
+    console.log(
+      `restart: registered again ${(backAfter / 1000).toFixed(2)} s after the new server` +
+        ` listened (keep-alive ${KEEP_ALIVE_MS / 1000} s): ${back.reason}`,
+    );
+    expect(backAfter).toBeLessThan(BACK_WITHIN_MS);
     expect(back.reason).toMatch(/^the server had forgotten us after [12] unanswered keep-alives?$/);
     expect(states.map((event) => event.state)).toEqual(["reregistering", "reregistered"]);
     const observer = keep(await connect({ ...client(daemon), name: "witness" }));
