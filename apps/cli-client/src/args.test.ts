@@ -38,7 +38,22 @@ describe("parseArgs", () => {
     expect(parseArgs(["--name", "x", "-h"]).mode).toBe("help");
   });
 
+  it("takes --keepalive in seconds, decimals allowed", () => {
+    expect(parseArgs(["--keepalive", "2"]).keepAliveMs).toBe(2_000);
+    expect(parseArgs(["--keepalive=0.5", "--name", "bot", "--listen"])).toMatchObject({
+      keepAliveMs: 500,
+      mode: "listen",
+    });
+    expect(parseArgs([]).keepAliveMs).toBeUndefined(); // the SDK's 30 s
+  });
+
   it.each([
+    [["--keepalive", "0"], "--keepalive 0: must be a number of seconds from 0.1 to 86400"],
+    [["--keepalive", "-1"], "--keepalive -1: must be a number of seconds"],
+    [["--keepalive", "soon"], "--keepalive soon: must be a number of seconds"],
+    [["--keepalive", "1e3"], "--keepalive 1e3: must be a number of seconds"],
+    [["--keepalive", "90000"], "--keepalive 90000: must be a number of seconds"],
+    [["--keepalive"], "--keepalive needs a value"],
     [["--bogus"], "unknown option --bogus"],
     [["stray"], "unexpected argument stray"],
     [["--name"], "--name needs a value"],

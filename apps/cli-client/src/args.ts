@@ -1,3 +1,4 @@
+import type { ClientOptions } from "@chat/client";
 import { checkMessage, checkName, DEFAULTS } from "@chat/protocol";
 
 /** What the command line asks for. */
@@ -9,25 +10,41 @@ export interface Options {
   /** For --send: the text, and the receiver of a private message. */
   send?: string;
   to?: string;
+  /** --keepalive in milliseconds; the SDK's default (30 s) when not given. */
+  keepAliveMs?: number;
 }
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export const USAGE = `Usage: chat [--server HOST:PORT] [--name NAME] [--send TEXT [--to USER] | --listen]
+/** The keep-alive range: the server needs to hear from us; a day is plenty of slack. */
+const KEEPALIVE_MIN_S = 0.1;
+const KEEPALIVE_MAX_S = 86_400;
+const KEEPALIVE_DEFAULT_S = DEFAULTS.keepAliveIntervalMs / 1000;
+
+export const USAGE = `Usage: chat [--server HOST:PORT] [--name NAME] [--keepalive SECONDS]
+            [--send TEXT [--to USER] | --listen]
 
 A terminal client for CHAT UDP servers.
 
 Options:
   --server HOST:PORT  server to join (default 127.0.0.1:${DEFAULTS.port}; IPv6 as [::1]:${DEFAULTS.port})
   --name NAME         name to register; without it the client asks for one
+  --keepalive SECONDS how often to refresh the registration (default ${KEEPALIVE_DEFAULT_S});
+                      keep it below the server's user timeout
   --send TEXT         send TEXT as a broadcast, then exit: 0 once delivered, 1 otherwise
   --to USER           with --send: send TEXT to USER as a private message
   --listen            print every event as one JSON line on stdout until interrupted
   -h, --help          show this help
 
 In the client, type /help for commands and keys.`;
+
+/** What the SDK client is opened with. */
+export function clientOptions(options: Options): ClientOptions {
+  const { host, port, keepAliveMs } = options;
+  return keepAliveMs === undefined ? { host, port } : { host, port, keepAliveMs };
+}
 
 /** Parses "host:port", "[v6]:port", a bare host or a bare v6 address. */
 export function parseServer(value: string): { host: string; port: number } {
@@ -52,7 +69,18 @@ export function parseServer(value: string): { host: string; port: number } {
   return { host, port: Number(portText) };
 }
 
-const VALUE_FLAGS = new Set(["--server", "--name", "--send", "--to"]);
+/** Parses --keepalive: seconds, decimals allowed, to milliseconds. */
+export function parseKeepAlive(value: string): number {
+  const seconds = /^\d+(\.\d+)?$/u.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds >= KEEPALIVE_MIN_S && seconds <= KEEPALIVE_MAX_S)) {
+    throw new UsageError(
+      `--keepalive ${value}: must be a number of seconds from ${KEEPALIVE_MIN_S} to ${KEEPALIVE_MAX_S}`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+const VALUE_FLAGS = new Set(["--server", "--name", "--send", "--to", "--keepalive"]);
 
 /** Parses argv (without node and the script); throws UsageError with a one-line reason. */
 export function parseArgs(argv: readonly string[]): Options {
@@ -79,6 +107,9 @@ export function parseArgs(argv: readonly string[]): Options {
   }
   const server = parseServer(values.get("--server") ?? `127.0.0.1:${DEFAULTS.port}`);
   if (switches.has("--help")) return { ...server, mode: "help" };
+  const keepAlive = values.get("--keepalive");
+  const common =
+    keepAlive === undefined ? server : { ...server, keepAliveMs: parseKeepAlive(keepAlive) };
 
   const name = values.get("--name");
   if (name !== undefined) {
@@ -100,10 +131,10 @@ export function parseArgs(argv: readonly string[]): Options {
     if (to !== undefined && checkName(to)) {
       throw new UsageError(`--to: username is invalid: ${checkName(to)}`);
     }
-    return { ...server, name, mode: "send", send, ...(to !== undefined ? { to } : {}) } as Options;
+    return { ...common, name, mode: "send", send, ...(to !== undefined ? { to } : {}) } as Options;
   }
   return {
-    ...server,
+    ...common,
     ...(name !== undefined ? { name } : {}),
     mode: switches.has("--listen") ? "listen" : "tui",
   };

@@ -1,8 +1,18 @@
-import { type DaemonHandle, startDaemon } from "@chat/testkit";
+import { type ChatClient, connect } from "@chat/client";
+import { type DaemonHandle, type LossyProxy, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { displayWidth } from "./app/width.js";
 import { assertBuilt, CLIENT_MAIN, runCli } from "./test-support/cli.js";
 import { HAS_TMUX, Tmux } from "./test-support/tmux.js";
+
+/** Resolves once `predicate` holds, checked every 20 ms; rejects after `timeoutMs`. */
+async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /*
  * The real client in real pseudo-terminals (tmux) against the real daemon: what a user
@@ -109,4 +119,101 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
     );
     expect(left).toBeDefined();
   }, 20_000);
+});
+
+// Protocol revision 2: a client whose server expired it during an outage is never a zombie.
+describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
+  const tmux = new Tmux();
+  let daemon: DaemonHandle;
+  let relay: LossyProxy;
+  let observer: ChatClient | undefined;
+
+  beforeAll(async () => {
+    assertBuilt();
+    daemon = await startDaemon({ args: ["--user-timeout", "3", "--list-interval", "0"] });
+    relay = await startLossyProxy({ target: daemon });
+  });
+
+  afterAll(async () => {
+    tmux.kill();
+    await observer?.close();
+    await relay?.close();
+    await daemon?.stop();
+  });
+
+  it("registers again within one keep-alive, says why in one line, and shows the next broadcast", async () => {
+    const relayed = `${relay.host}:${relay.port}`;
+    tmux.start("kai", [
+      "node",
+      CLIENT_MAIN,
+      "--server",
+      relayed,
+      "--name",
+      "kai",
+      "--keepalive",
+      "2",
+    ]);
+    await tmux.waitFor("kai", (screen) => screen.includes("You are kai."));
+    observer = await connect({
+      host: daemon.host,
+      port: daemon.port,
+      name: "obs",
+      keepAliveMs: 1_000,
+    });
+
+    // The relay drops everything until the server has expired kai (fewer than 3 keep-alives).
+    relay.setLoss({ drop: 1 });
+    await daemon.waitForLog((line) => line.msg === "user timed out" && line.name === "kai", 10_000);
+    expect(await observer.list()).not.toContain("kai");
+    relay.setLoss({ drop: 0 });
+
+    const back = await tmux.waitFor("kai", (screen) => screen.includes("registered again"), 4_000);
+    expect(back).toMatch(
+      /-!- registered again as kai \(the server had forgotten us after [12] unanswered keep-alives?\)/,
+    );
+    expect(back.match(/registered again/g)).toHaveLength(1);
+    expect(back).not.toContain("connection lost");
+    expect(await observer.list()).toContain("kai");
+    expect(await observer.broadcast("welcome back, kai")).toEqual({ status: "delivered" });
+    await tmux.waitFor("kai", (screen) => /\d\d:\d\d <obs> welcome back, kai/.test(screen));
+
+    tmux.type("kai", "", "C-c");
+    expect(await tmux.waitForExit("kai")).toBe(0);
+  }, 40_000);
+
+  it("does the same after the server crashed and restarted on the same port", async () => {
+    const relayed = `${relay.host}:${relay.port}`;
+    tmux.start("rex", [
+      "node",
+      CLIENT_MAIN,
+      "--server",
+      relayed,
+      "--name",
+      "rex",
+      "--keepalive",
+      "2",
+    ]);
+    await tmux.waitFor("rex", (screen) => screen.includes("You are rex."));
+    await observer?.close();
+    const port = daemon.port;
+    await daemon.stop("SIGKILL"); // no notice
+    // A keep-alive goes out while no server listens (the relay is the only one to see it).
+    const heard = relay.stats.received;
+    await until(() => relay.stats.received > heard, 5_000);
+    daemon = await startDaemon({
+      args: ["--port", String(port), "--user-timeout", "3", "--list-interval", "0"],
+    });
+
+    const back = await tmux.waitFor("rex", (screen) => screen.includes("registered again"), 4_000);
+    expect(back).toMatch(
+      /-!- registered again as rex \(the server had forgotten us after [12] unanswered keep-alives?\)/,
+    );
+    observer = await connect({ host: daemon.host, port, name: "obs2", keepAliveMs: 1_000 });
+    expect(await observer.list()).toEqual(["rex", "obs2"]);
+    expect(await observer.broadcast("hello again, rex")).toEqual({ status: "delivered" });
+    await tmux.waitFor("rex", (screen) => /\d\d:\d\d <obs2> hello again, rex/.test(screen));
+
+    tmux.type("rex", "", "C-c");
+    expect(await tmux.waitForExit("rex")).toBe(0);
+  }, 40_000);
 });

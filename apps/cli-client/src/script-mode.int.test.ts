@@ -25,6 +25,14 @@ describe("the command line", () => {
     expect(result.stderr).toBe("chat: unknown option --bogus (see --help)\n");
   });
 
+  it("refuses a bad --keepalive with one line and exit status 2", async () => {
+    const result = await runCli(["--keepalive", "0"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "chat: --keepalive 0: must be a number of seconds from 0.1 to 86400\n",
+    );
+  });
+
   it("refuses to draw the chat screen without a terminal, pointing to the script modes", async () => {
     const result = await runCli(["--name", "nobody-here"]);
     expect(result.code).toBe(2);

@@ -1,6 +1,6 @@
 import { ChatClient, type ClientEvents } from "@chat/client";
 import { type ChatConnection, reasonOf } from "./app/connection.js";
-import type { Options } from "./args.js";
+import { clientOptions, type Options } from "./args.js";
 
 /*
  * Scripting without a TUI. --send sends one message and exits 0 only once the server
@@ -23,7 +23,7 @@ export async function leave(client: ChatConnection): Promise<void> {
 
 async function openClient(options: Options, io: ScriptIo): Promise<ChatClient | undefined> {
   try {
-    return await ChatClient.open({ host: options.host, port: options.port });
+    return await ChatClient.open(clientOptions(options));
   } catch (error) {
     io.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
     return undefined;
@@ -83,6 +83,7 @@ const LISTENED: ReadonlyArray<keyof ClientEvents> = [
   "shutdown",
   "rtt",
   "connection",
+  "keepAliveTooLong",
 ];
 
 /** --listen: resolves with the exit code once interrupted (SIGINT, SIGTERM) or closed. */
@@ -107,15 +108,22 @@ export async function runListen(
   }
   if (!(await register(client, options.name as string, io))) return 1;
   const done = new Promise<number>((resolve) => {
-    const stop = () => {
-      signals.off("SIGINT", stop);
-      signals.off("SIGTERM", stop);
-      void leave(client).then(() => resolve(0));
+    const stop = (code = 0) => {
+      signals.off("SIGINT", interrupted);
+      signals.off("SIGTERM", interrupted);
+      void leave(client).then(() => resolve(code));
     };
-    signals.on("SIGINT", stop);
-    signals.on("SIGTERM", stop);
+    const interrupted = () => stop(0);
+    signals.on("SIGINT", interrupted);
+    signals.on("SIGTERM", interrupted);
     // A closed pipe (`chat --listen | head -1`) ends the listener as an interrupt would.
-    io.stdout.on("error", stop);
+    io.stdout.on("error", interrupted);
+    // Someone took the name while the server had forgotten us: nothing more will come.
+    client.on("connection", ({ state, reason }) => {
+      if (state !== "refused") return;
+      io.stderr.write(`chat: cannot get the name ${options.name} back: ${reason}\n`);
+      stop(1);
+    });
   });
   void client.list().catch(() => undefined);
   return done;

@@ -1,7 +1,7 @@
 import { ChatClient } from "@chat/client";
 import { ChatApp } from "./app/chat-app.js";
 import { reasonOf } from "./app/connection.js";
-import type { Options } from "./args.js";
+import { clientOptions, type Options } from "./args.js";
 import { crashHandler } from "./crash.js";
 import { BlessedView } from "./ui/screen.js";
 
@@ -13,7 +13,7 @@ export function serverLabel(host: string, port: number): string {
 export async function runTui(options: Options): Promise<void> {
   let client: ChatClient;
   try {
-    client = await ChatClient.open({ host: options.host, port: options.port });
+    client = await ChatClient.open(clientOptions(options));
   } catch (error) {
     process.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
     process.exit(1);

@@ -1,9 +1,9 @@
-import { DEFAULT_MAX_MESSAGE_BYTES, ErrorText } from "@chat/protocol";
+import { DEFAULT_MAX_MESSAGE_BYTES, ErrorText, Opcode } from "@chat/protocol";
 import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
 import { connect } from "./connect.js";
-import { delay, nextEvent, record } from "./test-support/events.js";
+import { delay, nextEvent, record, recordSent } from "./test-support/events.js";
 import type { ClientOptions } from "./types.js";
 
 describe("ChatClient against the real server", () => {
@@ -171,20 +171,38 @@ describe("ChatClient against the real server", () => {
     await expect(closer.list()).rejects.toMatchObject({ code: "CLOSED" });
   });
 
-  it("sends a keep-alive INFO every keepAliveMs", async () => {
-    const client = await join(uniqueName("keeper"), { keepAliveMs: 100 });
-    const infos = record(client, "info");
+  it("keeps alive with a REGISTER of its own name every keepAliveMs, each timing the round trip", async () => {
+    const name = uniqueName("keeper");
+    const client = await join(name, { keepAliveMs: 100 });
+    const sent = recordSent(client);
+    const rtts = record(client, "rtt");
+    const states = record(client, "connection");
     await delay(550);
     // Ticks at 100, 200, ... 500 ms: five, fewer if a loaded machine delays timers.
-    expect(infos.length).toBeGreaterThanOrEqual(3);
-    expect(infos.length).toBeLessThanOrEqual(6);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(6);
+    expect(sent.every((p) => p.opcode === Opcode.REGISTER && p.name === name)).toBe(true);
+    expect(rtts.length).toBeGreaterThanOrEqual(sent.length - 1);
+    expect(rtts.every(({ ms }) => ms > 0 && ms < 1000)).toBe(true);
+    // The server's OK to a name we hold is a refresh: no connection event, still listed.
+    expect(states).toEqual([]);
+    expect(await client.list()).toContain(name);
+  });
+
+  it("keeps alive with INFO when told not to register again by itself", async () => {
+    const client = await join(uniqueName("manual"), { keepAliveMs: 100, autoReregister: false });
+    const sent = recordSent(client);
+    const infos = record(client, "info");
+    await delay(350);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent.every((p) => p.opcode === Opcode.INFO_REQUEST)).toBe(true);
     expect(infos.every((info) => info.serverVersion !== undefined)).toBe(true);
   });
 
   it("sends no keep-alive when keepAliveMs is 0", async () => {
     const client = await join(uniqueName("quiet"), { keepAliveMs: 0 });
-    const infos = record(client, "info");
+    const sent = recordSent(client);
     await delay(300);
-    expect(infos).toEqual([]);
+    expect(sent).toEqual([]);
   });
 });

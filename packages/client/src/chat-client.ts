@@ -24,8 +24,9 @@ import { UserListCollector } from "./user-list.js";
 import { assertSendableMessage, assertSendableName } from "./validation.js";
 
 /**
- * A CHAT UDP client: registers a name, sends and receives messages, keeps itself alive
- * and registers again after a lost or restarted server. No UI; events carry what arrives.
+ * A CHAT UDP client: registers a name, sends and receives messages, keeps its name
+ * registered (the keep-alive is a REGISTER of it) and registers again after an outage or
+ * a restarted server. No UI; events carry what arrives.
  */
 export class ChatClient extends TypedEmitter<ClientEvents> {
   readonly socket: ChatSocket;
@@ -67,7 +68,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#keepAlive = new KeepAlive(
       settings.keepAliveMs,
       settings.deadAfterMissed,
-      () => this.#info.probe(),
+      // A REGISTER proves (and restores) registration; INFO would only prove the server is up.
+      (missed) =>
+        settings.autoReregister ? this.#reconnector.refresh(missed) : this.#info.probe(),
       (missed) => this.#reconnector.lost(`${missed} keep-alives unanswered`),
     );
     this.#reconnector = new Reconnector(
@@ -75,10 +78,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         get heldName() {
           return client.#closed ? undefined : client.#name;
         },
-        registerOnce: (name) => this.#registerOnce(name),
+        registerOnce: (name, tries) => this.#registerOnce(name, tries),
+        askList: () => this.#list.probe(),
         forgetName: () => this.#setName(undefined),
         connection: (event) => this.emit("connection", event),
-        error: (text) => this.emit("error", { text }),
+        keepAliveTooLong: (forgottenAfterMs) =>
+          this.emit("keepAliveTooLong", { keepAliveMs: settings.keepAliveMs, forgottenAfterMs }),
       },
       this.#keepAlive,
       settings,
@@ -110,6 +115,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     assertSendableName(name);
     await this.#registerOnce(name);
     this.#setName(name);
+    this.#reconnector.registered();
     this.emit("connection", { state: "registered" });
     this.#keepAlive.start();
   }
@@ -250,8 +256,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     if (text === ErrorText.NOT_REGISTERED) this.#reconnector.forgotten();
   }
 
-  #registerOnce(name: string): Promise<void> {
-    return this.#requests.expectOk("register", { opcode: Opcode.REGISTER, name });
+  async #registerOnce(name: string, tries?: number): Promise<void> {
+    const packet: ClientPacket = { opcode: Opcode.REGISTER, name };
+    const rttMs = await this.#requests.expectOk("register", packet, tries);
+    if (rttMs !== undefined) this.emit("rtt", { ms: rttMs });
   }
 
   #setName(name: string | undefined): void {

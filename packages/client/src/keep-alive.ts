@@ -1,7 +1,8 @@
 /**
  * Sends a probe every `intervalMs` and counts the periods in which nothing at all came
- * back from the server. After `deadAfterMissed` such periods in a row the server counts
- * as lost and the keep-alive stops; the owner decides what to do next.
+ * back from the server; each probe is told how many came just before it. After
+ * `deadAfterMissed` such periods in a row the server counts as lost and the keep-alive
+ * stops; the owner decides what to do next.
  */
 export class KeepAlive {
   #timer: NodeJS.Timeout | undefined;
@@ -9,13 +10,13 @@ export class KeepAlive {
   #heard = true;
   readonly #intervalMs: number;
   readonly #deadAfterMissed: number;
-  readonly #probe: () => void;
+  readonly #probe: (missed: number) => void;
   readonly #onDead: (missed: number) => void;
 
   constructor(
     intervalMs: number,
     deadAfterMissed: number,
-    probe: () => void,
+    probe: (missed: number) => void,
     onDead: (missed: number) => void,
   ) {
     this.#intervalMs = intervalMs;
@@ -56,6 +57,6 @@ export class KeepAlive {
       return;
     }
     this.#heard = false;
-    this.#probe();
+    this.#probe(this.#missed);
   }
 }

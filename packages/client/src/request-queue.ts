@@ -13,7 +13,8 @@ export interface QueuePolicy extends RetryPolicy {
 export type OkRequestKind = "register" | "logout" | "private";
 
 export type Outcome =
-  | { type: "ok" }
+  /** `rttMs` when the answered request went out once (Karn: a retransmitted one is ambiguous). */
+  | { type: "ok"; rttMs?: number }
   | { type: "error"; text: string }
   | { type: "timeout"; tries: number }
   | { type: "closed" };
@@ -47,21 +48,26 @@ export class RequestQueue {
   }
 
   /**
-   * Queues a request retried with the policy's backoff, resolving on OK and rejecting
-   * with ChatError: the server's text, a timeout, or closed.
+   * Queues a request retried with the policy's backoff (`maxTries` in all), resolving on
+   * OK with the round-trip time if it was measurable, and rejecting with ChatError: the
+   * server's text, a timeout, or closed.
    */
-  expectOk(kind: OkRequestKind, packet: ClientPacket): Promise<void> {
+  expectOk(
+    kind: OkRequestKind,
+    packet: ClientPacket,
+    maxTries = this.#policy.retries + 1,
+  ): Promise<number | undefined> {
     const policy = this.#policy;
     return new Promise((resolve, reject) => {
       this.push({
         kind,
         packet,
-        maxTries: policy.retries + 1,
+        maxTries,
         waitMs: (attempt) => retryDelay(policy, attempt),
         settle: (outcome) => {
           const error = outcomeError(outcome, policy.host, policy.port);
           if (error) reject(error);
-          else resolve();
+          else resolve(outcome.type === "ok" ? outcome.rttMs : undefined);
         },
       });
     });
@@ -80,7 +86,9 @@ export class RequestQueue {
 
   /** An OK arrived: it answers the request on the wire. Returns false if none is. */
   handleOk(): boolean {
-    return this.#settleCurrent({ type: "ok" });
+    const exchange = this.#current?.exchange;
+    if (!exchange || exchange.retransmitted) return this.#settleCurrent({ type: "ok" });
+    return this.#settleCurrent({ type: "ok", rttMs: performance.now() - exchange.firstSentAt });
   }
 
   /** An ERROR was routed to the request on the wire. */

@@ -142,7 +142,10 @@ describe("through a lossy link", () => {
       { state: "lost", reason: "3 keep-alives unanswered" },
       { state: "reregistering", reason: "3 keep-alives unanswered" },
     ]);
-    expect(states.at(-1)).toEqual({ state: "reregistered" });
+    expect(states.at(-1)).toEqual({
+      state: "reregistered",
+      reason: "the server answers again after 3 keep-alives unanswered",
+    });
     expect(await client.list()).toContain("steady");
   });
 });
@@ -178,7 +181,8 @@ describe("a server that restarts", () => {
     expect(states[0]).toEqual({ state: "lost", reason: ErrorText.SHUTTING_DOWN });
     const restarted = await restart(first, "SIGTERM");
     expect(restarted.port).toBe(first.port);
-    await nextEvent(client, "connection", (event) => event.state === "reregistered", 8000);
+    const back = await nextEvent(client, "connection", (e) => e.state === "reregistered", 8000);
+    expect(back.reason).toBe("the server restarted");
     // No ghost: the new server holds phoenix once, and the observer that asks.
     const observer = keep(await connect({ ...fast(restarted.port), name: "observer" }));
     expect(await observer.list()).toEqual(["phoenix", "observer"]);
@@ -196,7 +200,7 @@ describe("a server that restarts", () => {
     await nextEvent(client, "connection", (event) => event.state === "reregistered", 5000);
     expect(states[0]).toEqual({
       state: "reregistering",
-      reason: `server answered "${ErrorText.NOT_REGISTERED}"`,
+      reason: `the server had forgotten us (it answered "${ErrorText.NOT_REGISTERED}")`,
     });
     expect(await client.broadcast("back again")).toEqual({ status: "delivered" });
   });

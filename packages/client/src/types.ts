@@ -17,11 +17,18 @@ export interface ClientOptions {
   maxRetryDelayMs?: number;
   /** How long a broadcast waits for its own copy and a private message for OK (default 2,000 ms). */
   confirmTimeoutMs?: number;
-  /** INFO keep-alive period (default 30 s, per protocol); 0 turns keep-alive off. */
+  /**
+   * Keep-alive period (default 30 s, per protocol); 0 turns keep-alive off. The keep-alive
+   * is a REGISTER of the held name: it refreshes the user, and registers it again if the
+   * server had forgotten it. Keep it below the server's user timeout.
+   */
   keepAliveMs?: number;
   /** Keep-alives left unanswered in a row before the server counts as lost (default 3). */
   deadAfterMissed?: number;
-  /** Register again by itself after a lost, restarted or shut-down server (default true). */
+  /**
+   * Register again by itself after a lost, restarted or shut-down server (default true).
+   * When false, the keep-alive is an INFO, which keeps the user alive but never registers.
+   */
   autoReregister?: boolean;
   /** The message ceiling the server runs with, for local checks (default 1,024 bytes). */
   maxMessageBytes?: number;
@@ -54,11 +61,22 @@ export interface InfoResult {
   serverVersion?: string;
 }
 
-export type ConnectionState = "registered" | "lost" | "reregistering" | "reregistered" | "closed";
+export type ConnectionState =
+  | "registered"
+  | "lost"
+  | "reregistering"
+  | "reregistered"
+  /** The server would not give the name back (`username is already present`...): it is dropped. */
+  | "refused"
+  | "closed";
 
 export interface ConnectionEvent {
   state: ConnectionState;
-  /** Why, in words: `3 keep-alives unanswered`, `server shutting down`, an ERROR text... */
+  /**
+   * Why, in words: `3 keep-alives unanswered`, `server shutting down`, an ERROR text; for
+   * `reregistered`, what brought it about (`the server had forgotten us after 2 unanswered
+   * keep-alives`, `the server restarted`...).
+   */
   reason?: string;
 }
 
@@ -70,14 +88,20 @@ export interface ClientEvents {
   private: { from: string; message: string };
   /** A complete user list (pushed by the server or asked for), merged across packets. */
   users: { names: string[] };
-  /** An INFO_RESPONSE, from `info()` or a keep-alive. */
+  /** An INFO_RESPONSE, from `info()` (or a keep-alive, with `autoReregister` off). */
   info: InfoResult;
   /** An ERROR that answers none of our requests. */
   error: { text: string };
   /** The server said `server shutting down`. */
   shutdown: Record<string, never>;
-  /** A fresh round-trip time measurement (from a try that was not retransmitted). */
+  /** A round-trip time: an INFO or REGISTER (the keep-alive) answered on its only try. */
   rtt: { ms: number };
+  /**
+   * The server forgot us although no keep-alive had gone unanswered, `forgottenAfterMs`
+   * after it last said OK to our name: its user timeout looks shorter than `keepAliveMs`
+   * (or it restarted in between). Emitted once per client.
+   */
+  keepAliveTooLong: { keepAliveMs: number; forgottenAfterMs: number };
   connection: ConnectionEvent;
   /** Every decoded packet from the server, before the client handles it. */
   packet: { packet: ServerPacket };

@@ -23,6 +23,9 @@ class RecordingView implements View {
   redraw() {}
 }
 
+/** Log rows back into lines: a wrapped row continues the line above it. */
+const unwrap = (rows: string[]) => rows.map((row) => row.trim()).join(" ");
+
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 async function started(name: string | null = "me") {
@@ -282,6 +285,47 @@ describe("ChatApp", () => {
     ).toHaveLength(1);
     client.fire("connection", { state: "reregistered" });
     expect(plain(app.frame().status)).not.toContain("lost");
+  });
+
+  it("says in one line that it registered again, and why", async () => {
+    const { client, app, log } = await started();
+    const before = log().length;
+    const reason = "the server had forgotten us after 2 unanswered keep-alives";
+    client.fire("connection", { state: "reregistering", reason });
+    expect(plain(app.frame().status)).toContain("[registering again…]");
+    client.fire("connection", { state: "reregistered", reason });
+    const added = log().slice(before);
+    expect(added.filter((row) => row.startsWith("12:30 "))).toHaveLength(1); // one line, wrapped
+    expect(unwrap(added)).toBe(`12:30 -!- registered again as me (${reason})`);
+    expect(plain(app.frame().status)).not.toContain("registering");
+  });
+
+  it("asks for another name when the server will not give ours back", async () => {
+    const { client, app, type, log } = await started();
+    client.name = undefined; // the SDK has dropped it
+    client.fire("connection", { state: "refused", reason: "username is already present" });
+    expect(log().slice(-2)).toEqual([
+      "12:30 -!- cannot get the name me back: username is already present",
+      "12:30 -!- Choose a name and press Enter.",
+    ]);
+    expect(app.frame().prompt).toBe("name: ");
+    expect(app.frame().users.map(plain)).toEqual(["Users (0)"]);
+    await type("me2", "enter");
+    expect(client.calls).toContain("register me2");
+    expect(log()).toContain("12:30 -!- You are me2.");
+    expect(app.frame().prompt).toBe("> ");
+  });
+
+  it("warns, naming --keepalive, when the server forgets us between keep-alives", async () => {
+    const { client, log } = await started();
+    client.fire("keepAliveTooLong", { keepAliveMs: 30_000, forgottenAfterMs: 21_400 });
+    const rows = log();
+    const start = rows.findLastIndex((row) => row.startsWith("12:30 "));
+    expect(unwrap(rows.slice(start))).toBe(
+      "12:30 -!- the server forgot you 21.4 s after confirming your name, though no" +
+        " keep-alive was missed: its user timeout looks shorter than the keep-alive (30 s)," +
+        " unless it restarted. Try a shorter --keepalive, e.g. --keepalive 10.7.",
+    );
   });
 
   it("hides the user list on a narrow terminal and reflows the log", async () => {

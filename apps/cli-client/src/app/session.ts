@@ -23,6 +23,19 @@ export const QUIT_WAIT_MS = 1_000;
 /** More joins or leaves than this in one list are summed up in one line. */
 const CHANGES_LISTED = 5;
 
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+
+/** The server forgot us between keep-alives: say so once, and what to do about it. */
+export function keepAliveWarning(keepAliveMs: number, forgottenAfterMs: number): string {
+  const suggested = Math.max(0.1, Math.floor(forgottenAfterMs / 200) / 10);
+  return (
+    `the server forgot you ${seconds(forgottenAfterMs)} after confirming your name, though ` +
+    `no keep-alive was missed: its user timeout looks shorter than the keep-alive ` +
+    `(${seconds(keepAliveMs)}), unless it restarted. Try a shorter --keepalive, e.g. ` +
+    `--keepalive ${suggested}.`
+  );
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -38,6 +51,8 @@ export class Session {
   lastPrivateFrom: string | undefined;
   problem: string | undefined;
   #listed = false;
+  /** The name we last held, to say which one the server would not give back. */
+  #heldName: string | undefined;
 
   constructor(
     readonly client: ChatConnection,
@@ -90,6 +105,9 @@ export class Session {
     });
     client.on("error", ({ text }) => this.notice(`server: ${text}`, "error"));
     client.on("shutdown", () => this.notice("the server is shutting down", "error"));
+    client.on("keepAliveTooLong", ({ keepAliveMs, forgottenAfterMs }) =>
+      this.notice(keepAliveWarning(keepAliveMs, forgottenAfterMs), "error"),
+    );
     client.on("connection", ({ state, reason }) => {
       if (this.phase === "quitting" || this.phase === "closed") return;
       if (state === "lost") {
@@ -107,7 +125,10 @@ export class Session {
         this.hooks.changed();
       } else if (state === "reregistered") {
         this.problem = undefined;
-        this.notice(`registered again as ${this.name ?? "?"}`);
+        this.notice(`registered again as ${this.name ?? "?"}${reason ? ` (${reason})` : ""}`);
+        void this.#who(false); // who came and went meanwhile
+      } else if (state === "refused") {
+        this.#nameLost(reason ?? "refused");
       }
     });
     this.notice(`CHAT UDP client: server ${this.server}. Type /help for commands and keys.`);
@@ -129,9 +150,20 @@ export class Session {
     }
     if (this.phase !== "registering") return;
     this.phase = "chat";
-    this.notice(`You are ${this.name ?? name}.`);
+    this.#heldName = this.name ?? name;
+    this.notice(`You are ${this.#heldName}.`);
     // Fill the user list and the round-trip time at once, not at the first push.
     await Promise.all([this.#who(false), this.#measureRtt()]);
+  }
+
+  /** The server would not give our name back (someone took it meanwhile): ask for one. */
+  #nameLost(reason: string): void {
+    this.problem = undefined;
+    this.phase = "naming";
+    this.roster.replace([]);
+    this.#listed = false;
+    this.notice(`cannot get the name ${this.#heldName ?? "?"} back: ${reason}`, "error");
+    this.notice("Choose a name and press Enter.");
   }
 
   /** Runs a line typed in the chat phase. */

@@ -24,7 +24,7 @@ const CLIENT_PROCESS = `
 import { connect } from "@chat/client";
 const client = await connect({ host: process.env.HOST, port: Number(process.env.PORT), name: process.env.NAME, keepAliveMs: ${KEEP_ALIVE_MS} });
 // When a keep-alive the server answered was sent (epoch ms): the server heard us then or later.
-client.on("info", ({ rttMs }) => process.stdout.write("heard " + (Date.now() - rttMs) + "\\n"));
+client.on("rtt", ({ ms }) => process.stdout.write("heard " + (Date.now() - ms) + "\\n"));
 process.stdout.write("registered\\n");
 setInterval(() => {}, 1000);
 `;

@@ -1,3 +1,4 @@
+import type { ClientPacket } from "@chat/protocol";
 import type { ChatClient } from "../chat-client.js";
 import type { ClientEvents } from "../types.js";
 
@@ -9,6 +10,17 @@ export function record<K extends keyof ClientEvents>(
   const seen: Array<ClientEvents[K]> = [];
   client.on(event, (payload) => seen.push(payload));
   return seen;
+}
+
+/** Records every packet the client sends from now on. */
+export function recordSent(client: ChatClient): ClientPacket[] {
+  const sent: ClientPacket[] = [];
+  const send = client.socket.send.bind(client.socket);
+  client.socket.send = (packet) => {
+    sent.push(packet);
+    send(packet);
+  };
+  return sent;
 }
 
 /** The next payload of `event` that matches, or a rejection after `timeoutMs`. */
@@ -33,3 +45,12 @@ export function nextEvent<K extends keyof ClientEvents>(
 }
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `predicate` holds (checked every 10 ms), or rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await delay(10);
+  }
+}
