@@ -9,10 +9,10 @@ import { setTimeout as sleep } from "node:timers/promises";
  */
 import { parseArgs } from "node:util";
 import { type ChatClient, ChatSocket, connect } from "@chat/client";
-import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { garbageDatagram } from "../src/attacks/support/garbage.js";
 import { rssKiB, udpCounters } from "../src/attacks/support/kernel.js";
 import { Random } from "../src/attacks/support/random.js";
+import { type DaemonHandle, startDaemon } from "../src/testing/index.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),

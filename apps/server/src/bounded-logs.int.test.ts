@@ -1,8 +1,8 @@
 import { Opcode } from "@chat/protocol";
-import { type DaemonHandle, type LogLine, startDaemon } from "@chat/testkit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { SAMPLED_LINES_PER_WINDOW } from "./activity-log.js";
 import { Peers, pause } from "./test-support/peers.js";
+import { type DaemonHandle, type LogLine, startDaemon } from "./testing/index.js";
 
 const started: DaemonHandle[] = [];
 const peerSets: Peers[] = [];

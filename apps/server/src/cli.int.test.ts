@@ -1,6 +1,6 @@
-import { type DaemonHandle, runServer, startDaemon } from "@chat/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { OPTIONS } from "./options.js";
+import { type DaemonHandle, runServer, startDaemon } from "./testing/index.js";
 import { VERSION } from "./version.js";
 
 const started: DaemonHandle[] = [];

@@ -1,8 +1,8 @@
 import { createSocket } from "node:dgram";
 import { ErrorText, Opcode, type ServerPacket } from "@chat/protocol";
-import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { isReply, isShutdownNotice, Peers } from "./test-support/peers.js";
+import { type DaemonHandle, startDaemon } from "./testing/index.js";
 
 const started: DaemonHandle[] = [];
 const peerSets: Peers[] = [];

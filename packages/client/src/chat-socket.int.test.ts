@@ -1,8 +1,8 @@
 import { createSocket } from "node:dgram";
+import { setTimeout as delay } from "node:timers/promises";
 import { Opcode, type ServerPacket } from "@chat/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChatSocket } from "./chat-socket.js";
-import { delay } from "./test-support/events.js";
 import { type FakeServer, startFakeServer } from "./test-support/fake-server.js";
 
 describe("ChatSocket", () => {

@@ -1,4 +1,4 @@
-export * from "./daemon.js";
+export * from "server/testing";
 export {
   type LossSettings,
   type LossyProxy,

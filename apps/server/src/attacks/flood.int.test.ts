@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ChatSocket } from "@chat/client";
 import { ChatServer } from "@chat/core";
 import { DEFAULTS, ErrorText, encode, Opcode } from "@chat/protocol";
-import type { DaemonHandle } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DaemonHandle } from "../testing/index.js";
 import { field, freshStats, startAttackDaemon } from "./support/daemon.js";
 
 /*

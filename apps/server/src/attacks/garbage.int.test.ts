@@ -1,6 +1,6 @@
 import { ChatSocket } from "@chat/client";
-import type { DaemonHandle } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DaemonHandle } from "../testing/index.js";
 import { errorLines, field, startAttackDaemon, statsLines } from "./support/daemon.js";
 import { garbageDatagram } from "./support/garbage.js";
 import { HonestRoom } from "./support/honest.js";

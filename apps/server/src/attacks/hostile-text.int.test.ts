@@ -1,7 +1,7 @@
 import { ChatSocket } from "@chat/client";
 import { ErrorText, encodeFrame, Opcode, type ServerPacket } from "@chat/protocol";
-import type { DaemonHandle } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DaemonHandle } from "../testing/index.js";
 import { startAttackDaemon } from "./support/daemon.js";
 
 /*

@@ -9,8 +9,8 @@ import {
   opcodeName,
   type ServerPacket,
 } from "@chat/protocol";
-import type { DaemonHandle } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DaemonHandle } from "../testing/index.js";
 import { startAttackDaemon } from "./support/daemon.js";
 import { ForgedSources } from "./support/forged.js";
 

@@ -3,8 +3,8 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type ChatClient, connect } from "@chat/client";
-import type { DaemonHandle } from "@chat/testkit";
 import { afterAll, describe, expect, it } from "vitest";
+import type { DaemonHandle } from "../testing/index.js";
 import { startAttackDaemon } from "./support/daemon.js";
 
 /*

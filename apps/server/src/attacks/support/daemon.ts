@@ -1,4 +1,4 @@
-import { type DaemonHandle, type LogLine, startDaemon } from "@chat/testkit";
+import { type DaemonHandle, type LogLine, startDaemon } from "../../testing/index.js";
 
 /** pino's numeric levels. */
 export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;

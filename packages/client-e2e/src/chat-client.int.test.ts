@@ -1,10 +1,9 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { ChatClient, type ClientOptions, connect } from "@chat/client";
+import { nextEvent, record, recordSent } from "@chat/client/testing";
 import { DEFAULT_MAX_MESSAGE_BYTES, ErrorText, Opcode } from "@chat/protocol";
 import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChatClient } from "./chat-client.js";
-import { connect } from "./connect.js";
-import { delay, nextEvent, record, recordSent } from "./test-support/events.js";
-import type { ClientOptions } from "./types.js";
 
 describe("ChatClient against the real server", () => {
   let daemon: DaemonHandle;

@@ -3,10 +3,11 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-/** The server's entry point, built by `pnpm turbo run build --filter=server`. */
-export const SERVER_MAIN: string = fileURLToPath(
-  new URL("../../../apps/server/dist/main.js", import.meta.url),
-);
+/**
+ * The server's entry point, built by `pnpm turbo run build --filter=server`: the same path
+ * from src/testing (tests run on source) and from dist/testing (the built package).
+ */
+export const SERVER_MAIN: string = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
 /** One JSON log line of the server (pino: level, time, msg and the line's own fields). */
 export type LogLine = Record<string, unknown> & { readonly msg?: string; readonly level?: number };

@@ -1,10 +1,8 @@
+import { type ChatClient, type ClientOptions, connect } from "@chat/client";
+import { nextEvent, record, recordSent, until } from "@chat/client/testing";
 import { ErrorText, Opcode } from "@chat/protocol";
 import { type DaemonHandle, type LogLine, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChatClient } from "./chat-client.js";
-import { connect } from "./connect.js";
-import { nextEvent, record, recordSent, until } from "./test-support/events.js";
-import type { ClientOptions } from "./types.js";
 
 /*
  * Protocol revision 2: a client is never a zombie. Its keep-alive is a REGISTER of its

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { ClientPacket } from "@chat/protocol";
 import type { ChatClient } from "../chat-client.js";
 import type { ClientEvents } from "../types.js";
@@ -43,8 +44,6 @@ export function nextEvent<K extends keyof ClientEvents>(
     });
   });
 }
-
-export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `predicate` holds (checked every 10 ms), or rejects after `timeoutMs`. */
 export async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -1,11 +1,9 @@
 import { createSocket, type Socket } from "node:dgram";
+import { ChatClient, type ClientOptions, connect } from "@chat/client";
+import { nextEvent, record } from "@chat/client/testing";
 import { decode, ErrorText, Opcode } from "@chat/protocol";
 import { type DaemonHandle, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChatClient } from "./chat-client.js";
-import { connect } from "./connect.js";
-import { nextEvent, record } from "./test-support/events.js";
-import type { ClientOptions } from "./types.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

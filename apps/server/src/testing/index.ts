@@ -1,0 +1,2 @@
+/** `server/testing`: the real daemon as a child process, for this and other packages' tests. */
+export * from "./daemon.js";
