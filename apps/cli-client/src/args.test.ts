@@ -49,7 +49,8 @@ describe("parseArgs", () => {
 
   it.each([
     [["--keepalive", "0"], "--keepalive 0: must be a number of seconds from 0.1 to 86400"],
-    [["--keepalive", "-1"], "--keepalive -1: must be a number of seconds"],
+    [["--keepalive=-1"], "--keepalive -1: must be a number of seconds"],
+    [["--keepalive", "-1"], 'write a value that starts with "-" as --keepalive=-…'],
     [["--keepalive", "soon"], "--keepalive soon: must be a number of seconds"],
     [["--keepalive", "1e3"], "--keepalive 1e3: must be a number of seconds"],
     [["--keepalive", "90000"], "--keepalive 90000: must be a number of seconds"],

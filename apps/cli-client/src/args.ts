@@ -1,4 +1,5 @@
 import type { ClientOptions } from "@chat/client";
+import { CommandLineError, type CommandLineValues, readCommandLine } from "@chat/client/cli";
 import { checkMessage, checkName, DEFAULTS } from "@chat/protocol";
 
 /** What the command line asks for. */
@@ -80,31 +81,33 @@ export function parseKeepAlive(value: string): number {
   return Math.round(seconds * 1000);
 }
 
-const VALUE_FLAGS = new Set(["--server", "--name", "--send", "--to", "--keepalive"]);
+const FLAGS = {
+  server: { type: "string" },
+  name: { type: "string" },
+  keepalive: { type: "string" },
+  send: { type: "string" },
+  to: { type: "string" },
+  listen: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /** Parses argv (without node and the script); throws UsageError with a one-line reason. */
 export function parseArgs(argv: readonly string[]): Options {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  // pnpm passes the "--" of `pnpm start -- --name x` through; it means nothing here.
-  const args = argv[0] === "--" ? argv.slice(1) : argv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const equals = arg.indexOf("=");
-    const flag = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
-    if (VALUE_FLAGS.has(flag)) {
-      const value = flag === arg ? args[++i] : arg.slice(equals + 1);
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      if (values.has(flag)) throw new UsageError(`${flag} given twice`);
-      values.set(flag, value);
-    } else if (arg === "--listen" || arg === "--help" || arg === "-h") {
-      switches.add(arg === "-h" ? "--help" : arg);
-    } else if (arg.startsWith("-")) {
-      throw new UsageError(`unknown option ${arg} (see --help)`);
-    } else {
-      throw new UsageError(`unexpected argument ${arg} (see --help)`);
-    }
+  let flags: CommandLineValues<typeof FLAGS>;
+  try {
+    flags = readCommandLine(argv, FLAGS);
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
+  const values = new Map(
+    Object.entries(flags).flatMap(([key, value]) =>
+      typeof value === "string" ? [[`--${key}`, value] as const] : [],
+    ),
+  );
+  const switches = new Set(
+    Object.entries(flags).flatMap(([key, value]) => (value === true ? [`--${key}`] : [])),
+  );
   const server = parseServer(values.get("--server") ?? `127.0.0.1:${DEFAULTS.port}`);
   if (switches.has("--help")) return { ...server, mode: "help" };
   const keepAlive = values.get("--keepalive");
