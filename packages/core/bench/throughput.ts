@@ -3,10 +3,9 @@
  * 10,000 users, the everyday keep-alive, a private message, a flood over the limit and a
  * spray of forged sources. Core only (no sockets): `pnpm --filter @chat/core bench`.
  */
+
+import { ChatServer, type Endpoint, type ServerSettings } from "@chat/core";
 import { encode } from "@chat/protocol";
-import { ChatServer } from "../chat-server.js";
-import type { ServerSettings } from "../settings.js";
-import type { Endpoint } from "../types.js";
 
 const NOW = Date.UTC(2026, 10, 26);
 const endpoint = (i: number): Endpoint => ({
@@ -40,7 +39,15 @@ const first = endpoint(0);
 measure("BROADCAST to 10,000 users (one datagram, limits off)", 200_000, () => {
   crowd.receive(broadcast, first, NOW);
 });
-measure("INFO_REQUEST keep-alive from a registered user", 500_000, (i) => {
+// The keep-alive is a REGISTER of the held name (protocol revision 2).
+const keepAlives = Array.from({ length: 10_000 }, (_, i) =>
+  encode({ opcode: 11, name: `user${i}` }),
+);
+measure("REGISTER keep-alive (the name held) from a registered user", 500_000, (i) => {
+  crowd.receive(keepAlives[i % 10_000] as Uint8Array, endpoint(i % 10_000), NOW);
+});
+
+measure("INFO_REQUEST from a registered user", 500_000, (i) => {
   crowd.receive(info, endpoint(i % 10_000), NOW);
 });
 measure("PRIVATE between two registered users", 500_000, () => {
