@@ -1,0 +1,332 @@
+-- Wireshark dissector for CHAT UDP (docs/protocol.md of chat-udp).
+--
+-- One packet per UDP datagram: OPCODE (u8) | LENGTH (u16, big-endian) | DATA (LENGTH bytes).
+-- Registered on UDP port 9999 (a preference) and as a heuristic for every other UDP port.
+-- A datagram that breaks a rule is decoded as far as it goes and flagged as expert info
+-- (Analyze > Expert Information), never as a dissector error: the first broken rule in the
+-- order a server checks them (size, opcode, DATA shape, text) is the one reported.
+--
+-- Install: copy this file into Wireshark's personal Lua plugins folder (Help > About
+-- Wireshark > Folders > "Personal Lua Plugins", e.g. ~/.local/lib/wireshark/plugins), or
+-- run `tshark -X lua_script:chat-udp.lua`. Works with Lua 5.1 to 5.4 (Wireshark 3.x to 4.x).
+
+local chat = Proto("chat_udp", "CHAT UDP")
+
+local DEFAULT_PORT = 9999
+local MAX_DATAGRAM = 65507
+local MAX_NAME_BYTES = 32
+
+local OPCODES = {
+  [0] = "OK", [1] = "ERROR", [11] = "REGISTER", [12] = "LOGOUT",
+  [20] = "BROADCAST", [21] = "BROADCAST_FWD", [22] = "PRIVATE", [23] = "PRIVATE_FWD",
+  [40] = "INFO_REQUEST", [41] = "INFO_RESPONSE", [42] = "LIST_REQUEST", [43] = "LIST_RESPONSE",
+}
+local TO_SERVER = { [11] = true, [12] = true, [20] = true, [22] = true, [40] = true, [42] = true }
+-- Opcodes whose DATA must be empty.
+local EMPTY = { [0] = true, [12] = true, [40] = true, [42] = true }
+
+local f = chat.fields
+f.opcode = ProtoField.uint8("chat_udp.opcode", "Opcode", base.DEC, OPCODES)
+f.length = ProtoField.uint16("chat_udp.length", "Length", base.DEC)
+f.data = ProtoField.bytes("chat_udp.data", "Data")
+f.direction = ProtoField.string("chat_udp.direction", "Direction")
+f.username = ProtoField.string("chat_udp.username", "Username", base.UNICODE)
+f.sender = ProtoField.string("chat_udp.sender", "Sender", base.UNICODE)
+f.receiver = ProtoField.string("chat_udp.receiver", "Receiver", base.UNICODE)
+f.message = ProtoField.string("chat_udp.message", "Message", base.UNICODE)
+f.text = ProtoField.string("chat_udp.text", "Text", base.UNICODE)
+f.list_count = ProtoField.uint32("chat_udp.list.count", "Names", base.DEC)
+f.list_name = ProtoField.string("chat_udp.list.name", "Name", base.UNICODE)
+
+local group, severity = expert.group, expert.severity
+local e = {
+  truncated = ProtoExpert.new("chat_udp.truncated", "Truncated", group.MALFORMED, severity.ERROR),
+  trailing_bytes = ProtoExpert.new("chat_udp.trailing_bytes", "Trailing bytes",
+    group.MALFORMED, severity.ERROR),
+  too_large = ProtoExpert.new("chat_udp.too_large", "Datagram too large",
+    group.MALFORMED, severity.ERROR),
+  unknown_opcode = ProtoExpert.new("chat_udp.unknown_opcode", "Unknown opcode",
+    group.MALFORMED, severity.ERROR),
+  unexpected_data = ProtoExpert.new("chat_udp.unexpected_data", "DATA must be empty",
+    group.MALFORMED, severity.ERROR),
+  missing_separator = ProtoExpert.new("chat_udp.missing_separator", "Missing NUL separator",
+    group.MALFORMED, severity.ERROR),
+  empty_list_entry = ProtoExpert.new("chat_udp.empty_list_entry", "Empty name in a list",
+    group.MALFORMED, severity.ERROR),
+  invalid_utf8 = ProtoExpert.new("chat_udp.invalid_utf8", "Invalid UTF-8",
+    group.MALFORMED, severity.ERROR),
+  name_refused = ProtoExpert.new("chat_udp.name_refused", "Name breaks the name rules",
+    group.PROTOCOL, severity.WARN),
+  message_refused = ProtoExpert.new("chat_udp.message_refused", "Message breaks the message rules",
+    group.PROTOCOL, severity.WARN),
+}
+chat.experts = {
+  e.truncated, e.trailing_bytes, e.too_large, e.unknown_opcode, e.unexpected_data,
+  e.missing_separator, e.empty_list_entry, e.invalid_utf8, e.name_refused, e.message_refused,
+}
+
+chat.prefs.port = Pref.uint("Server UDP port", DEFAULT_PORT,
+  "Datagrams to this port go to the server, from it to a client")
+chat.prefs.max_message = Pref.uint("Largest message (bytes)", 1024,
+  "The server's --max-message; longer messages are flagged")
+
+-- Decodes UTF-8 strictly (no overlongs, surrogates or code points past U+10FFFF).
+-- Returns the code points, or nil and the 0-based offset of the first bad sequence.
+local function decode_utf8(s)
+  local points, i, n = {}, 1, #s
+  while i <= n do
+    local b = s:byte(i)
+    local cp, need, min
+    if b < 0x80 then cp, need, min = b, 0, 0
+    elseif b >= 0xC2 and b <= 0xDF then cp, need, min = b - 0xC0, 1, 0x80
+    elseif b >= 0xE0 and b <= 0xEF then cp, need, min = b - 0xE0, 2, 0x800
+    elseif b >= 0xF0 and b <= 0xF4 then cp, need, min = b - 0xF0, 3, 0x10000
+    else return nil, i - 1 end
+    if i + need > n then return nil, i - 1 end
+    for k = 1, need do
+      local c = s:byte(i + k)
+      if c < 0x80 or c > 0xBF then return nil, i - 1 end
+      cp = cp * 64 + (c - 0x80)
+    end
+    if cp < min or cp > 0x10FFFF or (cp >= 0xD800 and cp <= 0xDFFF) then return nil, i - 1 end
+    points[#points + 1] = cp
+    i = i + need + 1
+  end
+  return points
+end
+
+local function in_ranges(cp, ranges)
+  for _, r in ipairs(ranges) do
+    if cp >= r[1] and cp <= r[2] then return true end
+  end
+  return false
+end
+
+local CONTROLS = { { 0x00, 0x1F }, { 0x7F, 0x9F } }
+-- Unicode White_Space.
+local WHITESPACE = {
+  { 0x09, 0x0D }, { 0x20, 0x20 }, { 0x85, 0x85 }, { 0xA0, 0xA0 }, { 0x1680, 0x1680 },
+  { 0x2000, 0x200A }, { 0x2028, 0x2029 }, { 0x202F, 0x202F }, { 0x205F, 0x205F },
+  { 0x3000, 0x3000 },
+}
+-- Unicode category Cf (format characters: zero-width, bidi controls, BOM, ...).
+local FORMAT = {
+  { 0xAD, 0xAD }, { 0x600, 0x605 }, { 0x61C, 0x61C }, { 0x6DD, 0x6DD }, { 0x70F, 0x70F },
+  { 0x890, 0x891 }, { 0x8E2, 0x8E2 }, { 0x180E, 0x180E }, { 0x200B, 0x200F },
+  { 0x202A, 0x202E }, { 0x2060, 0x2064 }, { 0x2066, 0x206F }, { 0xFEFF, 0xFEFF },
+  { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD }, { 0x13430, 0x1343F },
+  { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F },
+}
+
+-- Why a server refuses this (valid UTF-8) name, or nil.
+local function name_problem(points, bytes)
+  if bytes == 0 then return "empty" end
+  if bytes > MAX_NAME_BYTES then return "longer than 32 bytes" end
+  for _, cp in ipairs(points) do
+    if in_ranges(cp, CONTROLS) then return string.format("control character U+%04X", cp) end
+    if in_ranges(cp, WHITESPACE) then return string.format("whitespace U+%04X", cp) end
+    if in_ranges(cp, FORMAT) then return string.format("format character U+%04X", cp) end
+    if cp == 0xFFFD then return "replacement character U+FFFD" end
+  end
+  return nil
+end
+
+-- Why a server refuses this (valid UTF-8) message, or nil.
+local function message_problem(points, bytes)
+  if bytes == 0 then return "empty" end
+  if bytes > chat.prefs.max_message then
+    return string.format("%d bytes, more than %d", bytes, chat.prefs.max_message)
+  end
+  for _, cp in ipairs(points) do
+    if cp ~= 0x09 and cp ~= 0x0A and in_ranges(cp, CONTROLS) then
+      return string.format("control character U+%04X", cp)
+    end
+  end
+  return nil
+end
+
+local ESCAPES = { ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
+
+-- Text for the Info column: control characters shown as escapes, never obeyed.
+local function visible(text)
+  return (text:gsub("%c", function(c)
+    return ESCAPES[c] or string.format("\\x%02x", c:byte())
+  end))
+end
+
+-- Adds one text field (a name, a message, a description) and checks it.
+-- kind: "name", "message" or "text". Returns the decoded text for the Info column.
+local function add_text(tree, tvb, field, offset, len, kind)
+  local range = tvb(offset, len)
+  local item = tree:add_packet_field(field, range, ENC_UTF_8)
+  local raw = len > 0 and tvb:raw(offset, len) or ""
+  local points, bad = decode_utf8(raw)
+  if points == nil then
+    item:add_proto_expert_info(e.invalid_utf8,
+      string.format("Invalid UTF-8 at byte %d of this field", bad))
+    return visible(range:string(ENC_UTF_8))
+  end
+  local problem
+  if kind == "name" then
+    problem = name_problem(points, len)
+    if problem then item:add_proto_expert_info(e.name_refused, "Name refused: " .. problem) end
+  elseif kind == "message" then
+    problem = message_problem(points, len)
+    if problem then
+      item:add_proto_expert_info(e.message_refused, "Message refused: " .. problem)
+    end
+  end
+  return visible(raw)
+end
+
+-- Splits at the first NUL: "sender\0message" or "receiver\0message".
+local function dissect_pair(tree, tvb, data_len, first_field, opcode_item)
+  local nul
+  for i = 0, data_len - 1 do
+    if tvb(3 + i, 1):uint() == 0 then nul = i break end
+  end
+  if nul == nil then
+    opcode_item:add_proto_expert_info(e.missing_separator, "No NUL between name and message")
+    return nil
+  end
+  local who = add_text(tree, tvb, first_field, 3, nul, "name")
+  local message = add_text(tree, tvb, f.message, 3 + nul + 1, data_len - nul - 1, "message")
+  return who, message
+end
+
+local function dissect_list(tree, tvb, data_len, opcode_item)
+  local names, start = {}, 0
+  for i = 0, data_len do
+    if data_len == 0 then break end
+    if i == data_len or tvb(3 + i, 1):uint() == 0 then
+      if i == start then
+        opcode_item:add_proto_expert_info(e.empty_list_entry,
+          string.format("Empty name at byte %d of DATA", i))
+        return nil
+      end
+      names[#names + 1] = { start, i - start }
+      start = i + 1
+    end
+  end
+  tree:add(f.list_count, #names):set_generated()
+  local shown = {}
+  for _, n in ipairs(names) do
+    shown[#shown + 1] = add_text(tree, tvb, f.list_name, 3 + n[1], n[2], "name")
+  end
+  return #names == 0 and "(no names)" or table.concat(shown, ", ")
+end
+
+-- "to server", "to client" or nil (a heuristic match on another port: not known).
+local function direction_of(pinfo)
+  if pinfo.dst_port == chat.prefs.port then return "to server" end
+  if pinfo.src_port == chat.prefs.port then return "to client" end
+  return nil
+end
+
+function chat.dissector(tvb, pinfo, root)
+  local size = tvb:len()
+  pinfo.cols.protocol = "CHAT UDP"
+  local tree = root:add(chat, tvb())
+  if size < 3 then
+    tree:add(f.data, tvb()):add_proto_expert_info(e.truncated,
+      string.format("%d bytes: shorter than the 3-byte header", size))
+    pinfo.cols.info = "Malformed (truncated header)"
+    return size
+  end
+  local opcode = tvb(0, 1):uint()
+  local data_len = tvb(1, 2):uint()
+  local name = OPCODES[opcode]
+  local opcode_item = tree:add(f.opcode, tvb(0, 1))
+  tree:add(f.length, tvb(1, 2))
+  local direction = direction_of(pinfo)
+  if direction then tree:add(f.direction, direction):set_generated() end
+  local label = name or ("opcode " .. opcode)
+  pinfo.cols.info = label
+
+  -- 1. size
+  if size > MAX_DATAGRAM then
+    opcode_item:add_proto_expert_info(e.too_large,
+      string.format("%d bytes: more than %d", size, MAX_DATAGRAM))
+    return size
+  end
+  if size ~= 3 + data_len then
+    if size > 3 then tree:add(f.data, tvb(3)) end
+    if size < 3 + data_len then
+      opcode_item:add_proto_expert_info(e.truncated,
+        string.format("LENGTH says %d bytes of DATA, the datagram has %d", data_len, size - 3))
+    else
+      opcode_item:add_proto_expert_info(e.trailing_bytes,
+        string.format("%d bytes after the %d of DATA", size - 3 - data_len, data_len))
+    end
+    pinfo.cols.info = label .. " [malformed]"
+    return size
+  end
+  -- 2. opcode (and which side may send it, when the port tells)
+  local wrong_way = name and direction and ((direction == "to server") ~= (TO_SERVER[opcode] == true))
+  if name == nil or wrong_way then
+    if data_len > 0 then tree:add(f.data, tvb(3, data_len)) end
+    local why = name == nil and string.format("Unknown opcode %d", opcode)
+      or string.format("%s (%d) sent %s: a %s never accepts it", name, opcode, direction,
+        direction == "to server" and "server" or "client")
+    opcode_item:add_proto_expert_info(e.unknown_opcode, why)
+    pinfo.cols.info = label .. " [unknown opcode]"
+    return size
+  end
+  -- 3. DATA shape, then 4. text
+  if EMPTY[opcode] then
+    if data_len > 0 then
+      tree:add(f.data, tvb(3, data_len))
+      opcode_item:add_proto_expert_info(e.unexpected_data,
+        string.format("%s carries no DATA, this one has %d bytes", name, data_len))
+      pinfo.cols.info = label .. " [malformed]"
+    end
+    return size
+  end
+  if opcode == 11 then
+    pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.username, 3, data_len, "name")
+  elseif opcode == 1 or opcode == 41 then
+    pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.text, 3, data_len, "text")
+  elseif opcode == 20 then
+    pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.message, 3, data_len, "message")
+  elseif opcode == 21 or opcode == 23 or opcode == 22 then
+    local first = opcode == 22 and f.receiver or f.sender
+    local who, message = dissect_pair(tree, tvb, data_len, first, opcode_item)
+    if who == nil then
+      pinfo.cols.info = label .. " [malformed]"
+    else
+      pinfo.cols.info = string.format("%s %s%s: %s", label, opcode == 22 and "to " or "", who,
+        message)
+    end
+  elseif opcode == 43 then
+    local names = dissect_list(tree, tvb, data_len, opcode_item)
+    pinfo.cols.info = label .. " " .. (names or "[malformed]")
+  end
+  return size
+end
+
+-- On other ports: only a well-formed datagram with a known opcode is claimed, and its
+-- conversation is then dissected as CHAT UDP (so a later malformed datagram is flagged too).
+local function heuristic(tvb, pinfo, root)
+  local size = tvb:len()
+  if size < 3 or size > MAX_DATAGRAM then return false end
+  local opcode = tvb(0, 1):uint()
+  local data_len = tvb(1, 2):uint()
+  if OPCODES[opcode] == nil or size ~= 3 + data_len then return false end
+  if EMPTY[opcode] and data_len > 0 then return false end
+  chat.dissector(tvb, pinfo, root)
+  pinfo.conversation = chat
+  return true
+end
+
+local udp_port = DissectorTable.get("udp.port")
+local registered_port = DEFAULT_PORT
+udp_port:add(registered_port, chat)
+chat:register_heuristic("udp", heuristic)
+
+function chat.prefs_changed()
+  if chat.prefs.port ~= registered_port then
+    udp_port:remove(registered_port, chat)
+    registered_port = chat.prefs.port
+    udp_port:add(registered_port, chat)
+  end
+end
