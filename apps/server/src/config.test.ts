@@ -181,6 +181,18 @@ describe("parseCommand environment", () => {
     expect(run([], { CHAT_EXEMPT_NETWORKS: "" }).settings.exemptNetworks).toEqual([]);
   });
 
+  it("serves metrics only when --metrics or CHAT_METRICS names an address", () => {
+    expect(run([]).metrics).toBeUndefined();
+    expect(run(["--metrics", "127.0.0.1:9464"]).metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(run(["--metrics", "[::1]:0"]).metrics).toEqual({ host: "::1", port: 0 });
+    expect(run([], { CHAT_METRICS: "0.0.0.0:9100" }).metrics).toEqual({
+      host: "0.0.0.0",
+      port: 9100,
+    });
+    expect(run(["--metrics", "off"], { CHAT_METRICS: "0.0.0.0:9100" }).metrics).toBeUndefined();
+    expect(run([], { CHAT_METRICS: "" }).metrics).toBeUndefined();
+  });
+
   it("ignores variables it does not know", () => {
     expect(run([], { CHAT_SOMETHING_ELSE: "x", PATH: "/bin" }).port).toBe(9999);
   });
@@ -221,6 +233,10 @@ describe("parseCommand refusals (one line each)", () => {
     [["--exempt-networks", "10.0.0.0/33"], "--exempt-networks"],
     [["--exempt-networks", "banana"], "--exempt-networks"],
     [["--packets-per-second", "0"], "--packets-per-second"],
+    [["--metrics", "9464"], "--metrics"],
+    [["--metrics", "localhost:9464"], "--metrics"],
+    [["--metrics", "::1:9464"], "--metrics"],
+    [["--metrics", "127.0.0.1:65536"], "--metrics"],
   ])("refuses %j, naming %s", (argv, flag) => {
     expect(failure(argv)).toMatch(new RegExp(`^${flag}[ :]`));
   });

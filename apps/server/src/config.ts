@@ -19,7 +19,15 @@ export interface DaemonConfig {
   readonly pretty: boolean | undefined;
   /** 0: no stats lines. */
   readonly statsIntervalMs: number;
+  /** Where to serve /metrics and /healthz; undefined: nowhere (the default). */
+  readonly metrics?: ListenAddress;
   readonly settings: ServerSettings;
+}
+
+/** An HTTP listener's address: an IP literal and a TCP port (0: any free one). */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
 }
 
 export type Command =
@@ -89,6 +97,7 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
       logLevel: daemon.logLevel as LogLevel,
       pretty: daemon.pretty as boolean | undefined,
       statsIntervalMs: daemon.statsIntervalMs as number,
+      metrics: daemon.metrics as ListenAddress | undefined,
       settings,
     },
   };
@@ -170,9 +179,26 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
         throw bad(`is not a log level (${LOG_LEVELS.join(", ")})`);
       }
       return text;
+    case "listen":
+      return readListenAddress(text, bad);
     case "text":
       return text;
   }
+}
+
+function readListenAddress(
+  text: string,
+  bad: (why: string) => ConfigError,
+): ListenAddress | undefined {
+  if (text === "" || text.toLowerCase() === "off") return undefined;
+  // IPv6 needs brackets, as in a URL: [::1]:9464.
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const host = match?.[1] ?? match?.[2] ?? "";
+  const port = Number(match?.[3]);
+  if (match === null || isIP(host) === 0 || !(port <= 65_535)) {
+    throw bad("is not an address and port (127.0.0.1:9464, [::1]:9464) or off");
+  }
+  return { host, port };
 }
 
 function readBoolean(text: string): boolean | undefined {

@@ -14,6 +14,8 @@ export interface DaemonOptions {
   readonly clock?: () => number;
   /** How long close() waits for the shutdown notices to leave. */
   readonly shutdownTimeoutMs?: number;
+  /** Called when a tick starts a user-list push: its start (clock time), and once it left. */
+  readonly onListPush?: (startedAt: number, sent: Promise<void>) => void;
 }
 
 /** Everything the stats line reports; counters run from start. */
@@ -92,6 +94,7 @@ class Daemon {
   readonly #fanout: Fanout;
   readonly #clock: () => number;
   readonly #shutdownTimeoutMs: number;
+  readonly #onListPush: DaemonOptions["onListPush"];
   #tickTimer: NodeJS.Timeout | undefined;
   /** When #tickTimer fires (clock time). */
   #tickAt = Number.POSITIVE_INFINITY;
@@ -103,6 +106,7 @@ class Daemon {
     this.#logger = logger;
     this.#clock = options.clock ?? monotonicEpochMs;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
+    this.#onListPush = options.onListPush;
     this.#core = new ChatServer(config.settings);
     // Suppression summaries come out at the stats rhythm, so one interval reads as a whole.
     this.#activity = new ActivityLog(logger, {
@@ -153,7 +157,11 @@ class Daemon {
   readonly #onTick = (): void => {
     const now = this.#clock();
     try {
+      const pushes = this.#onListPush && this.#core.stats().listPushes;
       this.#fanout.enqueue(this.#core.tick(now));
+      if (this.#onListPush && this.#core.stats().listPushes !== pushes) {
+        this.#onListPush(now, this.#fanout.idle());
+      }
       this.#activity.events(this.#core.takeEvents(), now);
     } catch (error) {
       this.#activity.internalError(error, now);

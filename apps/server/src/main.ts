@@ -2,6 +2,8 @@
 import { type Command, ConfigError, parseCommand } from "./config.js";
 import { type RunningDaemon, startDaemon } from "./daemon.js";
 import { createLogger, type Logger } from "./logger.js";
+import { DaemonMetrics } from "./metrics.js";
+import { serveMetrics } from "./metrics-server.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration (nothing was bound). */
@@ -65,8 +67,9 @@ async function main(): Promise<void> {
   handleCrashes(logger);
   let daemon: RunningDaemon | undefined;
   stopOnSignals(() => daemon, logger);
+  const metrics = config.metrics && new DaemonMetrics(VERSION);
   try {
-    daemon = await startDaemon(config, logger);
+    daemon = await startDaemon(config, logger, { onListPush: metrics?.listPushStarted });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     logger.fatal({ err: error, host: config.host, port: config.port }, "cannot listen");
@@ -74,6 +77,17 @@ async function main(): Promise<void> {
       `chat-server: cannot listen on ${config.host} port ${config.port}: ${reason}\n`,
     );
     process.exit(EXIT_FAILURE);
+  }
+  if (metrics && config.metrics) {
+    const { host, port } = config.metrics;
+    await serveMetrics(config.metrics, metrics, daemon, logger).catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.fatal({ err: error, host, port }, "cannot serve metrics");
+      process.stderr.write(
+        `chat-server: cannot serve metrics on ${host} port ${port}: ${reason}\n`,
+      );
+      process.exit(EXIT_FAILURE);
+    });
   }
 }
 

@@ -11,10 +11,11 @@ export type OptionKind =
   | "seconds" // decimals allowed, kept as milliseconds
   | "networks" // comma-separated CIDRs; empty: none
   | "level" // a pino log level
+  | "listen" // host:port for an HTTP listener ([v6]:port); "off" or empty: none
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
-export type DaemonKey = "host" | "port" | "logLevel" | "pretty" | "statsIntervalMs";
+export type DaemonKey = "host" | "port" | "logLevel" | "pretty" | "statsIntervalMs" | "metrics";
 
 /** One setting: its flag, its environment variable and where its value goes. */
 export interface OptionSpec {
@@ -208,6 +209,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     valueName: "s",
     help: "seconds between stats log lines; 0: never",
   },
+  {
+    flag: "metrics",
+    env: "CHAT_METRICS",
+    kind: "listen",
+    target: daemon("metrics"),
+    valueName: "host:port",
+    help: "serve Prometheus /metrics and /healthz over HTTP here; off: none",
+  },
 ];
 
 /** The `--help` text: every setting with its variable and default. */
@@ -240,6 +249,8 @@ function describeDefault(spec: OptionSpec, defaults: ServerSettings): string {
         return "when stdout is a terminal";
       case "statsIntervalMs":
         return String(DAEMON_DEFAULTS.statsIntervalMs / 1000);
+      case "metrics":
+        return "off";
       default:
         return String(DAEMON_DEFAULTS[spec.target.daemon]);
     }

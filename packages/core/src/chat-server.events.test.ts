@@ -72,12 +72,31 @@ describe("stats", () => {
     expect(s.bytesOut).toBe(3 + 3 + 2 * 12 + 9 + 3 + (3 + 14) + malformed + unknownOpcode);
   });
 
+  it("counts datagrams and bytes in and out by opcode, empty datagrams apart", () => {
+    const t = new TestServer();
+    t.register(peer(1), "alice"); // in REGISTER 8, out OK 3
+    t.register(peer(2), "bob"); // in REGISTER 6, out OK 3
+    t.send(peer(1), { opcode: 20, message: "hey" }); // in 6, out BROADCAST_FWD 12 x 2
+    t.raw(peer(9), []); // in: no opcode; out: ERROR "malformed packet: ..."
+    t.raw(peer(9), [99, 0, 0]); // in opcode 99; out ERROR "unknown opcode 99"
+    const s = t.server.stats();
+    const nonZero = (counts: Float64Array) =>
+      Object.fromEntries([...counts.entries()].filter(([, n]) => n > 0));
+    expect(nonZero(s.datagramsInByOpcode)).toEqual({ 11: 2, 20: 1, 99: 1, 256: 1 });
+    expect(nonZero(s.bytesInByOpcode)).toEqual({ 11: 14, 20: 6, 99: 3 });
+    expect(nonZero(s.datagramsOutByOpcode)).toEqual({ 0: 2, 1: 2, 21: 2 });
+    const errorBytes = s.bytesOut - 2 * 3 - 2 * 12;
+    expect(nonZero(s.bytesOutByOpcode)).toEqual({ 0: 6, 1: errorBytes, 21: 24 });
+  });
+
   it("returns a snapshot the caller cannot use to change the server", () => {
     const t = new TestServer();
     const s = t.server.stats();
     s.drops.malformed = 99;
     s.packetsIn = 99;
+    s.datagramsInByOpcode[11] = 99;
     expect(t.server.stats().drops.malformed).toBe(0);
     expect(t.server.stats().packetsIn).toBe(0);
+    expect(t.server.stats().datagramsInByOpcode[11]).toBe(0);
   });
 });

@@ -21,7 +21,7 @@ import { SHUTTING_DOWN_PACKET } from "./replies.js";
 import type { Request } from "./request.js";
 import type { ServerState } from "./server-state.js";
 import { resolveSettings, type ServerSettings } from "./settings.js";
-import { type CoreStats, emptyCounters } from "./stats.js";
+import { type CoreStats, emptyCounters, NO_OPCODE } from "./stats.js";
 import type { CoreEvent, Datagram, Endpoint } from "./types.js";
 
 /**
@@ -64,6 +64,9 @@ export class ChatServer {
     const { counters, registry, out } = this.state;
     counters.packetsIn++;
     counters.bytesIn += bytes.length;
+    const opcode = bytes.length > 0 ? bytes[0]! : NO_OPCODE;
+    counters.datagramsInByOpcode[opcode]!++;
+    counters.bytesInByOpcode[opcode]! += bytes.length;
     this.startTimers(now);
     const req = this.req;
     req.from = from;
@@ -164,6 +167,10 @@ export class ChatServer {
       drops: { ...c.drops },
       malformed: c.drops.malformed,
       rateLimited: c.drops["rate-limited"],
+      datagramsInByOpcode: c.datagramsInByOpcode.slice(),
+      bytesInByOpcode: c.bytesInByOpcode.slice(),
+      datagramsOutByOpcode: c.datagramsOutByOpcode.slice(),
+      bytesOutByOpcode: c.bytesOutByOpcode.slice(),
       users: registry.size,
       trackedEndpoints: limits.trackedEndpoints,
       trackedAddresses: limits.trackedAddresses,

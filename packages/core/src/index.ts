@@ -8,6 +8,6 @@ export { RATE_LIMITED_NOTICE_MS } from "./rate-limits.js";
 export { endpointKey } from "./registry.js";
 export { truncateUtf8 } from "./replies.js";
 export { CORE_VERSION, resolveSettings, SERVER_DEFAULTS, type ServerSettings } from "./settings.js";
-export type { CoreStats } from "./stats.js";
+export { type CoreStats, NO_OPCODE } from "./stats.js";
 export { type BucketSpec, TokenBucket } from "./token-bucket.js";
 export type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";

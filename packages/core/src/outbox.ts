@@ -28,8 +28,12 @@ export class Outbox {
 
   send(bytes: Uint8Array, to: readonly Endpoint[]): void {
     if (to.length === 0) return;
-    this.counters.datagramsOut += to.length;
-    this.counters.bytesOut += bytes.length * to.length;
+    const counters = this.counters;
+    counters.datagramsOut += to.length;
+    counters.bytesOut += bytes.length * to.length;
+    // Every packet core encodes has its opcode as first byte.
+    counters.datagramsOutByOpcode[bytes[0]!]! += to.length;
+    counters.bytesOutByOpcode[bytes[0]!]! += bytes.length * to.length;
     if (this.out === undefined) this.out = [{ bytes, to }];
     else this.out.push({ bytes, to });
   }

@@ -6,6 +6,14 @@ export interface CoreStats {
   users: number;
   packetsIn: number;
   bytesIn: number;
+  /**
+   * The same four figures by opcode: index n counts datagrams whose first byte is n, index
+   * 256 (NO_OPCODE) the empty ones. Indexed by the raw byte, so counting costs no lookup.
+   */
+  datagramsInByOpcode: Float64Array;
+  bytesInByOpcode: Float64Array;
+  datagramsOutByOpcode: Float64Array;
+  bytesOutByOpcode: Float64Array;
   /** Datagrams handed out, one per recipient (a broadcast to 10,000 users counts 10,000). */
   datagramsOut: number;
   /** Bytes handed out, per recipient. */
@@ -37,10 +45,18 @@ export type Counters = Omit<
   "users" | "trackedEndpoints" | "trackedAddresses" | "malformed" | "rateLimited"
 >;
 
+/** The by-opcode index of an empty datagram (which has no opcode). */
+export const NO_OPCODE = 256;
+const byOpcode = () => new Float64Array(NO_OPCODE + 1);
+
 export function emptyCounters(): Counters {
   return {
     packetsIn: 0,
     bytesIn: 0,
+    datagramsInByOpcode: byOpcode(),
+    bytesInByOpcode: byOpcode(),
+    datagramsOutByOpcode: byOpcode(),
+    bytesOutByOpcode: byOpcode(),
     datagramsOut: 0,
     bytesOut: 0,
     drops: {

@@ -1,0 +1,182 @@
+import { NO_OPCODE } from "@chat/core";
+import { CLIENT_OPCODES, opcodeName, SERVER_OPCODES } from "@chat/protocol";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { type DaemonStats, monotonicEpochMs } from "./daemon.js";
+
+type Labels = Record<string, string>;
+type Series = ReadonlyArray<readonly [Labels, number]>;
+
+// Every label value is from a fixed set: opcode names, core's drop reasons, errno codes.
+const RECEIVED_OPCODES = [...CLIENT_OPCODES, ...SERVER_OPCODES];
+const SENT_OPCODES = [...SERVER_OPCODES];
+const LIST_PUSH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The daemon's Prometheus metrics. Counters that core and the daemon already keep are read
+ * from one stats() snapshot per scrape, never incremented on the hot path a second time;
+ * only the list-push duration is observed as it happens (once per push).
+ */
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  #stats: DaemonStats | undefined;
+  readonly #listPush: Histogram;
+
+  constructor(version: string) {
+    collectDefaultMetrics({ register: this.registry });
+    const gauge = (name: string, help: string, read: (s: DaemonStats) => number) =>
+      this.#gauge(name, help, [], (s) => [[{}, read(s)]]);
+    const counter = (name: string, help: string, read: (s: DaemonStats) => number) =>
+      this.#counter(name, help, [], (s) => [[{}, read(s)]]);
+
+    this.#gauge("chat_build_info", "The server's version; always 1", ["version"], () => [
+      [{ version }, 1],
+    ]);
+    gauge("chat_users", "Users registered now", (s) => s.users);
+    this.#counter(
+      "chat_received_datagrams_total",
+      "Datagrams received, by opcode (unknown: not in the table; none: empty)",
+      ["opcode"],
+      (s) => byOpcode(s.datagramsInByOpcode, RECEIVED_OPCODES, true),
+    );
+    this.#counter(
+      "chat_received_bytes_total",
+      "UDP payload bytes received, by opcode",
+      ["opcode"],
+      (s) => byOpcode(s.bytesInByOpcode, RECEIVED_OPCODES, true),
+    );
+    this.#counter(
+      "chat_sent_datagrams_total",
+      "Datagrams the server decided to send, one per recipient, by opcode",
+      ["opcode"],
+      (s) => byOpcode(s.datagramsOutByOpcode, SENT_OPCODES, false),
+    );
+    this.#counter(
+      "chat_sent_bytes_total",
+      "UDP payload bytes the server decided to send, per recipient, by opcode",
+      ["opcode"],
+      (s) => byOpcode(s.bytesOutByOpcode, SENT_OPCODES, false),
+    );
+    counter("chat_socket_sends_total", "Sends handed to the socket", (s) => s.sent);
+    counter("chat_socket_sent_bytes_total", "Bytes handed to the socket", (s) => s.sentBytes);
+    this.#counter(
+      "chat_dropped_datagrams_total",
+      "Datagrams refused or dropped, by reason",
+      ["reason"],
+      (s) => Object.entries(s.drops).map(([reason, n]) => [{ reason }, n] as const),
+    );
+    counter(
+      "chat_refusals_total",
+      "ERROR replies decided (sent or held back by the reply limit)",
+      (s) => s.refused,
+    );
+    this.#counter(
+      "chat_send_errors_total",
+      "Failed sends and socket errors by error code (QUEUE_FULL: sends dropped, queue full)",
+      ["code"],
+      (s) => Object.entries(s.errors).map(([code, n]) => [{ code }, n] as const),
+    );
+    counter(
+      "chat_internal_errors_total",
+      "Bugs caught while handling a datagram",
+      (s) => s.internalErrors,
+    );
+    counter("chat_registrations_total", "Successful REGISTERs of a new name", (s) => s.registered);
+    counter("chat_logouts_total", "Users who logged out", (s) => s.loggedOut);
+    counter(
+      "chat_expirations_total",
+      "Users removed after userTimeout of silence",
+      (s) => s.expired,
+    );
+    counter("chat_broadcasts_total", "BROADCASTs forwarded", (s) => s.broadcasts);
+    counter("chat_private_messages_total", "PRIVATE messages forwarded", (s) => s.privates);
+    counter("chat_list_pushes_total", "Periodic user-list pushes", (s) => s.listPushes);
+    counter(
+      "chat_events_overflowed_total",
+      "Core events lost before the daemon read them",
+      (s) => s.eventsOverflowed,
+    );
+    gauge("chat_send_queue_length", "Sends queued behind a large fan-out", (s) => s.queuedSends);
+    gauge(
+      "chat_tracked_endpoints",
+      "Per-endpoint rate-limit entries held",
+      (s) => s.trackedEndpoints,
+    );
+    gauge(
+      "chat_tracked_addresses",
+      "Per-address rate-limit entries held",
+      (s) => s.trackedAddresses,
+    );
+    this.#listPush = new Histogram({
+      name: "chat_list_push_duration_seconds",
+      help: "From the tick that starts a user-list push until every copy was handed to the socket",
+      buckets: LIST_PUSH_BUCKETS,
+      registers: [this.registry],
+    });
+  }
+
+  /** Daemon hook: a list push began at `startedAt` (monotonicEpochMs); `sent` settles when it left. */
+  readonly listPushStarted = (startedAt: number, sent: Promise<void>): void => {
+    sent.then(() => this.#listPush.observe((monotonicEpochMs() - startedAt) / 1000));
+  };
+
+  /** The Prometheus text exposition, from one stats() snapshot. */
+  async render(stats: () => DaemonStats): Promise<string> {
+    // Every collect() below runs synchronously inside metrics(), before its first await.
+    this.#stats = stats();
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.#stats = undefined;
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  #gauge(name: string, help: string, labelNames: string[], read: (s: DaemonStats) => Series) {
+    const snapshot = () => this.#stats;
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        const stats = snapshot();
+        if (stats === undefined) return;
+        for (const [labels, value] of read(stats)) this.set(labels, value);
+      },
+    });
+  }
+
+  #counter(name: string, help: string, labelNames: string[], read: (s: DaemonStats) => Series) {
+    const snapshot = () => this.#stats;
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        const stats = snapshot();
+        if (stats === undefined) return;
+        // The source counts since start; the counter shows that figure, so reset then add.
+        this.reset();
+        for (const [labels, value] of read(stats)) this.inc(labels, value);
+      },
+    });
+  }
+}
+
+/** Known opcodes by name; with `others`, the rest summed as "unknown" and empty ones as "none". */
+function byOpcode(counts: Float64Array, opcodes: readonly number[], others: boolean): Series {
+  const series: Array<readonly [Labels, number]> = opcodes.map(
+    (opcode) => [{ opcode: opcodeName(opcode) ?? String(opcode) }, counts[opcode] ?? 0] as const,
+  );
+  if (!others) return series;
+  let unknown = 0;
+  for (let byte = 0; byte < NO_OPCODE; byte++) {
+    if (opcodeName(byte) === undefined) unknown += counts[byte] ?? 0;
+  }
+  series.push([{ opcode: "unknown" }, unknown], [{ opcode: "none" }, counts[NO_OPCODE] ?? 0]);
+  return series;
+}

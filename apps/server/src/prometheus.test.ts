@@ -1,0 +1,54 @@
+import { connect } from "@chat/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  findPrometheus,
+  type PrometheusServer,
+  startPrometheus,
+} from "./test-support/prometheus.js";
+import { eventually, metricsPort } from "./test-support/scrape.js";
+import { type DaemonHandle, startDaemon } from "./testing/index.js";
+
+const prometheus = findPrometheus();
+// Skipped only where Prometheus is not installed (`.ci/run` installs Debian's package).
+describe.skipIf(prometheus === undefined)("scraped by a real Prometheus server", () => {
+  let daemon: DaemonHandle;
+  let server: PrometheusServer;
+  beforeAll(async () => {
+    daemon = await startDaemon({ args: ["--metrics", "127.0.0.1:0", "--list-interval", "0"] });
+    server = await startPrometheus(prometheus!, `127.0.0.1:${await metricsPort(daemon)}`);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await daemon?.stop();
+  });
+
+  const instant = async (expression: string) => (await server.query(expression))[0]?.value;
+
+  it("sees the target up, then a counter move after traffic", async () => {
+    await eventually(
+      async () => ((await instant('up{job="chat"}')) === 1 ? true : undefined),
+      20_000,
+    );
+    const registers = 'chat_received_datagrams_total{job="chat",opcode="REGISTER"}';
+    const before = await eventually(() => instant(registers), 20_000);
+    const options = { host: daemon.host, port: daemon.port, keepAliveMs: 0 };
+    const clients = await Promise.all(
+      ["ann", "ben", "cat"].map((name) => connect({ ...options, name })),
+    );
+    await clients[0]!.broadcast("hi all");
+    const after = await eventually(async () => {
+      const value = await instant(registers);
+      return value !== undefined && value >= before + 3 ? value : undefined;
+    }, 20_000);
+    expect(after).toBe(before + 3);
+    await eventually(async () => ((await instant("chat_users")) === 3 ? true : undefined), 20_000);
+    const forwards = await instant('chat_sent_datagrams_total{opcode="BROADCAST_FWD"}');
+    expect(forwards).toBe(3);
+    await Promise.all(clients.map((client) => client.close()));
+  }, 60_000);
+
+  it("can rate() a counter, as a dashboard does", async () => {
+    const rows = await server.query("sum by (opcode) (rate(chat_received_datagrams_total[1m]))");
+    expect(rows.map((row) => row.metric.opcode)).toContain("REGISTER");
+  });
+});
