@@ -1,14 +1,11 @@
 import { connect } from "@chat/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  findPrometheus,
-  type PrometheusServer,
-  startPrometheus,
-} from "./test-support/prometheus.js";
+import { type PrometheusServer, startPrometheus } from "./test-support/prometheus.js";
 import { eventually, metricsPort } from "./test-support/scrape.js";
+import { findTool } from "./test-support/tools.js";
 import { type DaemonHandle, startDaemon } from "./testing/index.js";
 
-const prometheus = findPrometheus();
+const prometheus = findTool("prometheus");
 // Skipped only where Prometheus is not installed (`.ci/run` installs Debian's package).
 describe.skipIf(prometheus === undefined)("scraped by a real Prometheus server", () => {
   let daemon: DaemonHandle;

@@ -1,18 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/** The prometheus binary's path, or undefined when it is not installed. */
-export function findPrometheus(): string | undefined {
-  try {
-    const path = execFileSync("sh", ["-c", "command -v prometheus"], { encoding: "utf8" });
-    return path.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface PrometheusServer {
   readonly port: number;
