@@ -1,5 +1,6 @@
 import { connect } from "@chat/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dashboardQueries } from "./test-support/dashboard.js";
 import { type PrometheusServer, startPrometheus } from "./test-support/prometheus.js";
 import { eventually, metricsPort } from "./test-support/scrape.js";
 import { findTool } from "./test-support/tools.js";
@@ -47,5 +48,17 @@ describe.skipIf(prometheus === undefined)("scraped by a real Prometheus server",
   it("can rate() a counter, as a dashboard does", async () => {
     const rows = await server.query("sum by (opcode) (rate(chat_received_datagrams_total[1m]))");
     expect(rows.map((row) => row.metric.opcode)).toContain("REGISTER");
+  });
+
+  it("answers every query of the Grafana dashboard with data", async () => {
+    // Grafana fills these in; a rate needs two scrapes in its window, which 1m holds.
+    const asGrafana = (expr: string) =>
+      expr.replaceAll("$__rate_interval", "1m").replaceAll("$instance", ".*");
+    for (const { where, expr } of dashboardQueries()) {
+      const rows = await server.query(asGrafana(expr));
+      // Send errors have no series until the first one happens (its label is the code).
+      if (expr.includes("chat_send_errors_total")) continue;
+      expect(rows.length, `${where}: ${expr}`).toBeGreaterThan(0);
+    }
   });
 });
