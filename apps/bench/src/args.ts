@@ -1,5 +1,5 @@
 /** The bench's command line. */
-import { SCENARIOS, type ScenarioName } from "./config.js";
+import { OPTIONAL_SCENARIOS, SCENARIOS, type ScenarioName } from "./config.js";
 
 export interface BenchArgs {
   quick: boolean;
@@ -17,7 +17,8 @@ export interface BenchArgs {
 export const USAGE = `usage: pnpm bench [-- options]
   --quick              small numbers, a few seconds (a smoke test, not a measurement)
   --scenario <name>    run only this scenario; repeatable or comma-separated
-                       (${SCENARIOS.join(", ")})
+                       (${SCENARIOS.join(", ")}; and ${OPTIONAL_SCENARIOS.join(", ")},
+                       metrics on vs off, run only when named)
   --out <file>         JSON report (default results/latest.json, quick: results/quick.json);
                        the SVG chart is written beside it
   --workers <n>        load-generator threads (default: number of CPUs)
@@ -74,8 +75,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       }
       case "--scenario":
         for (const name of value().split(",")) {
-          if (!(SCENARIOS as readonly string[]).includes(name)) {
-            throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.join(", ")}`);
+          const known: readonly string[] = [...SCENARIOS, ...OPTIONAL_SCENARIOS];
+          if (!known.includes(name)) {
+            throw new Error(`unknown scenario "${name}"; known: ${known.join(", ")}`);
           }
           if (!args.scenarios.includes(name as ScenarioName)) {
             args.scenarios.push(name as ScenarioName);

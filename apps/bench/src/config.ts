@@ -27,13 +27,25 @@ export interface BenchConfig {
     readonly intervalSeconds: number;
     readonly listenMs: number;
   };
+  /** Metrics on vs off (scenario "metrics", run only when asked for). */
+  readonly metrics: {
+    readonly users: number;
+    readonly senders: number;
+    /** Offered BROADCASTs per second: well under both daemons' limit, so both pass. */
+    readonly rate: number;
+    readonly stepMs: number;
+    readonly rounds: number;
+    readonly scrapeMs: number;
+  };
   /** A step passes with loss under this and p99 under maxP99Ms. */
   readonly maxLoss: number;
   readonly maxP99Ms: number;
 }
 
 export const SCENARIOS = ["broadcast", "private", "registration", "memory", "list-push"] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+/** Run only when named with --scenario. */
+export const OPTIONAL_SCENARIOS = ["metrics"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number] | (typeof OPTIONAL_SCENARIOS)[number];
 
 export function fullConfig(workers: number): BenchConfig {
   return {
@@ -55,6 +67,7 @@ export function fullConfig(workers: number): BenchConfig {
     registration: { users: 5_000, rounds: 3 },
     memory: { users: 10_000 },
     listPush: { users: 10_000, intervalSeconds: 5, listenMs: 11_000 },
+    metrics: { users: 1_000, senders: 10, rate: 50, stepMs: 3_000, rounds: 6, scrapeMs: 1_000 },
     maxLoss: 0.01,
     maxP99Ms: 100,
   };
@@ -69,6 +82,7 @@ export function quickConfig(workers: number): BenchConfig {
     registration: { users: 300, rounds: 1 },
     memory: { users: 500 },
     listPush: { users: 500, intervalSeconds: 0.5, listenMs: 1_600 },
+    metrics: { users: 50, senders: 5, rate: 50, stepMs: 500, rounds: 2, scrapeMs: 100 },
     // A smoke test on whatever machine runs the tests: lenient, so a busy CI box still
     // yields a figure for every scenario.
     maxLoss: 0.05,

@@ -18,6 +18,7 @@ import { type BenchReport, latencyAt, type Scenarios } from "./report.js";
 import { type LadderResult, runLadder } from "./scenarios/ladder.js";
 import { runListPush } from "./scenarios/list-push.js";
 import { runMemory } from "./scenarios/memory.js";
+import { describeMetricsOverhead, runMetricsOverhead } from "./scenarios/metrics-overhead.js";
 import { runRegistration } from "./scenarios/registration.js";
 import { round } from "./scenarios/step-summary.js";
 import { killAllServers } from "./servers.js";
@@ -87,6 +88,10 @@ async function runScenarios(
         scenarios.listPush = await runListPush(pool, users, intervalSeconds, listenMs, log);
         break;
       }
+      case "metrics":
+        scenarios.metrics = await runMetricsOverhead(pool, config, log);
+        for (const line of describeMetricsOverhead(scenarios.metrics)) log(line);
+        break;
     }
   }
   return scenarios;
@@ -137,6 +142,7 @@ function markdownReport(report: BenchReport): string {
     "",
     markdownTargets(report),
     "",
+    ...(report.scenarios.metrics ? [...describeMetricsOverhead(report.scenarios.metrics), ""] : []),
     ...report.generator.limits.map((line) => `- ${line}`),
     "",
   ].join("\n");

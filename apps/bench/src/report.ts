@@ -9,6 +9,7 @@ import type { MachineInfo } from "./proc-stats.js";
 import type { LadderResult } from "./scenarios/ladder.js";
 import type { ListPushResult } from "./scenarios/list-push.js";
 import type { MemoryResult } from "./scenarios/memory.js";
+import type { MetricsOverheadResult } from "./scenarios/metrics-overhead.js";
 import type { RegistrationResult } from "./scenarios/registration.js";
 
 export interface LatencyAtRate {
@@ -24,6 +25,7 @@ export interface Scenarios {
   registration?: RegistrationResult;
   memory?: MemoryResult;
   listPush?: ListPushResult;
+  metrics?: MetricsOverheadResult;
 }
 
 export interface Figure {

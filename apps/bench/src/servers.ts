@@ -16,6 +16,8 @@ export interface ServerOptions {
   listIntervalSeconds?: number;
   /** Profile the server from its start; `probe.stopProfile()` writes the profile here. */
   cpuProfilePath?: string;
+  /** Serve Prometheus metrics on a free port (daemon only); see `metricsPort`. */
+  metrics?: boolean;
 }
 
 export interface RunningServer {
@@ -24,6 +26,8 @@ export interface RunningServer {
   readonly port: number;
   readonly pid: number;
   readonly probe: ProbeClient;
+  /** The HTTP port of /metrics, when started with `metrics`. */
+  readonly metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ function daemonArgs(options: ServerOptions): string[] {
     "0",
     "--list-interval",
     String(options.listIntervalSeconds ?? 0),
+    ...(options.metrics ? ["--metrics", `${HOST}:0`] : []),
   ];
 }
 
@@ -76,6 +81,7 @@ export async function startServer(
       port: server.port,
       pid: server.pid,
       probe,
+      metricsPort: server.metricsPort,
       stop: async () => {
         await server.stop();
         probe.close();
@@ -90,13 +96,18 @@ export async function startServer(
 interface Started {
   port: number;
   pid: number;
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
 async function startOurs(options: ServerOptions, env: Record<string, string>): Promise<Started> {
   const daemon = await startDaemon({ args: daemonArgs(options), env });
+  const metrics = options.metrics
+    ? await daemon.waitForLog((line) => line.msg === "metrics listening")
+    : undefined;
   return {
     port: daemon.port,
+    metricsPort: metrics === undefined ? undefined : Number(metrics.port),
     pid: daemon.process.pid as number,
     stop: async () => {
       await daemon.stop("SIGTERM", STOP_TIMEOUT_MS);
