@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { connect } from "@chat/client";
-import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_PATH, dashboardQueries, metricNames } from "./test-support/dashboard.js";
 import { metricsPort, type Scrape, scrape } from "./test-support/scrape.js";
+import { type DaemonHandle, startDaemon } from "./testing/index.js";
 
 describe("deploy/grafana-dashboard.json", () => {
   let daemon: DaemonHandle;
