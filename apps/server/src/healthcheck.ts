@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
 import { ChatClient, isChatError } from "@chat/client";
+import { readCommandLine } from "@chat/client/cli";
 
 /**
  * `chat-healthcheck --target host:port [--timeout s]`: exit 0 when the server answers INFO
@@ -18,12 +18,9 @@ interface Probe {
 }
 
 function parseProbe(argv: readonly string[]): Probe {
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
-  const { values } = parseArgs({
-    args,
-    options: { target: { type: "string" }, timeout: { type: "string" } },
-    strict: true,
-    allowPositionals: false,
+  const values = readCommandLine(argv, {
+    target: { type: "string" },
+    timeout: { type: "string" },
   });
   const target = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(values.target ?? "");
   const port = Number(target?.[3]);
