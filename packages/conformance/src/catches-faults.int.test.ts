@@ -137,6 +137,15 @@ const CASES: Case[] = [
     detail: /expected a LIST_RESPONSE push within \d+ ms, got nothing/,
   },
   {
+    server: "pushes the list in storms (ten copies of each)",
+    fault: {
+      toClient: (bytes) =>
+        bytes[0] === Opcode.LIST_RESPONSE ? Array.from({ length: 10 }, () => bytes) : [bytes],
+    },
+    check: "4.14",
+    detail: /expected about 3 pushes in \d+ ms \(1 to 5 on a loaded machine\), got \d+/,
+  },
+  {
     server: "dates INFO_RESPONSE in its own format",
     fault: rewriteToClient(Opcode.INFO_RESPONSE, () => ({
       opcode: Opcode.INFO_RESPONSE,
