@@ -1,5 +1,10 @@
 import type { ClientOptions } from "@chat/client";
-import { CommandLineError, type CommandLineValues, readCommandLine } from "@chat/client/cli";
+import {
+  CommandLineError,
+  type CommandLineValues,
+  parseHostPort,
+  readCommandLine,
+} from "@chat/client/cli";
 import { checkMessage, checkName, DEFAULTS } from "@chat/protocol";
 
 /** What the command line asks for. */
@@ -47,27 +52,14 @@ export function clientOptions(options: Options): ClientOptions {
   return keepAliveMs === undefined ? { host, port } : { host, port, keepAliveMs };
 }
 
-/** Parses "host:port", "[v6]:port", a bare host or a bare v6 address. */
+/** Parses "host:port", "[v6]:port", a bare host or a bare v6 address (default port 9999). */
 export function parseServer(value: string): { host: string; port: number } {
-  let host: string;
-  let portText: string | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/u.exec(value);
-  if (bracketed) {
-    host = bracketed[1] as string;
-    portText = bracketed[2];
-  } else if ((value.match(/:/g) ?? []).length > 1) {
-    host = value; // a bare IPv6 address, no port
-  } else {
-    const colon = value.lastIndexOf(":");
-    host = colon >= 0 ? value.slice(0, colon) : value;
-    portText = colon >= 0 ? value.slice(colon + 1) : undefined;
+  try {
+    return parseHostPort(value, "--server", DEFAULTS.port);
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
-  if (host === "") throw new UsageError(`--server ${value}: missing host`);
-  if (portText === undefined) return { host, port: DEFAULTS.port };
-  if (!/^\d{1,5}$/u.test(portText) || Number(portText) < 1 || Number(portText) > 65_535) {
-    throw new UsageError(`--server ${value}: port must be a number from 1 to 65535`);
-  }
-  return { host, port: Number(portText) };
 }
 
 /** Parses --keepalive: seconds, decimals allowed, to milliseconds. */

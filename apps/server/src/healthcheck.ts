@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ChatClient, isChatError } from "@chat/client";
-import { readCommandLine } from "@chat/client/cli";
+import { CommandLineError, parseHostPort, readCommandLine } from "@chat/client/cli";
 
 /**
  * `chat-healthcheck --target host:port [--timeout s]`: exit 0 when the server answers INFO
@@ -22,16 +22,13 @@ function parseProbe(argv: readonly string[]): Probe {
     target: { type: "string" },
     timeout: { type: "string" },
   });
-  const target = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(values.target ?? "");
-  const port = Number(target?.[3]);
-  if (target === null || !(port >= 1 && port <= 65_535)) {
-    throw new Error(`--target: ${JSON.stringify(values.target ?? "")} is not host:port`);
-  }
+  if (values.target === undefined) throw new CommandLineError("--target HOST:PORT is required");
+  const { host, port } = parseHostPort(values.target, "--target");
   const seconds = Number(values.timeout ?? "2");
   if (!/^\d+(\.\d+)?$/.test(values.timeout ?? "2") || seconds <= 0) {
     throw new Error(`--timeout: ${JSON.stringify(values.timeout)} is not a number of seconds`);
   }
-  return { host: target[1] ?? target[2]!, port, timeoutMs: seconds * 1000 };
+  return { host, port, timeoutMs: seconds * 1000 };
 }
 
 /** The INFO answer's text, or throws why there was none in time. */

@@ -85,7 +85,7 @@ describe("parseCliArgs", () => {
   it("refuses a missing or malformed target", () => {
     expect(error([])).toBe("--target HOST:PORT is required");
     expect(error(["--target", "localhost"])).toMatch(/HOST:PORT/);
-    expect(error(["--target", "h:70000"])).toMatch(/HOST:PORT/);
+    expect(error(["--target", "h:70000"])).toMatch(/port must be a number from 1 to 65535/);
     expect(error(["--target", "::1:9999"])).toMatch(/\[IPv6\]:PORT/);
   });
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { CommandLineError, parseHostPort } from "@chat/client/cli";
 import { MAX_MESSAGE_BYTES_CEILING } from "@chat/protocol";
 import type { Target } from "./probe.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
@@ -123,13 +124,12 @@ function toOptions(values: ReturnType<typeof parse>["values"]): CliOptions {
 
 /** `host:port`, `[v6-address]:port`. */
 export function parseTarget(text: string): Target {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
-  const port = Number(match?.[3]);
-  const host = match?.[1] ?? match?.[2];
-  if (host === undefined || !(port >= 1 && port <= 65_535)) {
-    throw new UsageError(`--target must be HOST:PORT (or [IPv6]:PORT), got "${text}"`);
+  try {
+    return parseHostPort(text.trim(), "--target");
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
-  return { host, port };
 }
 
 function number(text: string | undefined, flag: string, fallback: number, min: number): number {
