@@ -160,6 +160,37 @@ describe("ChatClient against the real server", () => {
     await join(name);
   });
 
+  it("rename() changes the name: the old one is free, the new one is ours", async () => {
+    const [before, after] = [uniqueName("before"), uniqueName("after")];
+    const client = await join(before);
+    await client.rename(after);
+    expect(client.name).toBe(after);
+    const watcher = await join(uniqueName("watcher"));
+    const names = await watcher.list();
+    expect(names).toContain(after);
+    expect(names).not.toContain(before);
+    const received = nextEvent(watcher, "private");
+    expect(await client.sendPrivate(watcher.name as string, "from the new name")).toEqual({
+      status: "delivered",
+    });
+    expect((await received).from).toBe(after);
+  });
+
+  it("rename() to a taken name keeps the old name and throws the server's text", async () => {
+    const [mine, taken] = [uniqueName("mine"), uniqueName("taken")];
+    const client = await join(mine);
+    await join(taken);
+    await expect(client.rename(taken)).rejects.toMatchObject({
+      code: "REFUSED",
+      message: ErrorText.USERNAME_TAKEN,
+    });
+    expect(client.name).toBe(mine);
+    const other = await join(uniqueName("other"));
+    expect(await other.list()).toContain(mine);
+    // Still registered on the server, not only in the client's memory.
+    expect(await client.broadcast("still here")).toEqual({ status: "delivered" });
+  });
+
   it("close() logs out, so the name is free at once", async () => {
     const name = uniqueName("closer");
     const closer = await connect({ ...options(), name });

@@ -120,6 +120,31 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#keepAlive.start();
   }
 
+  /**
+   * Changes the registered name: LOGOUT, then REGISTER `name` (the protocol has no rename).
+   * When the new name is refused, the old one is registered again and the refusal is
+   * thrown; if even the old name cannot be had back, a `refused` connection event says so
+   * and the client holds no name. Without a name held, this is `register`.
+   */
+  async rename(name: string): Promise<void> {
+    this.#assertOpen();
+    assertSendableName(name);
+    const old = this.#name;
+    if (old === undefined) return this.register(name);
+    try {
+      await this.logout();
+      await this.register(name);
+    } catch (error) {
+      try {
+        await this.register(old);
+      } catch (restoreError) {
+        const reason = restoreError instanceof Error ? restoreError.message : String(restoreError);
+        this.emit("connection", { state: "refused", reason });
+      }
+      throw error;
+    }
+  }
+
   /** Sends to everyone; delivered once our own copy comes back. */
   async broadcast(message: string): Promise<SendResult> {
     this.#assertOpen();
