@@ -72,6 +72,30 @@ describe("parseArgs", () => {
   });
 });
 
+describe("parseArgs with config.json", () => {
+  const file = { server: { host: "10.0.0.9", port: 7000 }, name: "kai", keepAliveMs: 5_000 };
+
+  it("takes the server, name and keep-alive from the file when no flag gives them", () => {
+    expect(parseArgs([], file)).toEqual({
+      host: "10.0.0.9",
+      port: 7000,
+      name: "kai",
+      keepAliveMs: 5_000,
+      mode: "tui",
+    });
+  });
+
+  it("lets every flag win over the file", () => {
+    expect(
+      parseArgs(["--server", "127.0.0.1:9000", "--name", "zed", "--keepalive", "2"], file),
+    ).toEqual({ host: "127.0.0.1", port: 9000, name: "zed", keepAliveMs: 2_000, mode: "tui" });
+  });
+
+  it("lets --send run with the file's name", () => {
+    expect(parseArgs(["--send", "hi"], file)).toMatchObject({ name: "kai", mode: "send" });
+  });
+});
+
 describe("parseServer", () => {
   it("parses host:port", () => {
     expect(parseServer("10.0.0.5:1234")).toEqual({ host: "10.0.0.5", port: 1234 });

@@ -6,6 +6,7 @@ import {
   readCommandLine,
 } from "@chat/client/cli";
 import { checkMessage, checkName, DEFAULTS } from "@chat/protocol";
+import type { FileConfig } from "./files/config.js";
 
 /** What the command line asks for. */
 export interface Options {
@@ -53,9 +54,9 @@ export function clientOptions(options: Options): ClientOptions {
 }
 
 /** Parses "host:port", "[v6]:port", a bare host or a bare v6 address (default port 9999). */
-export function parseServer(value: string): { host: string; port: number } {
+export function parseServer(value: string, label = "--server"): { host: string; port: number } {
   try {
-    return parseHostPort(value, "--server", DEFAULTS.port);
+    return parseHostPort(value, label, DEFAULTS.port);
   } catch (error) {
     if (error instanceof CommandLineError) throw new UsageError(error.message);
     throw error;
@@ -63,11 +64,11 @@ export function parseServer(value: string): { host: string; port: number } {
 }
 
 /** Parses --keepalive: seconds, decimals allowed, to milliseconds. */
-export function parseKeepAlive(value: string): number {
+export function parseKeepAlive(value: string, label = "--keepalive"): number {
   const seconds = /^\d+(\.\d+)?$/u.test(value) ? Number(value) : Number.NaN;
   if (!(seconds >= KEEPALIVE_MIN_S && seconds <= KEEPALIVE_MAX_S)) {
     throw new UsageError(
-      `--keepalive ${value}: must be a number of seconds from ${KEEPALIVE_MIN_S} to ${KEEPALIVE_MAX_S}`,
+      `${label} ${value}: must be a number of seconds from ${KEEPALIVE_MIN_S} to ${KEEPALIVE_MAX_S}`,
     );
   }
   return Math.round(seconds * 1000);
@@ -83,8 +84,11 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Parses argv (without node and the script); throws UsageError with a one-line reason. */
-export function parseArgs(argv: readonly string[]): Options {
+/**
+ * Parses argv (without node and the script); throws UsageError with a one-line reason.
+ * `file` (config.json, already checked) fills in what the flags leave out.
+ */
+export function parseArgs(argv: readonly string[], file: FileConfig = {}): Options {
   let flags: CommandLineValues<typeof FLAGS>;
   try {
     flags = readCommandLine(argv, FLAGS);
@@ -100,13 +104,17 @@ export function parseArgs(argv: readonly string[]): Options {
   const switches = new Set(
     Object.entries(flags).flatMap(([key, value]) => (value === true ? [`--${key}`] : [])),
   );
-  const server = parseServer(values.get("--server") ?? `127.0.0.1:${DEFAULTS.port}`);
+  const serverFlag = values.get("--server");
+  const server =
+    serverFlag !== undefined
+      ? parseServer(serverFlag)
+      : (file.server ?? { host: "127.0.0.1", port: DEFAULTS.port });
   if (switches.has("--help")) return { ...server, mode: "help" };
   const keepAlive = values.get("--keepalive");
-  const common =
-    keepAlive === undefined ? server : { ...server, keepAliveMs: parseKeepAlive(keepAlive) };
+  const keepAliveMs = keepAlive === undefined ? file.keepAliveMs : parseKeepAlive(keepAlive);
+  const common = keepAliveMs === undefined ? server : { ...server, keepAliveMs };
 
-  const name = values.get("--name");
+  const name = values.get("--name") ?? file.name;
   if (name !== undefined) {
     const reason = checkName(name);
     if (reason) throw new UsageError(`--name: username is invalid: ${reason}`);

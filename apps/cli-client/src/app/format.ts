@@ -117,9 +117,16 @@ function bodyStyle(entry: LogEntry): Style | undefined {
   return entry.kind === "private" ? PRIVATE : undefined;
 }
 
+export interface FormatOptions {
+  /** Start the first row with HH:MM (default true). */
+  timestamps?: boolean;
+}
+
 /** The rows an entry takes at `width` columns. */
-export function formatEntry(entry: LogEntry, width: number): Row[] {
-  const head: Segment[] = [{ text: `${clock(entry.at)} `, style: TIME }, ...prefixOf(entry)];
+export function formatEntry(entry: LogEntry, width: number, options: FormatOptions = {}): Row[] {
+  const time: Segment[] =
+    options.timestamps === false ? [] : [{ text: `${clock(entry.at)} `, style: TIME }];
+  const head: Segment[] = [...time, ...prefixOf(entry)];
   const indent = rowWidth(head);
   const style = bodyStyle(entry);
   const lines = sanitizeMessage(entry.text);

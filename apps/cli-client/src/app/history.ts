@@ -9,7 +9,13 @@ export class History {
   #index = 0;
   #draft = "";
 
-  constructor(readonly limit = 100) {}
+  /** `earlier`: lines from before (a previous run), oldest first. */
+  constructor(
+    readonly limit = 100,
+    earlier: readonly string[] = [],
+  ) {
+    for (const line of earlier) this.add(line);
+  }
 
   get size(): number {
     return this.#entries.length;

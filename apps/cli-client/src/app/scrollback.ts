@@ -1,4 +1,4 @@
-import { formatEntry, type LogEntry } from "./format.js";
+import { type FormatOptions, formatEntry, type LogEntry } from "./format.js";
 import type { Row } from "./style.js";
 
 interface Stored {
@@ -23,7 +23,10 @@ export class Scrollback {
   /** Rows that arrived below the view while scrolled back. */
   #unseenRows = 0;
 
-  constructor(readonly limit = 5_000) {}
+  constructor(
+    readonly limit = 5_000,
+    readonly format: FormatOptions = {},
+  ) {}
 
   get size(): number {
     return this.#entries.length;
@@ -84,7 +87,7 @@ export class Scrollback {
 
   #rowsOf(stored: Stored, width: number): Row[] {
     if (!stored.rows || stored.width !== width) {
-      stored.rows = formatEntry(stored.entry, width);
+      stored.rows = formatEntry(stored.entry, width, this.format);
       stored.width = width;
     }
     return stored.rows;

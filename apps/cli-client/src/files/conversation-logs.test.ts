@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConversationLogs, logsDir } from "./conversation-logs.js";
+
+const at = new Date(2026, 10, 30, 9, 5);
+
+describe("ConversationLogs", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const logs = () => {
+    const dir = mkdtempSync(join(tmpdir(), "chat-logs-"));
+    dirs.push(dir);
+    return new ConversationLogs(dir, "127.0.0.1:9999", () => at);
+  };
+
+  it("writes nothing until /log on", () => {
+    const chat = logs();
+    expect(chat.write(undefined, { kind: "notice", at, text: "x" })).toBeUndefined();
+    expect(() => statSync(chat.fileFor(undefined))).toThrow();
+  });
+
+  it("logs the room and each query to its own file, owner-only, as shown on screen", () => {
+    const chat = logs();
+    expect(chat.start()).toBeUndefined();
+    chat.write(undefined, { kind: "broadcast", at, from: "bob", text: "hi all" });
+    chat.write("Bob", { kind: "private", at, direction: "in", peer: "Bob", text: "psst" });
+    chat.write("bob", {
+      kind: "private",
+      at,
+      direction: "out",
+      peer: "bob",
+      text: "ok",
+      delivery: "sending",
+    });
+    chat.stop();
+    expect(chat.fileFor("BOB")).toBe(chat.fileFor("bob"));
+    expect(readFileSync(chat.fileFor(undefined), "utf8")).toBe(
+      "--- log opened 2026-11-30 09:05\n09:05 <bob> hi all\n--- log closed 2026-11-30 09:05\n",
+    );
+    expect(readFileSync(chat.fileFor("bob"), "utf8")).toBe(
+      "--- log opened 2026-11-30 09:05\n09:05 *Bob* psst\n09:05 -> *bob* ok\n" +
+        "--- log closed 2026-11-30 09:05\n",
+    );
+    expect(statSync(chat.fileFor("bob")).mode & 0o777).toBe(0o600);
+  });
+
+  it("never writes a control byte a lax server let through", () => {
+    const chat = logs();
+    chat.start();
+    const hostile = "\u001b]52;c;cHduZWQ=\u0007 \u001b[2J\rover\u202Etxt.exe";
+    chat.write("mallory", {
+      kind: "private",
+      at,
+      direction: "in",
+      peer: "mal\u001bory",
+      text: hostile,
+    });
+    const text = readFileSync(chat.fileFor("mallory"), "utf8");
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/u);
+    expect(text).toContain("<U+202E>");
+  });
+
+  it("keeps a name that is not a safe file name inside its directory", () => {
+    const chat = logs();
+    expect(chat.fileFor("../../etc")).toBe(
+      join(chat.dir, "127.0.0.1:9999", "msg-%2E.%2F..%2Fetc.log"),
+    );
+    expect(logsDir({ HOME: "/h" })).toBe("/h/.local/share/chat-udp/logs");
+  });
+});
