@@ -53,6 +53,11 @@ export function clientOptions(options: Options): ClientOptions {
   return keepAliveMs === undefined ? { host, port } : { host, port, keepAliveMs };
 }
 
+/** How a server is shown: "127.0.0.1:9999", "[::1]:9999". */
+export function serverLabel(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** Parses "host:port", "[v6]:port", a bare host or a bare v6 address (default port 9999). */
 export function parseServer(value: string, label = "--server"): { host: string; port: number } {
   try {

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { type Options, parseArgs, USAGE, UsageError } from "./args.js";
+import { readConfig } from "./files/config.js";
 import { runListen, runSend } from "./script-mode.js";
 import { runTui } from "./tui.js";
 
+// A bad config.json is reported and the client starts without what it got wrong.
+const loaded = readConfig(process.env);
+
 function parse(): Options {
   try {
-    return parseArgs(process.argv.slice(2));
+    return parseArgs(process.argv.slice(2), loaded.config);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`chat: ${error.message}\n`);
@@ -20,6 +24,9 @@ function exitWith(code: number): void {
 
 const options = parse();
 const io = { stdout: process.stdout, stderr: process.stderr };
+if (options.mode !== "tui") {
+  for (const problem of loaded.problems) process.stderr.write(`chat: ${problem}\n`);
+}
 switch (options.mode) {
   case "help":
     process.stdout.write(`${USAGE}\n`);
@@ -37,6 +44,6 @@ switch (options.mode) {
       );
       process.exit(2);
     }
-    await runTui(options);
+    await runTui(options, loaded);
     break;
 }

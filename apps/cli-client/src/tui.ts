@@ -1,16 +1,15 @@
 import { ChatClient } from "@chat/client";
 import { ChatApp } from "./app/chat-app.js";
 import { reasonOf } from "./app/connection.js";
-import { clientOptions, type Options } from "./args.js";
+import { clientOptions, type Options, serverLabel } from "./args.js";
 import { crashHandler } from "./crash.js";
+import type { LoadedConfig } from "./files/config.js";
+import { ConversationLogs, logsDir } from "./files/conversation-logs.js";
+import { HistoryStore, historyPath } from "./files/history-store.js";
 import { BlessedView } from "./ui/screen.js";
 
-export function serverLabel(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** Runs the full-screen client until /quit, Ctrl-C or a signal. */
-export async function runTui(options: Options): Promise<void> {
+export async function runTui(options: Options, loaded: LoadedConfig): Promise<void> {
   let client: ChatClient;
   try {
     client = await ChatClient.open(clientOptions(options));
@@ -36,13 +35,22 @@ export async function runTui(options: Options): Promise<void> {
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
 
+  const server = serverLabel(options.host, options.port);
+  const history = HistoryStore.open(historyPath(process.env));
+  const logs = new ConversationLogs(logsDir(process.env), server);
   view = new BlessedView();
   const screen = view;
   app = new ChatApp({
     client,
     view: screen,
-    server: serverLabel(options.host, options.port),
+    server,
     ...(options.name !== undefined ? { name: options.name } : {}),
+    openClient: (host, port) => ChatClient.open({ ...clientOptions(options), host, port }),
+    timestamps: loaded.config.timestamps !== false,
+    colours: loaded.config.colours !== false,
+    problems: [...loaded.problems, ...(history.problem ? [history.problem] : [])],
+    history: history.store,
+    logs,
     onExit: (code) => {
       screen.destroy();
       process.exit(code);

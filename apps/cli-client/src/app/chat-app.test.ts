@@ -1,58 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeClient } from "../test-support/fake-client.js";
-import { ChatApp, type Frame, type View } from "./chat-app.js";
-import type { Key } from "./keys.js";
+import { started, tick, unwrap } from "../test-support/app-harness.js";
 import { plain } from "./style.js";
-
-class RecordingView implements View {
-  frames: Frame[] = [];
-  bells = 0;
-  constructor(
-    public columns = 100,
-    public rows = 20,
-  ) {}
-  size() {
-    return { columns: this.columns, rows: this.rows };
-  }
-  paint(frame: Frame) {
-    this.frames.push(frame);
-  }
-  bell() {
-    this.bells++;
-  }
-  redraw() {}
-}
-
-/** Log rows back into lines: a wrapped row continues the line above it. */
-const unwrap = (rows: string[]) => rows.map((row) => row.trim()).join(" ");
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-async function started(name: string | null = "me") {
-  const client = new FakeClient();
-  client.users = ["bob", "alice"];
-  const view = new RecordingView();
-  const exits: number[] = [];
-  const app = new ChatApp({
-    client,
-    view,
-    server: "127.0.0.1:9999",
-    ...(name ? { name } : {}),
-    onExit: (code) => exits.push(code),
-    now: () => new Date(2026, 10, 26, 12, 30),
-  });
-  app.start();
-  await tick();
-  await tick();
-  const type = async (text: string, ...keys: string[]) => {
-    for (const ch of text) app.handleKey({ name: ch, ch });
-    for (const name of keys) app.handleKey({ name } as Key);
-    await tick();
-    await tick();
-  };
-  const log = () => app.frame().log.map(plain);
-  return { client, view, app, exits, type, log };
-}
 
 describe("ChatApp", () => {
   it("registers the --name at once and fills the user list", async () => {
@@ -60,7 +8,9 @@ describe("ChatApp", () => {
     expect(client.calls).toContain("register me");
     expect(client.calls).toContain("list");
     expect(app.frame().users.map(plain)).toEqual(["Users (3)", "alice", "bob", "me"]);
-    expect(plain(app.frame().status)).toContain("[me] [127.0.0.1:9999] [3 users] [rtt 1.5 ms]");
+    expect(plain(app.frame().status)).toContain(
+      "[me] [1:room] [127.0.0.1:9999] [3 users] [rtt 1.5 ms]",
+    );
   });
 
   it("asks for a name, shows why one is refused, and asks again", async () => {
@@ -113,24 +63,27 @@ describe("ChatApp", () => {
     expect(log().at(-1)).toBe("12:30 <me> hello all ✓");
   });
 
-  it("shows a refused message as failed with the server's reason", async () => {
+  it("shows a refused message as failed with the server's reason, in its window", async () => {
     const { client, type, log } = await started();
     client.nextResult = { status: "failed", error: "user not found: zed" };
     await type("/msg zed hi", "enter");
     expect(client.calls).toContain("private zed hi");
+    await type("", { name: "2", meta: true });
     expect(log().at(-1)).toBe("12:30 -> *zed* hi ✗ failed: user not found: zed");
   });
 
-  it("shows received broadcasts and private messages, counting unread private ones", async () => {
-    const { client, view, app, type, log } = await started();
+  it("shows received broadcasts in the room and private messages in their own window", async () => {
+    const { client, view, type, log, status } = await started();
     client.fire("broadcast", { from: "bob", message: "hi all", self: false });
     client.fire("private", { from: "alice", message: "psst" });
     await tick();
-    expect(log().slice(-2)).toEqual(["12:30 <bob> hi all", "12:30 *alice* psst"]);
-    expect(plain(app.frame().status)).toContain("[1 unread private]");
+    expect(log().at(-1)).toBe("12:30 <bob> hi all");
+    expect(status()).toContain("[Act: 2]");
     expect(view.bells).toBe(1);
-    await type("/help", "enter");
-    expect(plain(app.frame().status)).not.toContain("unread private");
+    await type("", { name: "2", meta: true });
+    expect(log().at(-1)).toBe("12:30 *alice* psst");
+    expect(status()).toContain("[2:alice]");
+    expect(status()).not.toContain("Act");
   });
 
   it("does not show our own broadcast twice when the server echoes it", async () => {
@@ -178,7 +131,7 @@ describe("ChatApp", () => {
     expect(log().some((line) => line.includes("erin joined"))).toBe(false);
   });
 
-  it("answers /who, /info, unknown commands and usage errors in the log", async () => {
+  it("answers /who, /info, unknown commands and usage errors in the window shown", async () => {
     const { type, log } = await started();
     await type("/who", "enter");
     expect(log().at(-1)).toBe("12:30 -!- 3 online: bob, alice, me");

@@ -1,18 +1,19 @@
-import { checkName } from "@chat/protocol";
-import { computeLayout, type Layout } from "../ui/layout.js";
-import { COMMAND_NAMES } from "./commands.js";
+import { checkName, foldName } from "@chat/protocol";
+import type { ConversationLogs } from "../files/conversation-logs.js";
+import { type HistoryStore, ROOM_KEY } from "../files/history-store.js";
+import type { Layout } from "../ui/layout.js";
+import { COMMAND_NAMES, type Command, parseCommand } from "./commands.js";
 import { type CompletionState, complete } from "./completion.js";
 import type { ChatConnection } from "./connection.js";
 import type { Delivery, LogEntry } from "./format.js";
-import { History } from "./history.js";
+import { buildFrame, type Frame, layoutOf, type View } from "./frame.js";
 import { InputLine } from "./input-line.js";
 import { type Key, type KeyAction, keyAction } from "./keys.js";
-import { statusRow, userRows } from "./panes.js";
 import { isPrintable } from "./sanitize.js";
-import { Scrollback } from "./scrollback.js";
-import { Session } from "./session.js";
-import type { Row } from "./style.js";
-import { displayWidth } from "./width.js";
+import { type OpenClient, Session, type Target } from "./session.js";
+import { type ChatWindow, Windows } from "./windows.js";
+
+export type { Frame, View } from "./frame.js";
 
 /** Keys that only edit the input line. */
 const EDITS: Partial<Record<string, (input: InputLine) => void>> = {
@@ -27,24 +28,6 @@ const EDITS: Partial<Record<string, (input: InputLine) => void>> = {
   "delete-to-end": (input) => input.deleteToEnd(),
 };
 
-/** Everything the screen draws, already laid out and styled. */
-export interface Frame {
-  layout: Layout;
-  log: Row[];
-  users: Row[];
-  status: Row;
-  prompt: string;
-  input: { before: string; at: string; after: string };
-}
-
-/** What the app needs of a screen: its size, painting a frame, the bell. */
-export interface View {
-  size(): { columns: number; rows: number };
-  paint(frame: Frame): void;
-  bell(): void;
-  redraw(): void;
-}
-
 export interface ChatAppOptions {
   client: ChatConnection;
   view: View;
@@ -55,39 +38,68 @@ export interface ChatAppOptions {
   /** Called once, after /quit or Ctrl-C has logged out; the caller restores the terminal. */
   onExit: (code: number) => void;
   now?: () => Date;
+  /** Opens a client to another server, for /server; without it /server says it cannot. */
+  openClient?: OpenClient;
+  /** HH:MM before each line (default true). */
+  timestamps?: boolean;
+  /** Colours (default true); without, only bold, underline and inverse. */
+  colours?: boolean;
+  /** Said in window 1 at startup, as errors: a bad config.json. */
+  problems?: readonly string[];
+  /** The input history kept across runs; without it, history lasts one run. */
+  history?: HistoryStore;
+  /** Where /log on writes; without it /log says it cannot. */
+  logs?: ConversationLogs;
 }
+
+/** The key of a window's input history on disk. */
+const historyKey = (peer: string | undefined) => (peer === undefined ? ROOM_KEY : foldName(peer));
 
 /**
  * The terminal client's brain: turns keys into edits, commands and client calls, and
- * client events into log lines, then hands a Frame to the view. No terminal code here.
+ * client events into lines in the right window, then hands a Frame to the view. No
+ * terminal code here.
  */
 export class ChatApp {
-  readonly log = new Scrollback(5_000);
-  readonly history = new History(100);
+  readonly windows: Windows;
   readonly input = new InputLine();
   readonly session: Session;
   #completion: CompletionState | undefined;
   #renderQueued = false;
+  /** Lines whose delivery is still to come: our id, their window and its log's id. */
+  readonly #pending = new Map<number, { window: ChatWindow; id: number }>();
+  #nextId = 1;
+  #historyProblemShown = false;
 
   constructor(readonly options: ChatAppOptions) {
     const now = options.now ?? (() => new Date());
+    const store = options.history;
+    this.windows = new Windows({ timestamps: options.timestamps !== false }, (peer) =>
+      store ? store.lines(historyKey(peer)) : [],
+    );
     this.session = new Session(
       options.client,
       {
         now,
-        add: (entry) => this.#add(entry),
+        add: (entry, target) => this.#add(entry, target),
         update: (id, delivery, error) => this.#setDelivery(id, delivery, error),
-        clear: () => this.log.clear(),
+        clear: () => this.windows.current.log.clear(),
         bell: () => options.view.bell(),
         changed: () => this.render(),
-        exit: (code) => options.onExit(code),
+        exit: (code) => {
+          options.logs?.stop();
+          options.onExit(code);
+        },
+        presence: (name, present) => this.#presence(name, present),
       },
       options.server,
+      options.openClient,
     );
   }
 
   start(): void {
-    if (this.options.name !== undefined) this.history.add(this.options.name);
+    for (const problem of this.options.problems ?? []) this.session.notice(problem, "error");
+    if (this.options.name !== undefined) this.windows.room.history.add(this.options.name);
     this.session.start(this.options.name);
     this.render();
   }
@@ -100,8 +112,10 @@ export class ChatApp {
     const action = keyAction(key);
     if (action !== "complete") this.#completion = undefined;
     if (action === undefined) return;
-    if (typeof action === "object") this.input.insert(action.insert);
-    else {
+    if (typeof action === "object") {
+      if ("insert" in action) this.input.insert(action.insert);
+      else this.#select(action.window);
+    } else {
       const edit = EDITS[action];
       if (edit) edit(this.input);
       else this.#command(action);
@@ -111,18 +125,31 @@ export class ChatApp {
 
   #command(action: Exclude<KeyAction, object | undefined>): void {
     const { width, height } = this.layout().log;
+    const window = this.windows.current;
     if (action === "submit") this.#submit();
     else if (action === "complete") this.#complete();
-    else if (action === "history-previous") this.#recall(this.history.previous(this.input.text));
-    else if (action === "history-next") this.#recall(this.history.next());
-    else if (action === "page-up") this.log.pageUp(width, height);
-    else if (action === "page-down") this.log.pageDown(width, height);
+    else if (action === "history-previous") this.#recall(window.history.previous(this.input.text));
+    else if (action === "history-next") this.#recall(window.history.next());
+    else if (action === "page-up") window.log.pageUp(width, height);
+    else if (action === "page-down") window.log.pageDown(width, height);
+    else if (action === "next-window") this.windows.step(1);
+    else if (action === "previous-window") this.windows.step(-1);
     else if (action === "redraw") this.options.view.redraw();
     else if (action === "quit") void this.session.quit();
   }
 
   #recall(entry: string | undefined): void {
     if (entry !== undefined) this.input.set(entry);
+  }
+
+  #remember(line: string): void {
+    const window = this.windows.current;
+    window.history.add(line);
+    const problem = this.options.history?.add(historyKey(window.peer), line);
+    if (problem && !this.#historyProblemShown) {
+      this.#historyProblemShown = true;
+      this.session.notice(problem, "error", "current");
+    }
   }
 
   #submit(): void {
@@ -134,18 +161,91 @@ export class ChatApp {
       const name = line.trim();
       const reason = checkName(name);
       if (reason !== undefined) {
-        this.session.notice(`username is invalid: ${reason}; try another name`, "error");
+        this.session.notice(`username is invalid: ${reason}; try another name`, "error", "current");
         return;
       }
       this.input.clear();
-      this.history.add(name); // Up, Enter tries the same name again
+      this.#remember(name); // Up, Enter tries the same name again
       void this.session.register(name);
       return;
     }
     this.input.clear();
-    this.history.add(line);
-    this.log.toBottom();
-    void this.session.run(line);
+    this.#remember(line);
+    this.windows.current.log.toBottom();
+    const command = parseCommand(line);
+    if (!this.#windowCommand(command)) void this.session.run(command, this.windows.current.peer);
+  }
+
+  /** The commands about windows, which never reach the server; false for the others. */
+  #windowCommand(command: Command): boolean {
+    const answer = (text: string, level: "info" | "error" = "info") =>
+      this.session.notice(text, level, "current");
+    switch (command.kind) {
+      case "none":
+        return true;
+      case "clear":
+        this.windows.current.log.clear();
+        return true;
+      case "query":
+        this.#query(command.user);
+        return true;
+      case "window":
+        if (!this.#select(command.number)) {
+          answer(`no window ${command.number} (there are ${this.windows.count})`, "error");
+        }
+        return true;
+      case "close":
+        if (!this.windows.close(this.windows.current)) {
+          answer("window 1 is the room; it cannot be closed (/quit leaves)", "error");
+        }
+        return true;
+      case "log":
+        this.#log(command.on);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #select(number: number): boolean {
+    const shown = this.windows.select(number);
+    if (shown) this.render();
+    return shown;
+  }
+
+  #query(user: string): void {
+    const reason = checkName(user);
+    if (reason !== undefined) {
+      this.session.notice(`/query: username is invalid: ${reason}`, "error", "current");
+      return;
+    }
+    const known = this.windows.find(user);
+    const window = this.windows.query(user);
+    this.windows.show(window);
+    if (known) return;
+    const online = !this.session.registered || this.session.roster.has(user);
+    window.gone = !online;
+    this.session.notice(
+      online ? `talking to ${user}; plain text goes to them only` : `${user} is not online`,
+      online ? "info" : "error",
+      { peer: user },
+    );
+  }
+
+  #log(on: boolean): void {
+    const logs = this.options.logs;
+    const answer = (text: string, level: "info" | "error" = "info") =>
+      this.session.notice(text, level, "current");
+    if (!logs) return answer("/log: this client has nowhere to write logs", "error");
+    if (!on) {
+      logs.stop();
+      return answer("logging off");
+    }
+    const problem = logs.start();
+    if (problem) return answer(problem, "error");
+    answer(
+      `logging the room and each query to ${logs.fileFor(undefined).replace(/room\.log$/u, "")}`,
+    );
   }
 
   #complete(): void {
@@ -157,7 +257,8 @@ export class ChatApp {
       this.input.set(`/msg ${replyTo} `); // as irssi: Tab on an empty line answers a message
       return;
     }
-    const names = this.session.roster.names.filter(
+    const peer = this.windows.current.peer;
+    const names = [...this.session.roster.names, ...(peer !== undefined ? [peer] : [])].filter(
       (name) => name !== this.session.name && isPrintable(name),
     );
     const done = /^\/\S*$/u.test(text.slice(0, cursor))
@@ -171,22 +272,58 @@ export class ChatApp {
     this.#completion = done.state;
   }
 
-  #add(entry: LogEntry): number {
-    const id = this.log.add(entry);
-    this.render();
-    return id;
+  #windowOf(target: Target): ChatWindow {
+    if (target === "room") return this.windows.room;
+    if (target === "current") return this.windows.current;
+    return this.windows.query(target.peer);
   }
 
-  #setDelivery(id: number, delivery: Delivery, error: string | undefined): void {
-    this.log.update(id, (entry) =>
+  #add(entry: LogEntry, target: Target): number {
+    const window = this.#windowOf(target);
+    const id = window.log.add(entry);
+    const own =
+      entry.kind === "private"
+        ? entry.direction === "out"
+        : entry.kind === "broadcast" && entry.own;
+    const forMe =
+      (entry.kind === "private" && !own) || (entry.kind === "broadcast" && entry.mention);
+    if (!own) this.windows.touch(window, forMe ? "highlight" : "text");
+    this.#logToFile(window, entry);
+    this.render();
+    const ours = this.#nextId++;
+    if (entry.kind !== "notice" && entry.delivery === "sending")
+      this.#pending.set(ours, { window, id });
+    return ours;
+  }
+
+  #logToFile(window: ChatWindow, entry: LogEntry): void {
+    const logs = this.options.logs;
+    if (!logs) return;
+    logs.server = this.session.server; // /server moves the logs too
+    const problem = logs.write(window.peer, entry);
+    if (problem) this.session.notice(problem, "error", "current");
+  }
+
+  #setDelivery(ours: number, delivery: Delivery, error: string | undefined): void {
+    const pending = this.#pending.get(ours);
+    if (!pending) return;
+    this.#pending.delete(ours);
+    pending.window.log.update(pending.id, (entry) =>
       entry.kind === "notice" ? entry : { ...entry, delivery, ...(error ? { error } : {}) },
     );
     this.render();
   }
 
+  /** Marks a query window when its user leaves or comes back; the same window is reused. */
+  #presence(name: string, present: boolean): void {
+    const window = this.windows.find(name);
+    if (!window || window.gone === !present) return;
+    window.gone = !present;
+    this.session.notice(present ? `${name} is back` : `${name} has left`, "info", { peer: name });
+  }
+
   layout(): Layout {
-    const { columns, rows } = this.options.view.size();
-    return computeLayout(columns, rows, this.session.roster.widest());
+    return layoutOf({ size: this.options.view.size(), session: this.session });
   }
 
   /** Builds and paints a frame now. */
@@ -205,35 +342,12 @@ export class ChatApp {
   }
 
   frame(): Frame {
-    const layout = this.layout();
-    const session = this.session;
-    const prompt = session.phase === "naming" ? "name: " : session.phase === "chat" ? "> " : "… ";
-    const inputWidth = Math.max(1, layout.input.width - displayWidth(prompt));
-    return {
-      layout,
-      log: this.log.view(layout.log.width, layout.log.height),
-      users: layout.users
-        ? userRows(
-            session.roster.sorted(),
-            session.name,
-            layout.users.width - 2,
-            layout.users.height,
-          )
-        : [],
-      status: statusRow(
-        {
-          server: this.options.server,
-          name: session.name,
-          users: session.registered ? session.roster.size : undefined,
-          rttMs: session.rttMs,
-          unreadPrivate: session.unreadPrivate,
-          ...(session.problem ? { problem: session.problem } : {}),
-          ...(this.log.atBottom ? {} : { more: this.log.unseenRows }),
-        },
-        layout.status.width,
-      ),
-      prompt,
-      input: this.input.view(inputWidth),
-    };
+    return buildFrame({
+      size: this.options.view.size(),
+      session: this.session,
+      windows: this.windows,
+      input: this.input,
+      colours: this.options.colours !== false,
+    });
   }
 }

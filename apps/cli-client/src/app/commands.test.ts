@@ -48,9 +48,37 @@ describe("parseCommand", () => {
   });
 
   it("names an unknown command in its answer", () => {
-    const command = parseCommand("/nick bob");
+    const command = parseCommand("/frob bob");
     expect(command.kind).toBe("error");
-    expect(command.kind === "error" && command.text).toContain("unknown command /nick");
+    expect(command.kind === "error" && command.text).toContain("unknown command /frob");
+  });
+
+  it("parses the window commands", () => {
+    expect(parseCommand("/query bob")).toEqual({ kind: "query", user: "bob" });
+    expect(parseCommand("/window 3")).toEqual({ kind: "window", number: 3 });
+    expect(parseCommand("/close")).toEqual({ kind: "close" });
+    expect(parseCommand("/wc")).toEqual({ kind: "close" });
+    expect(parseCommand("/log on")).toEqual({ kind: "log", on: true });
+    expect(parseCommand("/log off")).toEqual({ kind: "log", on: false });
+  });
+
+  it("parses /nick and /server", () => {
+    expect(parseCommand("/nick kai")).toEqual({ kind: "nick", name: "kai" });
+    expect(parseCommand("/server 10.0.0.2:7000")).toEqual({
+      kind: "server",
+      address: "10.0.0.2:7000",
+    });
+  });
+
+  it("answers the window and identity commands used wrongly with their usage", () => {
+    const usage = (line: string) => (parseCommand(line) as { text?: string }).text;
+    expect(usage("/query")).toBe("usage: /query <user>");
+    expect(usage("/query bob carol")).toBe("usage: /query <user>");
+    expect(usage("/window two")).toBe("usage: /window <number>");
+    expect(usage("/wc 2")).toBe("usage: /close (takes no arguments)");
+    expect(usage("/log maybe")).toBe("usage: /log on|off");
+    expect(usage("/nick")).toBe("usage: /nick <name>");
+    expect(usage("/server")).toBe("usage: /server <host:port>");
   });
 
   it("answers a lone slash", () => {

@@ -7,6 +7,12 @@ export type Command =
   | { kind: "broadcast"; text: string }
   | { kind: "msg"; to: string; text: string }
   | { kind: "who" }
+  | { kind: "query"; user: string }
+  | { kind: "window"; number: number }
+  | { kind: "close" }
+  | { kind: "nick"; name: string }
+  | { kind: "server"; address: string }
+  | { kind: "log"; on: boolean }
   | { kind: "info" }
   | { kind: "clear" }
   | { kind: "help" }
@@ -21,7 +27,13 @@ export interface CommandHelp {
 }
 
 export const COMMANDS: readonly CommandHelp[] = [
-  { usage: "/msg <user> <text>", description: "send a private message" },
+  { usage: "/msg <user> <text>", description: "send a private message (filed in their window)" },
+  { usage: "/query <user>", description: "open a window to talk to one user" },
+  { usage: "/window <n>", description: "show window n (also Alt+1..9, Alt+0)" },
+  { usage: "/close", description: "close this query window (also /wc)" },
+  { usage: "/nick <name>", description: "change your name" },
+  { usage: "/server <host:port>", description: "move to another server" },
+  { usage: "/log on|off", description: "log the room and each query to files" },
   { usage: "/who", description: "ask the server who is online" },
   { usage: "/info", description: "server date, version and round-trip time" },
   { usage: "/clear", description: "clear the message log" },
@@ -31,6 +43,12 @@ export const COMMANDS: readonly CommandHelp[] = [
 
 export const COMMAND_NAMES: readonly string[] = [
   "/msg",
+  "/query",
+  "/window",
+  "/close",
+  "/nick",
+  "/server",
+  "/log",
   "/who",
   "/info",
   "/clear",
@@ -38,8 +56,16 @@ export const COMMAND_NAMES: readonly string[] = [
   "/quit",
 ];
 
-function noArguments(kind: "who" | "info" | "clear" | "help" | "quit", rest: string): Command {
+function noArguments(
+  kind: "who" | "info" | "clear" | "help" | "quit" | "close",
+  rest: string,
+): Command {
   return rest === "" ? { kind } : { kind: "error", text: `usage: /${kind} (takes no arguments)` };
+}
+
+/** A command that takes exactly one word. */
+function oneWord(rest: string, usage: string): string | Command {
+  return /^\S+$/u.test(rest) ? rest : { kind: "error", text: `usage: ${usage}` };
 }
 
 export function parseCommand(line: string): Command {
@@ -55,6 +81,29 @@ export function parseCommand(line: string): Command {
       if (!parts) return { kind: "error", text: "usage: /msg <user> <text>" };
       return { kind: "msg", to: parts[1] as string, text: parts[2] as string };
     }
+    case "query": {
+      const user = oneWord(rest, "/query <user>");
+      return typeof user === "string" ? { kind: "query", user } : user;
+    }
+    case "nick": {
+      const nick = oneWord(rest, "/nick <name>");
+      return typeof nick === "string" ? { kind: "nick", name: nick } : nick;
+    }
+    case "server": {
+      const address = oneWord(rest, "/server <host:port>");
+      return typeof address === "string" ? { kind: "server", address } : address;
+    }
+    case "window":
+      return /^\d{1,4}$/u.test(rest)
+        ? { kind: "window", number: Number(rest) }
+        : { kind: "error", text: "usage: /window <number>" };
+    case "log":
+      return rest === "on" || rest === "off"
+        ? { kind: "log", on: rest === "on" }
+        : { kind: "error", text: "usage: /log on|off" };
+    case "wc":
+      return noArguments("close", rest);
+    case "close":
     case "who":
     case "info":
     case "clear":

@@ -16,6 +16,15 @@ describe("keyAction", () => {
     expect(keyAction({ name: "x", ctrl: true })).toBeUndefined();
   });
 
+  it("maps Alt+1..9 and Alt+0 to windows 1..10, Ctrl-N and Ctrl-P to the next and previous", () => {
+    expect(keyAction({ name: "1", meta: true })).toEqual({ window: 1 });
+    expect(keyAction({ name: "9", meta: true })).toEqual({ window: 9 });
+    expect(keyAction({ name: "0", meta: true })).toEqual({ window: 10 });
+    expect(keyAction({ name: "a", meta: true })).toBeUndefined();
+    expect(keyAction({ name: "n", ctrl: true })).toBe("next-window");
+    expect(keyAction({ name: "p", ctrl: true })).toBe("previous-window");
+  });
+
   it("inserts printable characters, including emoji and accents", () => {
     expect(keyAction({ name: "a", ch: "a" })).toEqual({ insert: "a" });
     expect(keyAction({ name: "undefined", ch: "😀" })).toEqual({ insert: "😀" });

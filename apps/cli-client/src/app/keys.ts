@@ -27,7 +27,11 @@ export type KeyAction =
   | "delete-to-end"
   | "redraw"
   | "quit"
+  | "next-window"
+  | "previous-window"
   | { insert: string }
+  /** Alt+1..9, Alt+0 for 10. */
+  | { window: number }
   | undefined;
 
 // Typed text may not carry controls or invisible characters into a message.
@@ -42,6 +46,8 @@ const CTRL: Record<string, KeyAction> = {
   k: "delete-to-end",
   l: "redraw",
   h: "backspace",
+  n: "next-window",
+  p: "previous-window",
 };
 
 const NAMED: Record<string, KeyAction> = {
@@ -63,6 +69,7 @@ const NAMED: Record<string, KeyAction> = {
 
 export function keyAction(key: Key): KeyAction {
   if (key.ctrl) return CTRL[key.name];
+  if (key.meta && /^[0-9]$/u.test(key.name)) return { window: Number(key.name) || 10 };
   if (key.name === "tab" && key.shift) return undefined;
   const named = NAMED[key.name];
   if (named) return named;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statusRow, userRows } from "./panes.js";
+import { queryRows, statusRow, userRows } from "./panes.js";
 import { plain } from "./style.js";
 import { rowWidth } from "./wrap.js";
 
@@ -32,17 +32,45 @@ describe("userRows", () => {
   });
 });
 
-describe("statusRow", () => {
-  const base = { server: "127.0.0.1:9999", name: "alice", users: 3, rttMs: 2.25, unreadPrivate: 0 };
+describe("queryRows", () => {
+  it("shows the other user, and that they are gone", () => {
+    expect(queryRows("bob", false, 12, 10).map(plain)).toEqual(["Query", "bob"]);
+    expect(queryRows("bob", true, 12, 10).map(plain)).toEqual(["Query", "bob", "(gone)"]);
+  });
+});
 
-  it("shows name, server, users and round-trip time, filling the width", () => {
+describe("statusRow", () => {
+  const base = {
+    server: "127.0.0.1:9999",
+    name: "alice",
+    users: 3,
+    rttMs: 2.25,
+    window: { number: 1, label: "room" },
+    activity: [],
+  };
+
+  it("shows name, window, server, users and round-trip time, filling the width", () => {
     const row = statusRow(base, 80);
-    expect(plain(row).trimEnd()).toBe(" [alice] [127.0.0.1:9999] [3 users] [rtt 2.3 ms]");
+    expect(plain(row).trimEnd()).toBe(" [alice] [1:room] [127.0.0.1:9999] [3 users] [rtt 2.3 ms]");
     expect(rowWidth(row)).toBe(80);
   });
 
-  it("counts unread private messages", () => {
-    expect(plain(statusRow({ ...base, unreadPrivate: 2 }, 100))).toContain("[2 unread private]");
+  it("lists the windows with activity, a highlight in bold yellow", () => {
+    const row = statusRow(
+      {
+        ...base,
+        window: { number: 3, label: "carol" },
+        activity: [
+          { number: 1, activity: "text" },
+          { number: 2, activity: "highlight" },
+        ],
+      },
+      100,
+    );
+    expect(plain(row)).toContain("[alice] [3:carol] [127.0.0.1:9999]");
+    expect(plain(row)).toContain("[Act: 1,2]");
+    expect(row.find((segment) => segment.text === "2")?.style).toMatchObject({ bold: true });
+    expect(row.find((segment) => segment.text === "1")?.style?.bold).toBeFalsy();
   });
 
   it("shows a connection problem and the rows waiting below a scrolled-back view", () => {
@@ -56,6 +84,6 @@ describe("statusRow", () => {
   it("says when no name is registered yet", () => {
     expect(
       plain(statusRow({ ...base, name: undefined, users: undefined, rttMs: undefined }, 60)),
-    ).toContain("[not registered] [127.0.0.1:9999]");
+    ).toContain("[not registered] [1:room] [127.0.0.1:9999]");
   });
 });

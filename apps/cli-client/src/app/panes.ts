@@ -27,12 +27,25 @@ export function userRows(
   return rows.slice(0, Math.max(0, height)).map((row) => truncateRow(row, width));
 }
 
+/** The user list pane of a query window: the other user, and whether they are gone. */
+export function queryRows(peer: string, gone: boolean, width: number, height: number): Row[] {
+  const rows: Row[] = [
+    [{ text: "Query", style: { bold: true } }],
+    [{ text: sanitizeLine(peer), style: { fg: nameColour(peer) } }],
+  ];
+  if (gone) rows.push([{ text: "(gone)", style: { fg: "grey" } }]);
+  return rows.slice(0, Math.max(0, height)).map((row) => truncateRow(row, width));
+}
+
 export interface StatusInfo {
   server: string;
   name: string | undefined;
   users: number | undefined;
   rttMs: number | undefined;
-  unreadPrivate: number;
+  /** The window shown: "2:bob". */
+  window: { number: number; label: string };
+  /** Other windows with something unseen; a highlight is a mention or a private message. */
+  activity: ReadonlyArray<{ number: number; activity: "text" | "highlight" }>;
   /** A connection problem to show instead of being quiet ("lost: …"). */
   problem?: string;
   /** Rows below the view while scrolled back; undefined at the bottom. */
@@ -43,7 +56,7 @@ export const STATUS_STYLE: Style = { fg: "white", bg: "blue" };
 const ALERT: Style = { fg: "light-yellow", bg: "blue", bold: true };
 const TROUBLE: Style = { fg: "white", bg: "red", bold: true };
 
-/** The status line, irssi style: [name] [server] [3 users] [rtt 2 ms] [pm 1]. */
+/** The status line, irssi style: [name] [2:bob] [server] [3 users] [rtt 2 ms] [Act: 1,3]. */
 export function statusRow(info: StatusInfo, width: number): Row {
   const items: Segment[] = [];
   const item = (text: string, style: Style = STATUS_STYLE) => {
@@ -57,10 +70,18 @@ export function statusRow(info: StatusInfo, width: number): Row {
     ...STATUS_STYLE,
     bold: true,
   });
+  item(`${info.window.number}:${sanitizeLine(info.window.label)}`);
   item(info.server);
   if (info.users !== undefined) item(`${info.users} ${info.users === 1 ? "user" : "users"}`);
   if (info.rttMs !== undefined) item(`rtt ${formatRtt(info.rttMs)}`);
-  if (info.unreadPrivate > 0) item(`${info.unreadPrivate} unread private`, ALERT);
+  if (info.activity.length > 0) {
+    items.push({ text: " [Act: ", style: STATUS_STYLE });
+    info.activity.forEach(({ number, activity }, index) => {
+      if (index > 0) items.push({ text: ",", style: STATUS_STYLE });
+      items.push({ text: String(number), style: activity === "highlight" ? ALERT : STATUS_STYLE });
+    });
+    items.push({ text: "]", style: STATUS_STYLE });
+  }
   if (info.problem) item(sanitizeLine(info.problem), TROUBLE);
   if (info.more !== undefined)
     item(info.more > 0 ? `more ↓ ${info.more}` : "scrolled back ↓", ALERT);

@@ -1,4 +1,6 @@
-import { parseCommand } from "./commands.js";
+import { checkName } from "@chat/protocol";
+import { parseServer, serverLabel, UsageError } from "../args.js";
+import type { Command } from "./commands.js";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
 import { helpLines } from "./help.js";
@@ -7,16 +9,24 @@ import { Roster } from "./roster.js";
 
 export type Phase = "naming" | "registering" | "chat" | "quitting" | "closed";
 
+/** Which window a log entry goes to: the room, the one being looked at, or a query. */
+export type Target = "room" | "current" | { peer: string };
+
 /** How the session reaches the log and the screen. */
 export interface SessionHooks {
   now: () => Date;
-  add: (entry: LogEntry) => number;
+  add: (entry: LogEntry, target: Target) => number;
   update: (id: number, delivery: Delivery, error: string | undefined) => void;
   clear: () => void;
   bell: () => void;
   changed: () => void;
   exit: (code: number) => void;
+  /** Someone left (expired) or came back: their query window, if any, says so. */
+  presence: (name: string, present: boolean) => void;
 }
+
+/** Opens a client to another server, for /server. */
+export type OpenClient = (host: string, port: number) => Promise<ChatConnection>;
 
 /** How long /quit waits for the server's OK to LOGOUT before leaving anyway. */
 export const QUIT_WAIT_MS = 1_000;
@@ -46,7 +56,6 @@ export class Session {
   phase: Phase = "naming";
   readonly roster = new Roster();
   rttMs: number | undefined;
-  unreadPrivate = 0;
   /** Who sent the last private message: Tab on an empty line replies to them. */
   lastPrivateFrom: string | undefined;
   problem: string | undefined;
@@ -55,9 +64,11 @@ export class Session {
   #heldName: string | undefined;
 
   constructor(
-    readonly client: ChatConnection,
+    public client: ChatConnection,
     readonly hooks: SessionHooks,
-    readonly server: string,
+    /** How the server is shown, e.g. "127.0.0.1:9999"; changes with /server. */
+    public server: string,
+    readonly openClient?: OpenClient,
   ) {}
 
   get name(): string | undefined {
@@ -72,43 +83,54 @@ export class Session {
     return this.hooks.now();
   }
 
-  notice(text: string, level: "info" | "error" = "info"): void {
-    this.hooks.add({ kind: "notice", at: this.now(), text, level });
+  notice(text: string, level: "info" | "error" = "info", target: Target = "room"): void {
+    this.hooks.add({ kind: "notice", at: this.now(), text, level }, target);
   }
 
   start(name: string | undefined): void {
-    const client = this.client;
-    client.on("broadcast", ({ from, message, self }) => {
+    this.#listen(this.client);
+    this.notice(`CHAT UDP client: server ${this.server}. Type /help for commands and keys.`);
+    if (name === undefined) this.notice("Choose a name and press Enter.");
+    else void this.register(name);
+  }
+
+  /** Turns a client's events into log lines; a client replaced by /server is ignored. */
+  #listen(client: ChatConnection): void {
+    const on: ChatConnection["on"] = (event, listener) =>
+      client.on(event, (payload) => {
+        if (client === this.client) listener(payload);
+      });
+    on("broadcast", ({ from, message, self }) => {
       if (self) return; // shown when sent, and marked delivered by broadcast()'s result
       this.#seen(from);
       const mention = mentions(message, this.name);
-      this.hooks.add({ kind: "broadcast", at: this.now(), from, text: message, mention });
+      this.hooks.add({ kind: "broadcast", at: this.now(), from, text: message, mention }, "room");
       if (mention) this.hooks.bell();
     });
-    client.on("private", ({ from, message }) => {
+    on("private", ({ from, message }) => {
       this.#seen(from);
       this.lastPrivateFrom = from;
-      this.unreadPrivate++;
-      this.hooks.add({
+      const entry: LogEntry = {
         kind: "private",
         at: this.now(),
         direction: "in",
         peer: from,
         text: message,
-      });
+      };
+      this.hooks.add(entry, { peer: from });
       this.hooks.bell();
     });
-    client.on("users", ({ names }) => this.#setUsers(names));
-    client.on("rtt", ({ ms }) => {
+    on("users", ({ names }) => this.#setUsers(names));
+    on("rtt", ({ ms }) => {
       this.rttMs = ms;
       this.hooks.changed();
     });
-    client.on("error", ({ text }) => this.notice(`server: ${text}`, "error"));
-    client.on("shutdown", () => this.notice("the server is shutting down", "error"));
-    client.on("keepAliveTooLong", ({ keepAliveMs, forgottenAfterMs }) =>
+    on("error", ({ text }) => this.notice(`server: ${text}`, "error"));
+    on("shutdown", () => this.notice("the server is shutting down", "error"));
+    on("keepAliveTooLong", ({ keepAliveMs, forgottenAfterMs }) =>
       this.notice(keepAliveWarning(keepAliveMs, forgottenAfterMs), "error"),
     );
-    client.on("connection", ({ state, reason }) => {
+    on("connection", ({ state, reason }) => {
       if (this.phase === "quitting" || this.phase === "closed") return;
       if (state === "lost") {
         // One line when trouble starts; later failed attempts only update the status line.
@@ -131,9 +153,6 @@ export class Session {
         this.#nameLost(reason ?? "refused");
       }
     });
-    this.notice(`CHAT UDP client: server ${this.server}. Type /help for commands and keys.`);
-    if (name === undefined) this.notice("Choose a name and press Enter.");
-    else void this.register(name);
   }
 
   async register(name: string): Promise<void> {
@@ -166,48 +185,131 @@ export class Session {
     this.notice("Choose a name and press Enter.");
   }
 
-  /** Runs a line typed in the chat phase. */
-  async run(line: string): Promise<void> {
-    const command = parseCommand(line);
-    this.unreadPrivate = 0;
+  /**
+   * Runs a command typed in the chat phase; `peer` is the other user of the query window
+   * it was typed in (plain text goes to them), undefined in the room.
+   */
+  async run(command: Command, peer: string | undefined): Promise<void> {
+    const answer = (text: string, level: "info" | "error" = "info") =>
+      this.notice(text, level, "current");
     switch (command.kind) {
-      case "none":
-        return;
       case "error":
-        return this.notice(command.text, "error");
+        return answer(command.text, "error");
       case "help":
-        for (const text of helpLines()) this.notice(text);
+        for (const text of helpLines()) answer(text);
         return;
-      case "clear":
-        return this.hooks.clear();
       case "quit":
         return this.quit();
       case "who":
-        return this.#who(true);
+        return this.#who(true, "current");
       case "info":
         try {
           const info = await this.client.info();
           this.rttMs = info.rttMs;
-          this.notice(`server: ${info.text} (rtt ${formatRtt(info.rttMs)})`);
+          answer(`server: ${info.text} (rtt ${formatRtt(info.rttMs)})`);
         } catch (error) {
-          this.notice(`/info: ${reasonOf(error)}`, "error");
+          answer(`/info: ${reasonOf(error)}`, "error");
         }
         return;
-      case "broadcast": {
-        const from = this.name ?? "?";
-        const at = this.now();
-        const entry: LogEntry = { kind: "broadcast", at, from, text: command.text, own: true };
-        const id = this.hooks.add({ ...entry, delivery: "sending" });
-        return this.#track(id, () => this.client.broadcast(command.text));
-      }
-      case "msg": {
-        const at = this.now();
-        const { to, text } = command;
-        const entry: LogEntry = { kind: "private", at, direction: "out", peer: to, text };
-        const id = this.hooks.add({ ...entry, delivery: "sending" });
-        return this.#track(id, () => this.client.sendPrivate(to, text));
-      }
+      case "nick":
+        return this.#rename(command.name);
+      case "server":
+        return this.#move(command.address);
+      case "broadcast":
+        if (peer !== undefined) return this.#sendPrivate(peer, command.text);
+        return this.#broadcast(command.text);
+      case "msg":
+        return this.#sendPrivate(command.to, command.text);
+      default:
+        return; // window commands are the app's
     }
+  }
+
+  #broadcast(text: string): Promise<void> {
+    const entry: LogEntry = {
+      kind: "broadcast",
+      at: this.now(),
+      from: this.name ?? "?",
+      text,
+      own: true,
+    };
+    const id = this.hooks.add({ ...entry, delivery: "sending" }, "room");
+    return this.#track(id, () => this.client.broadcast(text));
+  }
+
+  #sendPrivate(to: string, text: string): Promise<void> {
+    const entry: LogEntry = { kind: "private", at: this.now(), direction: "out", peer: to, text };
+    const id = this.hooks.add({ ...entry, delivery: "sending" }, { peer: to });
+    return this.#track(id, () => this.client.sendPrivate(to, text));
+  }
+
+  /** /nick: LOGOUT, REGISTER the new name; the SDK takes the old one back if refused. */
+  async #rename(name: string): Promise<void> {
+    const reason = checkName(name);
+    if (reason !== undefined)
+      return this.notice(`username is invalid: ${reason}`, "error", "current");
+    const old = this.name;
+    this.notice(`Changing your name to ${name}…`, "info", "current");
+    try {
+      await this.client.rename(name);
+    } catch (error) {
+      // Without a name now, the SDK's "refused" event has already asked for one.
+      if (this.name === undefined) return;
+      return this.notice(
+        `cannot change your name to ${name}: ${reasonOf(error)}; you are still ${old}`,
+        "error",
+        "current",
+      );
+    }
+    this.#heldName = this.name;
+    this.notice(`You are now ${this.name}.`, "info", "current");
+    void this.#who(false);
+  }
+
+  /**
+   * /server: opens a client to the other server and registers our name there first, so a
+   * refusal leaves us where we were; then leaves the old server.
+   */
+  async #move(address: string): Promise<void> {
+    const fail = (text: string) => this.notice(text, "error", "current");
+    let target: { host: string; port: number };
+    try {
+      target = parseServer(address, "/server");
+    } catch (error) {
+      if (error instanceof UsageError) return fail(error.message);
+      throw error;
+    }
+    if (!this.openClient) return fail("/server: this client cannot move");
+    const label = serverLabel(target.host, target.port);
+    if (label === this.server) return fail(`already on ${label}`);
+    const name = this.name;
+    this.notice(`Moving to ${label}…`, "info", "current");
+    let next: ChatConnection;
+    try {
+      next = await this.openClient(target.host, target.port);
+      if (name !== undefined)
+        await next.register(name).catch(async (error: unknown) => {
+          await next.close({ logout: false });
+          throw error;
+        });
+    } catch (error) {
+      return fail(`cannot move to ${label}: ${reasonOf(error)}; still on ${this.server}`);
+    }
+    const previous = this.client;
+    this.client = next;
+    this.server = label;
+    this.#listen(next);
+    this.roster.replace([]);
+    this.#listed = false;
+    this.rttMs = undefined;
+    this.problem = undefined;
+    void previous.close().catch(() => undefined); // logs out of the old server
+    if (name === undefined) {
+      this.notice(`Now on ${label}. Choose a name and press Enter.`, "info", "room");
+      return;
+    }
+    this.notice(`You are ${name} on ${label}.`, "info", "room");
+    await Promise.all([this.#who(false), this.#measureRtt()]);
   }
 
   async #track(
@@ -231,13 +333,13 @@ export class Session {
     }
   }
 
-  async #who(show: boolean): Promise<void> {
+  async #who(show: boolean, target: Target = "room"): Promise<void> {
     try {
       const names = await this.client.list();
       this.#setUsers(names);
-      if (show) this.notice(`${names.length} online: ${names.join(", ")}`);
+      if (show) this.notice(`${names.length} online: ${names.join(", ")}`, "info", target);
     } catch (error) {
-      this.notice(`/who: ${reasonOf(error)}`, "error");
+      this.notice(`/who: ${reasonOf(error)}`, "error", target);
     }
   }
 
@@ -246,7 +348,7 @@ export class Session {
    * them at once (for Tab too), and without a late "joined" line when the list catches up.
    */
   #seen(name: string): void {
-    if (this.#listed) this.roster.add(name);
+    if (this.#listed && this.roster.add(name)) this.hooks.presence(name, true);
   }
 
   #setUsers(names: string[]): void {
@@ -259,6 +361,10 @@ export class Session {
         for (const name of joined) this.notice(`${name} joined`);
         for (const name of left) this.notice(`${name} left`);
       }
+    }
+    if (this.#listed) {
+      for (const name of joined) this.hooks.presence(name, true);
+      for (const name of left) this.hooks.presence(name, false);
     }
     this.#listed = true;
     this.hooks.changed();

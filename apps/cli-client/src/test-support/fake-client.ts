@@ -24,6 +24,20 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements ChatConnec
     if (!this.users.includes(name)) this.users.push(name);
   }
 
+  /** Like the SDK: LOGOUT, REGISTER the new name, the old one back if it is refused. */
+  async rename(name: string): Promise<void> {
+    this.calls.push(`rename ${name}`);
+    const old = this.name;
+    const refusal = this.refuseNames.get(name);
+    if (refusal) {
+      this.name = old;
+      throw new Error(refusal);
+    }
+    this.users = this.users.filter((user) => user !== old);
+    this.name = name;
+    this.users.push(name);
+  }
+
   async broadcast(message: string): Promise<SendResult> {
     this.calls.push(`broadcast ${message}`);
     return this.nextResult;
@@ -49,7 +63,7 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements ChatConnec
     this.name = undefined;
   }
 
-  async close(): Promise<void> {
-    this.calls.push("close");
+  async close(options: { logout?: boolean } = {}): Promise<void> {
+    this.calls.push(options.logout === false ? "close" : "close with logout");
   }
 }
