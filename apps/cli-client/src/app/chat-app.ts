@@ -2,7 +2,8 @@ import { checkName, foldName } from "@chat/protocol";
 import type { ConversationLogs } from "../files/conversation-logs.js";
 import { type HistoryStore, ROOM_KEY } from "../files/history-store.js";
 import type { Layout } from "../ui/layout.js";
-import { COMMAND_NAMES, type Command, parseCommand } from "./commands.js";
+import { runCommand } from "./command-runner.js";
+import { COMMAND_NAMES, parseCommand } from "./commands.js";
 import { type CompletionState, complete } from "./completion.js";
 import type { ChatConnection } from "./connection.js";
 import type { Delivery, LogEntry } from "./format.js";
@@ -11,6 +12,7 @@ import { InputLine } from "./input-line.js";
 import { type Key, type KeyAction, keyAction } from "./keys.js";
 import { isPrintable } from "./sanitize.js";
 import { type OpenClient, Session, type Target } from "./session.js";
+import { runWindowCommand } from "./window-commands.js";
 import { type ChatWindow, Windows } from "./windows.js";
 
 export type { Frame, View } from "./frame.js";
@@ -114,7 +116,7 @@ export class ChatApp {
     if (action === undefined) return;
     if (typeof action === "object") {
       if ("insert" in action) this.input.insert(action.insert);
-      else this.#select(action.window);
+      else this.windows.select(action.window);
     } else {
       const edit = EDITS[action];
       if (edit) edit(this.input);
@@ -173,79 +175,9 @@ export class ChatApp {
     this.#remember(line);
     this.windows.current.log.toBottom();
     const command = parseCommand(line);
-    if (!this.#windowCommand(command)) void this.session.run(command, this.windows.current.peer);
-  }
-
-  /** The commands about windows, which never reach the server; false for the others. */
-  #windowCommand(command: Command): boolean {
-    const answer = (text: string, level: "info" | "error" = "info") =>
-      this.session.notice(text, level, "current");
-    switch (command.kind) {
-      case "none":
-        return true;
-      case "clear":
-        this.windows.current.log.clear();
-        return true;
-      case "query":
-        this.#query(command.user);
-        return true;
-      case "window":
-        if (!this.#select(command.number)) {
-          answer(`no window ${command.number} (there are ${this.windows.count})`, "error");
-        }
-        return true;
-      case "close":
-        if (!this.windows.close(this.windows.current)) {
-          answer("window 1 is the room; it cannot be closed (/quit leaves)", "error");
-        }
-        return true;
-      case "log":
-        this.#log(command.on);
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  #select(number: number): boolean {
-    const shown = this.windows.select(number);
-    if (shown) this.render();
-    return shown;
-  }
-
-  #query(user: string): void {
-    const reason = checkName(user);
-    if (reason !== undefined) {
-      this.session.notice(`/query: username is invalid: ${reason}`, "error", "current");
-      return;
-    }
-    const known = this.windows.find(user);
-    const window = this.windows.query(user);
-    this.windows.show(window);
-    if (known) return;
-    const online = !this.session.registered || this.session.roster.has(user);
-    window.gone = !online;
-    this.session.notice(
-      online ? `talking to ${user}; plain text goes to them only` : `${user} is not online`,
-      online ? "info" : "error",
-      { peer: user },
-    );
-  }
-
-  #log(on: boolean): void {
-    const logs = this.options.logs;
-    const answer = (text: string, level: "info" | "error" = "info") =>
-      this.session.notice(text, level, "current");
-    if (!logs) return answer("/log: this client has nowhere to write logs", "error");
-    if (!on) {
-      logs.stop();
-      return answer("logging off");
-    }
-    const problem = logs.start();
-    if (problem) return answer(problem, "error");
-    answer(
-      `logging the room and each query to ${logs.fileFor(undefined).replace(/room\.log$/u, "")}`,
-    );
+    const context = { windows: this.windows, session: this.session, logs: this.options.logs };
+    if (runWindowCommand(command, context)) this.render();
+    else void runCommand(this.session, command, this.windows.current.peer);
   }
 
   #complete(): void {

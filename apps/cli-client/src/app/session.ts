@@ -1,10 +1,6 @@
-import { checkName } from "@chat/protocol";
-import { parseServer, serverLabel, UsageError } from "../args.js";
-import type { Command } from "./commands.js";
+import { foldName } from "@chat/protocol";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
-import { helpLines } from "./help.js";
-import { formatRtt } from "./panes.js";
 import { Roster } from "./roster.js";
 
 export type Phase = "naming" | "registering" | "chat" | "quitting" | "closed";
@@ -148,7 +144,7 @@ export class Session {
       } else if (state === "reregistered") {
         this.problem = undefined;
         this.notice(`registered again as ${this.name ?? "?"}${reason ? ` (${reason})` : ""}`);
-        void this.#who(false); // who came and went meanwhile
+        void this.who(false); // who came and went meanwhile
       } else if (state === "refused") {
         this.#nameLost(reason ?? "refused");
       }
@@ -171,8 +167,7 @@ export class Session {
     this.phase = "chat";
     this.#heldName = this.name ?? name;
     this.notice(`You are ${this.#heldName}.`);
-    // Fill the user list and the round-trip time at once, not at the first push.
-    await Promise.all([this.#who(false), this.#measureRtt()]);
+    await this.refresh();
   }
 
   /** The server would not give our name back (someone took it meanwhile): ask for one. */
@@ -185,47 +180,8 @@ export class Session {
     this.notice("Choose a name and press Enter.");
   }
 
-  /**
-   * Runs a command typed in the chat phase; `peer` is the other user of the query window
-   * it was typed in (plain text goes to them), undefined in the room.
-   */
-  async run(command: Command, peer: string | undefined): Promise<void> {
-    const answer = (text: string, level: "info" | "error" = "info") =>
-      this.notice(text, level, "current");
-    switch (command.kind) {
-      case "error":
-        return answer(command.text, "error");
-      case "help":
-        for (const text of helpLines()) answer(text);
-        return;
-      case "quit":
-        return this.quit();
-      case "who":
-        return this.#who(true, "current");
-      case "info":
-        try {
-          const info = await this.client.info();
-          this.rttMs = info.rttMs;
-          answer(`server: ${info.text} (rtt ${formatRtt(info.rttMs)})`);
-        } catch (error) {
-          answer(`/info: ${reasonOf(error)}`, "error");
-        }
-        return;
-      case "nick":
-        return this.#rename(command.name);
-      case "server":
-        return this.#move(command.address);
-      case "broadcast":
-        if (peer !== undefined) return this.#sendPrivate(peer, command.text);
-        return this.#broadcast(command.text);
-      case "msg":
-        return this.#sendPrivate(command.to, command.text);
-      default:
-        return; // window commands are the app's
-    }
-  }
-
-  #broadcast(text: string): Promise<void> {
+  /** Sends to the room; the line shows at once and its fate when known. */
+  broadcast(text: string): Promise<void> {
     const entry: LogEntry = {
       kind: "broadcast",
       at: this.now(),
@@ -237,79 +193,38 @@ export class Session {
     return this.#track(id, () => this.client.broadcast(text));
   }
 
-  #sendPrivate(to: string, text: string): Promise<void> {
+  /** Sends to one user; the line goes to their window. */
+  sendPrivate(to: string, text: string): Promise<void> {
     const entry: LogEntry = { kind: "private", at: this.now(), direction: "out", peer: to, text };
     const id = this.hooks.add({ ...entry, delivery: "sending" }, { peer: to });
     return this.#track(id, () => this.client.sendPrivate(to, text));
   }
 
-  /** /nick: LOGOUT, REGISTER the new name; the SDK takes the old one back if refused. */
-  async #rename(name: string): Promise<void> {
-    const reason = checkName(name);
-    if (reason !== undefined)
-      return this.notice(`username is invalid: ${reason}`, "error", "current");
-    const old = this.name;
-    this.notice(`Changing your name to ${name}…`, "info", "current");
-    try {
-      await this.client.rename(name);
-    } catch (error) {
-      // Without a name now, the SDK's "refused" event has already asked for one.
-      if (this.name === undefined) return;
-      return this.notice(
-        `cannot change your name to ${name}: ${reasonOf(error)}; you are still ${old}`,
-        "error",
-        "current",
-      );
-    }
+  /** /nick succeeded: the list is not to say that we left and someone joined. */
+  renamed(old: string | undefined): void {
     this.#heldName = this.name;
-    this.notice(`You are now ${this.name}.`, "info", "current");
-    void this.#who(false);
+    const others = this.roster.names.filter(
+      (held) => old === undefined || foldName(held) !== foldName(old),
+    );
+    this.roster.replace(this.name === undefined ? others : [...others, this.name]);
+    this.hooks.changed();
   }
 
-  /**
-   * /server: opens a client to the other server and registers our name there first, so a
-   * refusal leaves us where we were; then leaves the old server.
-   */
-  async #move(address: string): Promise<void> {
-    const fail = (text: string) => this.notice(text, "error", "current");
-    let target: { host: string; port: number };
-    try {
-      target = parseServer(address, "/server");
-    } catch (error) {
-      if (error instanceof UsageError) return fail(error.message);
-      throw error;
-    }
-    if (!this.openClient) return fail("/server: this client cannot move");
-    const label = serverLabel(target.host, target.port);
-    if (label === this.server) return fail(`already on ${label}`);
-    const name = this.name;
-    this.notice(`Moving to ${label}…`, "info", "current");
-    let next: ChatConnection;
-    try {
-      next = await this.openClient(target.host, target.port);
-      if (name !== undefined)
-        await next.register(name).catch(async (error: unknown) => {
-          await next.close({ logout: false });
-          throw error;
-        });
-    } catch (error) {
-      return fail(`cannot move to ${label}: ${reasonOf(error)}; still on ${this.server}`);
-    }
-    const previous = this.client;
-    this.client = next;
-    this.server = label;
-    this.#listen(next);
+  /** /server: from now on `client` (already registered, if we had a name) on `server`. */
+  adopt(client: ChatConnection, server: string): void {
+    this.client = client;
+    this.server = server;
+    this.#listen(client);
     this.roster.replace([]);
     this.#listed = false;
     this.rttMs = undefined;
     this.problem = undefined;
-    void previous.close().catch(() => undefined); // logs out of the old server
-    if (name === undefined) {
-      this.notice(`Now on ${label}. Choose a name and press Enter.`, "info", "room");
-      return;
-    }
-    this.notice(`You are ${name} on ${label}.`, "info", "room");
-    await Promise.all([this.#who(false), this.#measureRtt()]);
+    if (this.name === undefined) this.phase = "naming";
+  }
+
+  /** Fills the user list and the round-trip time at once, not at the first push. */
+  async refresh(): Promise<void> {
+    await Promise.all([this.who(false), this.#measureRtt()]);
   }
 
   async #track(
@@ -333,7 +248,8 @@ export class Session {
     }
   }
 
-  async #who(show: boolean, target: Target = "room"): Promise<void> {
+  /** Asks the server who is online; with `show`, lists them in `target`. */
+  async who(show: boolean, target: Target = "room"): Promise<void> {
     try {
       const names = await this.client.list();
       this.#setUsers(names);
