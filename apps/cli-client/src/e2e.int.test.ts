@@ -77,9 +77,16 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
     tmux.type("bob", "/msg al", "Tab");
     await tmux.waitFor("bob", (screen) => /^> \/msg alice/m.test(screen));
     tmux.type("bob", " psst, just you", "Enter");
-    const alice = await tmux.waitFor("alice", (screen) => screen.includes("*bob* psst, just you"));
-    expect(alice).toContain("[1 unread private]");
+    // It opens window 2 on both sides; alice sees it in her activity list, then looks.
+    await tmux.waitFor("alice", (screen) => screen.includes("[Act: 2]"));
+    tmux.type("alice", "", "M-2");
+    await tmux.waitFor("alice", (screen) => screen.includes("*bob* psst, just you"));
+    tmux.type("bob", "", "M-2");
     await tmux.waitFor("bob", (screen) => screen.includes("-> *alice* psst, just you ✓"));
+    tmux.type("alice", "", "M-1");
+    tmux.type("bob", "", "M-1");
+    await tmux.waitFor("bob", (screen) => screen.includes("[1:room]"));
+    await tmux.waitFor("alice", (screen) => screen.includes("[1:room]"));
 
     // What others send cannot drive the terminal, and wide characters keep columns aligned.
     const sent = await runCli(["--server", server(), "--name", "mallory", "--send", HOSTILE]);

@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 
@@ -16,6 +19,24 @@ const LINGER_S = 5;
  */
 export class Tmux {
   readonly socket = `chat-e2e-${process.pid}-${Date.now().toString(36)}`;
+  /** Every client's HOME and XDG directories live under here, never in the real home. */
+  readonly root = mkdtempSync(join(tmpdir(), "chat-e2e-home-"));
+
+  /**
+   * HOME and XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_DATA_HOME of one user: a fresh temporary
+   * home per user, the same one again for a second run of the same user.
+   */
+  homeOf(user: string): Record<string, string> {
+    const home = join(this.root, user);
+    const env = {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, "config"),
+      XDG_STATE_HOME: join(home, "state"),
+      XDG_DATA_HOME: join(home, "data"),
+    };
+    for (const dir of Object.values(env)) mkdirSync(dir, { recursive: true });
+    return env;
+  }
 
   run(...args: string[]): string {
     return execFileSync("tmux", ["-u", "-L", this.socket, "-f", "/dev/null", ...args], {
@@ -29,7 +50,12 @@ export class Tmux {
    * its exit status in the pane afterwards (tmux itself does not always reap the status of
    * a pane's process in time to report it).
    */
-  start(session: string, command: string[], columns = 120, rows = 30): void {
+  start(
+    session: string,
+    command: string[],
+    { columns = 120, rows = 30, env = this.homeOf(session) } = {},
+  ): void {
+    const variables = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     this.run(
       "new-session",
       "-d",
@@ -43,6 +69,7 @@ export class Tmux {
       "LANG=C.UTF-8",
       "-e",
       "TERM=xterm-256color",
+      ...variables,
       "sh",
       "-c",
       `timeout --foreground ${LIFETIME_S} "$@"; echo "[exited with status $?]"; sleep ${LINGER_S}`,
@@ -93,5 +120,6 @@ export class Tmux {
 
   kill(): void {
     spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
+    rmSync(this.root, { recursive: true, force: true });
   }
 }
