@@ -3,6 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** A user's home and XDG directories, as environment variables. */
+export interface UserDirs {
+  HOME: string;
+  XDG_CONFIG_HOME: string;
+  XDG_STATE_HOME: string;
+  XDG_DATA_HOME: string;
+}
+
 export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 
 /*
@@ -26,7 +34,7 @@ export class Tmux {
    * HOME and XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_DATA_HOME of one user: a fresh temporary
    * home per user, the same one again for a second run of the same user.
    */
-  homeOf(user: string): Record<string, string> {
+  homeOf(user: string): UserDirs {
     const home = join(this.root, user);
     const env = {
       HOME: home,
@@ -53,7 +61,11 @@ export class Tmux {
   start(
     session: string,
     command: string[],
-    { columns = 120, rows = 30, env = this.homeOf(session) } = {},
+    {
+      columns = 120,
+      rows = 30,
+      env = this.homeOf(session),
+    }: { columns?: number; rows?: number; env?: UserDirs } = {},
   ): void {
     const variables = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     this.run(
