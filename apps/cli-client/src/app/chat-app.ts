@@ -147,7 +147,9 @@ export class ChatApp {
   #remember(line: string): void {
     const window = this.windows.current;
     window.history.add(line);
-    const problem = this.options.history?.add(historyKey(window.peer), line);
+    // A lax server's name with control characters in it is not written to the file.
+    const storable = window.peer === undefined || isPrintable(window.peer);
+    const problem = storable ? this.options.history?.add(historyKey(window.peer), line) : undefined;
     if (problem && !this.#historyProblemShown) {
       this.#historyProblemShown = true;
       this.session.notice(problem, "error", "current");
