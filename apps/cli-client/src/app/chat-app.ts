@@ -85,7 +85,6 @@ export class ChatApp {
         now,
         add: (entry, target) => this.#add(entry, target),
         update: (id, delivery, error) => this.#setDelivery(id, delivery, error),
-        clear: () => this.windows.current.log.clear(),
         bell: () => options.view.bell(),
         changed: () => this.render(),
         exit: (code) => {

@@ -13,7 +13,6 @@ export interface SessionHooks {
   now: () => Date;
   add: (entry: LogEntry, target: Target) => number;
   update: (id: number, delivery: Delivery, error: string | undefined) => void;
-  clear: () => void;
   bell: () => void;
   changed: () => void;
   exit: (code: number) => void;
