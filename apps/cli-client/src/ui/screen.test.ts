@@ -110,6 +110,22 @@ describe("BlessedView", () => {
     ]);
   });
 
+  it("reports the window keys as a terminal sends them: Alt+digit, Ctrl-N, Ctrl-P", async () => {
+    const { view, input } = makeView();
+    const keys: Key[] = [];
+    view.onKey((key) => keys.push(key));
+    for (const chunk of ["\u001b2", "\u001b0", "\u000e", "\u0010"]) {
+      input.write(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(keys.map(keyAction)).toEqual([
+      { window: 2 },
+      { window: 10 },
+      "next-window",
+      "previous-window",
+    ]);
+  });
+
   it("follows a resize of the terminal", () => {
     const { view, output } = makeView(80, 12);
     let resized = 0;
