@@ -5,6 +5,8 @@ import {
   type RawPacket,
   SERVER_OPCODES,
 } from "@chat/protocol";
+import { ClusterSeam } from "./cluster-seam.js";
+import type { ClaimOutcome, Directory, PrivateOutcome } from "./directory.js";
 import { broadcast } from "./handlers/broadcast.js";
 import { overLimit } from "./handlers/common.js";
 import { info } from "./handlers/info.js";
@@ -43,19 +45,25 @@ export class ChatServer {
   };
   private nextListAt: number | undefined;
 
-  constructor(settings?: Partial<ServerSettings>) {
+  /** `options.directory` turns on cluster mode (see directory.ts); without it, one process. */
+  constructor(settings?: Partial<ServerSettings>, options: ChatServerOptions = {}) {
     this.settings = resolveSettings(settings);
     const registry = new Registry();
     const counters = emptyCounters();
     const limits = new RateLimits(this.settings);
+    const out = new Outbox(counters, limits);
+    const { directory } = options;
     this.state = {
       settings: this.settings,
       registry,
       limits,
       counters,
-      out: new Outbox(counters, limits),
-      lists: new ListCache(registry),
+      out,
+      lists: new ListCache(registry, undefined, directory),
       info: new InfoCache(this.settings.serverName, this.settings.version),
+      cluster:
+        directory &&
+        new ClusterSeam(directory, registry, out, counters, this.settings.maxMessageBytes),
     };
   }
 
@@ -129,6 +137,7 @@ export class ChatServer {
     if (timeout > 0) {
       for (const user of registry.expire(now, timeout)) {
         counters.expired++;
+        this.state.cluster?.released(user);
         out.event({ type: "expired", name: user.name, endpoint: user.endpoint });
       }
     }
@@ -145,6 +154,41 @@ export class ChatServer {
     }
     this.state.limits.sweep(now);
     return out.flush();
+  }
+
+  /*
+   * Cluster mode: the directory's answers and the other nodes' traffic. Each returns what
+   * to send, as receive() does; they do nothing without a directory.
+   */
+
+  /** The cluster's answer to a claim (REGISTER of a new name). */
+  settleClaim(id: number, outcome: ClaimOutcome, now: number): readonly Datagram[] {
+    this.state.cluster?.settleClaim(id, outcome, now);
+    return this.state.out.flush();
+  }
+
+  /** The cluster's answer to a PRIVATE for a user of another node. */
+  settlePrivate(id: number, outcome: PrivateOutcome, now: number): readonly Datagram[] {
+    this.state.cluster?.settlePrivate(id, outcome, now);
+    return this.state.out.flush();
+  }
+
+  /** A BROADCAST_FWD in the cluster's order (this node's own too), to every local user. */
+  deliverBroadcast(forward: Uint8Array): readonly Datagram[] {
+    this.state.cluster?.deliverBroadcast(forward);
+    return this.state.out.flush();
+  }
+
+  /** A PRIVATE_FWD from another node for the local user with this folded name. */
+  deliverPrivate(receiverFolded: string, forward: Uint8Array): readonly Datagram[] {
+    this.state.cluster?.deliverPrivate(receiverFolded, forward);
+    return this.state.out.flush();
+  }
+
+  /** The cluster gave a local user's name to another: ERROR `username is already present`, out. */
+  evict(folded: string): readonly Datagram[] {
+    this.state.cluster?.evict(folded);
+    return this.state.out.flush();
   }
 
   /** ERROR "server shutting down" to every user; the registry is emptied. */
@@ -197,6 +241,10 @@ export class ChatServer {
       this.nextListAt = now + this.settings.listIntervalMs;
     }
   }
+}
+
+export interface ChatServerOptions {
+  readonly directory?: Directory;
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

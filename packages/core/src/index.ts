@@ -1,5 +1,12 @@
-export { ChatServer } from "./chat-server.js";
+export { ChatServer, type ChatServerOptions } from "./chat-server.js";
 export { type Network, NetworkList, networkContains, parseNetwork } from "./cidr.js";
+export type {
+  Claim,
+  ClaimOutcome,
+  Directory,
+  PrivateOutcome,
+  RemotePrivate,
+} from "./directory.js";
 export { infoText } from "./info.js";
 export { addressGroupKey, parseIp } from "./ip-address.js";
 export { buildListPackets } from "./list-cache.js";

@@ -1,4 +1,5 @@
 import { encodeFrame, MAX_DATA_BYTES, Opcode } from "@chat/protocol";
+import type { Directory } from "./directory.js";
 import type { Registry } from "./registry.js";
 
 /**
@@ -12,16 +13,21 @@ export class ListCache {
   constructor(
     private readonly registry: Registry,
     private readonly maxDataBytes = MAX_DATA_BYTES,
+    /** Cluster mode: the list is the directory's (every node's users). */
+    private readonly directory?: Directory,
   ) {}
 
   /** One packet, or several when the names do not fit one DATA; whole names in each. */
   get(): readonly Uint8Array[] {
-    if (this.builtFor !== this.registry.version) {
-      this.packets = buildListPackets(
-        Array.from(this.registry.values(), (u) => u.nameBytes),
-        this.maxDataBytes,
-      );
-      this.builtFor = this.registry.version;
+    const directory = this.directory;
+    const version = directory === undefined ? this.registry.version : directory.listVersion();
+    if (this.builtFor !== version) {
+      const names =
+        directory === undefined
+          ? Array.from(this.registry.values(), (u) => u.nameBytes)
+          : directory.listNames();
+      this.packets = buildListPackets(names, this.maxDataBytes);
+      this.builtFor = version;
     }
     return this.packets;
   }

@@ -1,3 +1,4 @@
+import type { ClusterSeam } from "./cluster-seam.js";
 import type { InfoCache } from "./info.js";
 import type { ListCache } from "./list-cache.js";
 import type { Outbox } from "./outbox.js";
@@ -15,4 +16,6 @@ export interface ServerState {
   readonly counters: Counters;
   readonly lists: ListCache;
   readonly info: InfoCache;
+  /** Cluster mode only (cluster-seam.ts). */
+  readonly cluster?: ClusterSeam;
 }

@@ -9,6 +9,8 @@ export const ErrorText = {
   RATE_LIMITED: "rate limited",
   TOO_MANY_FROM_ADDRESS: "too many users from this address",
   SHUTTING_DOWN: "server shutting down",
+  /** Cluster mode: a new name or a PRIVATE to another node while the shared store is down. */
+  CLUSTER_UNAVAILABLE: "cluster unavailable",
   alreadyRegisteredAs: (name: string) => `already registered as ${name}`,
   userNotFound: (name: string) => `user not found: ${name}`,
   unknownOpcode: (opcode: number) => `unknown opcode ${opcode}`,

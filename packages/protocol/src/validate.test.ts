@@ -116,6 +116,7 @@ describe("errors", () => {
       RATE_LIMITED: "rate limited",
       TOO_MANY_FROM_ADDRESS: "too many users from this address",
       SHUTTING_DOWN: "server shutting down",
+      CLUSTER_UNAVAILABLE: "cluster unavailable",
       USERNAME_INVALID_PREFIX: "username is invalid: ",
       MESSAGE_INVALID_PREFIX: "message is invalid: ",
       MALFORMED_PREFIX: "malformed packet: ",

@@ -14,5 +14,6 @@ export function broadcast(state: ServerState, req: Request, message: Uint8Array)
   }
   state.counters.broadcasts++;
   const forward = encodeFrame(Opcode.BROADCAST_FWD, [req.user.nameBytes, message]);
+  if (state.cluster?.publishBroadcast(forward) === true) return;
   state.out.send(forward, state.registry.endpoints());
 }

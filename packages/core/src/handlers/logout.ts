@@ -7,6 +7,7 @@ export function logout(state: ServerState, req: Request): void {
   const user = req.user;
   if (user !== undefined) {
     state.registry.remove(user);
+    state.cluster?.released(user);
     state.counters.loggedOut++;
     state.out.event({ type: "left", name: user.name, endpoint: user.endpoint });
   }

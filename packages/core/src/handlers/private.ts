@@ -26,6 +26,10 @@ export function sendPrivate(
   }
   // By folded name, never by look-alike skeleton.
   const target = state.registry.byFoldedName(folded);
+  if (target === undefined && state.cluster !== undefined) {
+    state.cluster.sendPrivate(req, folded, receiver, message);
+    return;
+  }
   if (target === undefined) {
     // The name as sent: parseFoldedName has just proved it valid UTF-8.
     const text = ErrorText.userNotFound(decodeUtf8(receiver) as string);

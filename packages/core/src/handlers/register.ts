@@ -36,6 +36,10 @@ export function register(state: ServerState, req: Request, nameBytes: Uint8Array
     out.refuse(TOO_MANY_FROM_ADDRESS, req);
     return;
   }
+  if (state.cluster !== undefined) {
+    state.cluster.claim({ name, folded, skeleton }, req, groupKey);
+    return;
+  }
   const added = registry.add({ name, folded, skeleton }, req.from, req.key, groupKey, req.now);
   state.counters.registered++;
   out.event({ type: "joined", name: added.name, endpoint: added.endpoint });
