@@ -1,0 +1,172 @@
+import { ErrorText, type Packet } from "@chat/protocol";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { endpoint, TestNode, until } from "./test-support/nodes.js";
+import { startRedis, type TestRedis } from "./test-support/redis-server.js";
+
+let redis: TestRedis;
+let nodes: TestNode[] = [];
+let cluster = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+afterEach(async () => {
+  await Promise.all(nodes.map((n) => n.directory.close()));
+  nodes = [];
+});
+
+/** Two (or more) started nodes of a fresh cluster (its own key prefix). */
+async function startCluster(count = 2): Promise<TestNode[]> {
+  cluster++;
+  const made = Array.from({ length: count }, () => new TestNode(redis.url, `t${cluster}:`));
+  nodes.push(...made);
+  const joined = await Promise.all(made.map((n) => n.start()));
+  expect(joined).toEqual(made.map(() => true));
+  return made;
+}
+
+const OK: Packet = { opcode: 0 };
+const error = (text: string): Packet => ({ opcode: 1, text });
+
+async function register(node: TestNode, n: number, name: string): Promise<Packet> {
+  const before = node.packetsTo(endpoint(n)).length;
+  node.send(endpoint(n), { opcode: 11, name });
+  await until(() => node.packetsTo(endpoint(n)).length > before, 5000, `REGISTER ${name}`);
+  return node.packetsTo(endpoint(n))[before] as Packet;
+}
+
+describe("names across nodes", () => {
+  it("gives a name to one node's user only, by the protocol's folding", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "Ärger")).toEqual(OK);
+    expect(await register(b, 2, "äRGER")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    expect(await register(b, 3, "bob")).toEqual(OK);
+    // Fullwidth letters fold (NFKC) to "bob".
+    expect(await register(a, 4, "ＢＯＢ")).toEqual(error(ErrorText.USERNAME_TAKEN));
+  });
+
+  it("frees a name everywhere on LOGOUT", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "alice")).toEqual(OK);
+    a.send(endpoint(1), { opcode: 12 });
+    // The release and the claim travel on different connections: retry until it is free.
+    let reply: Packet = error("");
+    for (let tries = 0; tries < 50 && reply.opcode !== 0; tries++) {
+      reply = await register(b, 10 + tries, "alice");
+    }
+    expect(reply).toEqual(OK);
+  });
+
+  it("gives exactly one OK in each of 200 races for one name between two nodes", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    for (let i = 0; i < 200; i++) {
+      a.send(endpoint(1000 + i), { opcode: 11, name: `race${i}` });
+      b.send(endpoint(2000 + i), { opcode: 11, name: `race${i}` });
+    }
+    const answers = (n: number) => [...a.packetsTo(endpoint(n)), ...b.packetsTo(endpoint(n))];
+    await until(() => {
+      for (let i = 0; i < 200; i++) {
+        if (answers(1000 + i).length === 0 || answers(2000 + i).length === 0) return false;
+      }
+      return true;
+    });
+    for (let i = 0; i < 200; i++) {
+      const pair = [...answers(1000 + i), ...answers(2000 + i)];
+      expect(pair).toHaveLength(2);
+      expect(pair).toContainEqual(OK);
+      expect(pair).toContainEqual(error(ErrorText.USERNAME_TAKEN));
+    }
+    expect(a.core.users().length + b.core.users().length).toBe(200);
+  });
+});
+
+describe("BROADCAST across nodes", () => {
+  it("reaches every user of every node once, all in one order, FIFO per sender", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    const users = [
+      [a, 1, "a1"],
+      [a, 2, "a2"],
+      [b, 3, "b1"],
+      [b, 4, "b2"],
+    ] as const;
+    for (const [node, n, name] of users) expect(await register(node, n, name)).toEqual(OK);
+    const perSender = 25;
+    for (let i = 0; i < perSender; i++) {
+      for (const [node, n, name] of users)
+        node.send(endpoint(n), { opcode: 20, message: `${name}#${i}` });
+    }
+    const total = perSender * users.length;
+    const seenBy = (node: TestNode, n: number) =>
+      node
+        .packetsTo(endpoint(n))
+        .filter((p): p is Packet & { opcode: 21 } => p.opcode === 21)
+        .map((p) => (p as { message: string }).message);
+    await until(() => users.every(([node, n]) => seenBy(node, n).length >= total));
+    const orders = users.map(([node, n]) => seenBy(node, n));
+    for (const order of orders) {
+      expect(order).toEqual(orders[0]);
+      expect(new Set(order).size).toBe(total);
+    }
+    for (const [, , name] of users) {
+      const mine = (orders[0] as string[]).filter((m) => m.startsWith(`${name}#`));
+      expect(mine).toEqual(Array.from({ length: perSender }, (_, i) => `${name}#${i}`));
+    }
+  });
+});
+
+describe("PRIVATE across nodes", () => {
+  it("delivers once to a user on the other node and answers OK; user not found for nobody", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "alice")).toEqual(OK);
+    expect(await register(b, 2, "bob")).toEqual(OK);
+    a.send(endpoint(1), { opcode: 22, receiver: "BOB", message: "psst" });
+    await until(() => a.packetsTo(endpoint(1)).length === 2);
+    expect(a.packetsTo(endpoint(1))[1]).toEqual(OK);
+    await until(() => b.packetsTo(endpoint(2)).length === 2);
+    expect(b.packetsTo(endpoint(2))[1]).toEqual({ opcode: 23, sender: "alice", message: "psst" });
+    a.send(endpoint(1), { opcode: 22, receiver: "carol", message: "psst" });
+    await until(() => a.packetsTo(endpoint(1)).length === 3);
+    expect(a.packetsTo(endpoint(1))[2]).toEqual(error(ErrorText.userNotFound("carol")));
+  });
+});
+
+describe("LIST across nodes", () => {
+  it("holds every node's users, oldest registration first, and follows leaves", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "first")).toEqual(OK);
+    expect(await register(b, 2, "second")).toEqual(OK);
+    expect(await register(a, 3, "third")).toEqual(OK);
+    const listed = (node: TestNode, n: number) => {
+      node.send(endpoint(n), { opcode: 42 });
+      const last = node.packetsTo(endpoint(n)).at(-1) as { names?: string[] };
+      return last.names;
+    };
+    await until(() => listed(b, 2)?.length === 3);
+    expect(listed(b, 2)).toEqual(["first", "second", "third"]);
+    expect(listed(a, 1)).toEqual(["first", "second", "third"]);
+    a.send(endpoint(1), { opcode: 12 });
+    await until(() => listed(b, 2)?.length === 2);
+    expect(listed(b, 2)).toEqual(["second", "third"]);
+  });
+});
+
+describe("a node that stops renewing its lease", () => {
+  it("loses its users from every list and frees their names within the lease", async () => {
+    const made = [
+      new TestNode(redis.url, "dead:", { leaseMs: 1000, renewMs: 300 }),
+      new TestNode(redis.url, "dead:", { leaseMs: 1000, renewMs: 300 }),
+    ] as [TestNode, TestNode];
+    nodes.push(made[1]);
+    const [a, b] = made;
+    await Promise.all([a.start(), b.start()]);
+    expect(await register(a, 1, "ghost")).toEqual(OK);
+    await until(() => b.directory.listNames().length === 1);
+    // As if SIGKILLed: the connections drop, no LEAVE is run.
+    a.directory.abandon();
+    const started = Date.now();
+    await until(() => b.directory.listNames().length === 0, 5000, "ghost to leave the list");
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await register(b, 2, "ghost")).toEqual(OK);
+  });
+});
