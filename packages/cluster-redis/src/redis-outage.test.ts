@@ -1,0 +1,134 @@
+import { ErrorText, type Packet } from "@chat/protocol";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { endpoint, TestNode, until } from "./test-support/nodes.js";
+import { startRedis, type TestRedis } from "./test-support/redis-server.js";
+
+let redis: TestRedis;
+let a: TestNode;
+let b: TestNode;
+
+beforeEach(async () => {
+  redis = await startRedis();
+  a = new TestNode(redis.url, "chat:");
+  b = new TestNode(redis.url, "chat:");
+  expect(await Promise.all([a.start(), b.start()])).toEqual([true, true]);
+});
+afterEach(async () => {
+  await Promise.all([a.directory.close(), b.directory.close()]);
+  await redis.stop();
+});
+
+const OK: Packet = { opcode: 0 };
+const error = (text: string): Packet => ({ opcode: 1, text });
+
+/** Sends and waits for the next packet to `n` on `node`. */
+async function ask(node: TestNode, n: number, packet: Packet): Promise<Packet> {
+  const before = node.packetsTo(endpoint(n)).length;
+  node.send(endpoint(n), packet);
+  await until(
+    () => node.packetsTo(endpoint(n)).length > before,
+    5000,
+    `answer to ${packet.opcode}`,
+  );
+  return node.packetsTo(endpoint(n))[before] as Packet;
+}
+
+const list = async (node: TestNode, n: number) =>
+  ((await ask(node, n, { opcode: 42 })) as { names: string[] }).names;
+
+async function twoUsers(): Promise<void> {
+  expect(await ask(a, 1, { opcode: 11, name: "alice" })).toEqual(OK);
+  expect(await ask(b, 2, { opcode: 11, name: "bob" })).toEqual(OK);
+  await until(() => a.directory.listNames().length === 2 && b.directory.listNames().length === 2);
+}
+
+describe("Redis down", () => {
+  it("keeps local service; a new name and a PRIVATE to another node get cluster unavailable", async () => {
+    await twoUsers();
+    expect(await ask(a, 3, { opcode: 11, name: "alex" })).toEqual(OK);
+    await redis.kill();
+    await until(() => !a.directory.isAvailable() && !b.directory.isAvailable());
+
+    expect(await ask(a, 4, { opcode: 11, name: "newcomer" })).toEqual(
+      error(ErrorText.CLUSTER_UNAVAILABLE),
+    );
+    expect(await ask(a, 1, { opcode: 22, receiver: "bob", message: "hi" })).toEqual(
+      error(ErrorText.CLUSTER_UNAVAILABLE),
+    );
+    // Local PRIVATE and BROADCAST still work; LIST comes from the cache.
+    expect(await ask(a, 1, { opcode: 22, receiver: "alex", message: "hi" })).toEqual(OK);
+    expect(a.packetsTo(endpoint(3)).at(-1)).toEqual({ opcode: 23, sender: "alice", message: "hi" });
+    expect(await ask(a, 1, { opcode: 20, message: "still here" })).toEqual({
+      opcode: 21,
+      sender: "alice",
+      message: "still here",
+    });
+    expect(a.packetsTo(endpoint(3)).at(-1)).toEqual({
+      opcode: 21,
+      sender: "alice",
+      message: "still here",
+    });
+    expect(await list(a, 1)).toEqual(["alice", "bob", "alex"]);
+    expect(await ask(a, 1, { opcode: 11, name: "alice" })).toEqual(OK); // keep-alive
+  });
+});
+
+describe("Redis back, restarted empty", () => {
+  it("has the nodes re-claim their users within 10 s and carry cross-node traffic again", async () => {
+    await twoUsers();
+    await redis.restart();
+    const started = Date.now();
+    await until(() => a.directory.isAvailable() && b.directory.isAvailable(), 10_000);
+    await until(
+      () => a.directory.listNames().length === 2 && b.directory.listNames().length === 2,
+      10_000,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await ask(b, 5, { opcode: 11, name: "ALICE" })).toEqual(error(ErrorText.USERNAME_TAKEN));
+    expect(await ask(a, 1, { opcode: 22, receiver: "bob", message: "back" })).toEqual(OK);
+    await until(() => b.packetsTo(endpoint(2)).at(-1)?.opcode === 23);
+    expect(b.packetsTo(endpoint(2)).at(-1)).toEqual({
+      opcode: 23,
+      sender: "alice",
+      message: "back",
+    });
+    expect(await list(b, 2)).toEqual(expect.arrayContaining(["alice", "bob"]));
+  });
+
+  it("sends no broadcast twice across the outage", async () => {
+    await twoUsers();
+    for (let i = 0; i < 20; i++) a.send(endpoint(1), { opcode: 20, message: `m${i}` });
+    await redis.restart();
+    await until(() => a.directory.isAvailable() && b.directory.isAvailable(), 10_000);
+    a.send(endpoint(1), { opcode: 20, message: "after" });
+    const got = () =>
+      b
+        .packetsTo(endpoint(2))
+        .filter((p) => p.opcode === 21)
+        .map((p) => (p as { message: string }).message);
+    await until(() => got().includes("after"));
+    expect(new Set(got()).size).toBe(got().length);
+  });
+});
+
+describe("a subscriber that Redis cuts off", () => {
+  it("reconnects and resyncs the list", async () => {
+    await twoUsers();
+    const admin = new Redis(redis.url);
+    try {
+      const syncs = a.directory.stats().syncs;
+      await admin.client("KILL", "TYPE", "pubsub");
+      // Changes while the subscribers are away reach the list through the resync.
+      b.send(endpoint(2), { opcode: 12 });
+      await until(() => a.directory.stats().syncs > syncs, 10_000);
+      await until(() => a.directory.listNames().length === 1, 10_000);
+      expect(await list(a, 1)).toEqual(["alice"]);
+      expect(await ask(b, 6, { opcode: 11, name: "carol" })).toEqual(OK);
+      await until(() => a.directory.listNames().length === 2, 10_000);
+      expect(await list(a, 1)).toEqual(["alice", "carol"]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
