@@ -22,6 +22,9 @@ export interface DaemonConfig {
   /** Where to serve /metrics and /healthz; undefined: nowhere (the default). */
   readonly metrics?: ListenAddress;
   readonly settings: ServerSettings;
+  /** Cluster mode's Redis URL; undefined: one process, nothing shared. */
+  readonly cluster?: string;
+  readonly clusterPrefix: string;
 }
 
 /** An HTTP listener's address: an IP literal and a TCP port (0: any free one). */
@@ -99,6 +102,8 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
       statsIntervalMs: daemon.statsIntervalMs as number,
       metrics: daemon.metrics as ListenAddress | undefined,
       settings,
+      ...(daemon.cluster === undefined ? {} : { cluster: daemon.cluster as string }),
+      clusterPrefix: daemon.clusterPrefix as string,
     },
   };
 }
@@ -182,6 +187,16 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
     case "listen":
       return readListenAddress(text, bad);
     case "text":
+      return text;
+    case "key-prefix":
+      if (!/^[\x21-\x7e]{0,64}$/.test(text)) {
+        throw bad("is not up to 64 printable ASCII characters without spaces");
+      }
+      return text;
+    case "redis-url":
+      if (!/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+)$/.test(text)) {
+        throw bad("is not a redis://, rediss:// or unix:/// URL");
+      }
       return text;
   }
 }

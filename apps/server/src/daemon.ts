@@ -1,8 +1,10 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
-import { ChatServer, type CoreStats } from "@chat/core";
+import type { RedisDirectory } from "@chat/cluster-redis";
+import { ChatServer, type CoreStats, type Datagram } from "@chat/core";
 import { ActivityLog } from "./activity-log.js";
+import { clusterDirectory } from "./cluster.js";
 import type { DaemonConfig } from "./config.js";
 import { Fanout, ipLiteralLookup, type Transport } from "./fanout.js";
 import type { Logger } from "./logger.js";
@@ -28,6 +30,8 @@ export interface DaemonStats extends CoreStats {
   /** Failed sends and socket errors by code (ENOBUFS, EMSGSIZE, ...). */
   readonly errors: Readonly<Record<string, number>>;
   readonly internalErrors: number;
+  /** Cluster mode only. */
+  readonly cluster?: ReturnType<RedisDirectory["stats"]>;
 }
 
 export interface RunningDaemon {
@@ -68,6 +72,7 @@ export async function startDaemon(
     throw error;
   });
   const daemon = new Daemon(socket, config, logger, options);
+  await daemon.joinCluster();
   const { address, port } = socket.address();
   // Supervisors, the test kit and the bench wait for this line, so it is written at any
   // level short of silent (a bench runs at warn to keep logging out of its figures).
@@ -95,6 +100,8 @@ class Daemon {
   readonly #clock: () => number;
   readonly #shutdownTimeoutMs: number;
   readonly #onListPush: DaemonOptions["onListPush"];
+  /** Cluster mode only. */
+  readonly #cluster: RedisDirectory | undefined;
   #tickTimer: NodeJS.Timeout | undefined;
   /** When #tickTimer fires (clock time). */
   #tickAt = Number.POSITIVE_INFINITY;
@@ -107,7 +114,11 @@ class Daemon {
     this.#clock = options.clock ?? monotonicEpochMs;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.#onListPush = options.onListPush;
-    this.#core = new ChatServer(config.settings);
+    this.#cluster = clusterDirectory(config, logger);
+    this.#core = new ChatServer(
+      config.settings,
+      this.#cluster === undefined ? {} : { directory: this.#cluster },
+    );
     // Suppression summaries come out at the stats rhythm, so one interval reads as a whole.
     this.#activity = new ActivityLog(logger, {
       windowMs: config.statsIntervalMs > 0 ? config.statsIntervalMs : undefined,
@@ -152,6 +163,28 @@ class Daemon {
     if (due === undefined || Math.max(due, now + MIN_TICK_DELAY_MS) + 1 >= this.#tickAt) return;
     clearTimeout(this.#tickTimer);
     this.#scheduleTick();
+  }
+
+  /** Cluster mode: connects to Redis and joins (or, if it cannot yet, serves alone and retries). */
+  async joinCluster(): Promise<void> {
+    await this.#cluster?.start({
+      core: this.#core,
+      output: (datagrams) => this.#output(datagrams),
+      now: this.#clock,
+    });
+  }
+
+  /** What core answered to the cluster (a settled claim, another node's broadcast). */
+  #output(datagrams: readonly Datagram[]): void {
+    if (this.#closing !== undefined) return;
+    const now = this.#clock();
+    try {
+      this.#fanout.enqueue(datagrams);
+      this.#activity.events(this.#core.takeEvents(), now);
+      this.#tickSooner(now);
+    } catch (error) {
+      this.#activity.internalError(error, now);
+    }
   }
 
   readonly #onTick = (): void => {
@@ -201,6 +234,7 @@ class Daemon {
       queuedSends: this.#fanout.queuedSends,
       errors: Object.fromEntries(this.#activity.errorsByCode),
       internalErrors: this.#activity.internalErrors,
+      ...(this.#cluster === undefined ? {} : { cluster: this.#cluster.stats() }),
     };
   }
 
@@ -224,6 +258,7 @@ class Daemon {
       internalErrors: s.internalErrors,
       trackedEndpoints: s.trackedEndpoints,
       trackedAddresses: s.trackedAddresses,
+      ...(s.cluster === undefined ? {} : { cluster: s.cluster }),
     };
     this.#logger.info(line, "stats");
   }
@@ -248,6 +283,7 @@ class Daemon {
     clearTimeout(timer);
     if (late)
       this.#logger.warn({ queuedSends: this.#fanout.queuedSends }, "shutdown notices not all sent");
+    await this.#cluster?.close();
     this.#activity.flush();
     this.#logStats();
     await new Promise<void>((resolve) => this.#socket.close(() => resolve()));

@@ -12,10 +12,20 @@ export type OptionKind =
   | "networks" // comma-separated CIDRs; empty: none
   | "level" // a pino log level
   | "listen" // host:port for an HTTP listener ([v6]:port); "off" or empty: none
+  | "redis-url" // redis://, rediss:// or unix:// (cluster mode)
+  | "key-prefix" // printable ASCII, no spaces, up to 64
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
-export type DaemonKey = "host" | "port" | "logLevel" | "pretty" | "statsIntervalMs" | "metrics";
+export type DaemonKey =
+  | "host"
+  | "port"
+  | "logLevel"
+  | "pretty"
+  | "statsIntervalMs"
+  | "metrics"
+  | "cluster"
+  | "clusterPrefix";
 
 /** One setting: its flag, its environment variable and where its value goes. */
 export interface OptionSpec {
@@ -37,6 +47,7 @@ export const DAEMON_DEFAULTS = {
   port: DEFAULTS.port,
   logLevel: "info" as LogLevel,
   statsIntervalMs: 60_000,
+  clusterPrefix: "chat:",
 } as const;
 
 const core = (key: keyof ServerSettings) => ({ core: key });
@@ -217,6 +228,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     valueName: "host:port",
     help: "serve Prometheus /metrics and /healthz over HTTP here; off: none",
   },
+  {
+    flag: "cluster",
+    env: "CHAT_CLUSTER",
+    kind: "redis-url",
+    target: daemon("cluster"),
+    valueName: "url",
+    help: "cluster mode: share users with the other nodes on this Redis (redis://, rediss://, unix://)",
+  },
+  {
+    flag: "cluster-prefix",
+    env: "CHAT_CLUSTER_PREFIX",
+    kind: "key-prefix",
+    target: daemon("clusterPrefix"),
+    valueName: "prefix",
+    help: "cluster mode: put before every Redis key, so two clusters can share one Redis",
+  },
 ];
 
 /** The `--help` text: every setting with its variable and default. */
@@ -251,6 +278,8 @@ function describeDefault(spec: OptionSpec, defaults: ServerSettings): string {
         return String(DAEMON_DEFAULTS.statsIntervalMs / 1000);
       case "metrics":
         return "off";
+      case "cluster":
+        return "off (one process)";
       default:
         return String(DAEMON_DEFAULTS[spec.target.daemon]);
     }
