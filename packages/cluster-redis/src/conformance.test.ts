@@ -1,0 +1,41 @@
+import { ALL_CHECKS, DEFAULT_SETTINGS, runCheck, type Settings } from "@chat/conformance";
+import type { DaemonHandle } from "@chat/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNode } from "./test-support/daemons.js";
+import { startRedis, type TestRedis } from "./test-support/redis-server.js";
+
+/*
+ * The conformance kit, unchanged, against one node of a running two-node cluster: a client
+ * must not be able to tell a cluster node from a lone server. Same short timers as the
+ * kit's own test of the lone server.
+ */
+
+const TIMERS = ["--user-timeout", "2", "--list-interval", "1", "--max-users", "40"];
+const settings: Settings = {
+  ...DEFAULT_SETTINGS,
+  userTimeoutS: 2,
+  listIntervalS: 1,
+  maxUsers: 40,
+  timeoutMs: 2_000,
+};
+
+let redis: TestRedis;
+let nodes: DaemonHandle[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  nodes = await Promise.all([startNode(redis.url, TIMERS), startNode(redis.url, TIMERS)]);
+});
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  await redis.stop();
+});
+
+describe("the conformance kit against a node of a two-node cluster", () => {
+  for (const check of ALL_CHECKS.filter((c) => !c.needs?.perIpLimits)) {
+    it(`${check.id} ${check.title}`, async () => {
+      const result = await runCheck(check, nodes[0] as DaemonHandle, settings);
+      expect(result.status, result.detail).toBe("passed");
+    }, 60_000);
+  }
+});
