@@ -44,6 +44,11 @@ describe("names across nodes", () => {
     expect(await register(b, 3, "bob")).toEqual(OK);
     // Fullwidth letters fold (NFKC) to "bob".
     expect(await register(a, 4, "ＢＯＢ")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    expect(await register(a, 5, "Straße")).toEqual(OK);
+    expect(await register(b, 6, "STRASSE")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    // A look-alike (Cyrillic а) of a name held on the other node.
+    expect(await register(a, 7, "alice")).toEqual(OK);
+    expect(await register(b, 8, "\u0430lice")).toEqual(error(ErrorText.USERNAME_TAKEN));
   });
 
   it("frees a name everywhere on LOGOUT", async () => {
@@ -128,6 +133,10 @@ describe("PRIVATE across nodes", () => {
     a.send(endpoint(1), { opcode: 22, receiver: "carol", message: "psst" });
     await until(() => a.packetsTo(endpoint(1)).length === 3);
     expect(a.packetsTo(endpoint(1))[2]).toEqual(error(ErrorText.userNotFound("carol")));
+    // A look-alike of bob is not bob: the receiver is looked up by folded name.
+    a.send(endpoint(1), { opcode: 22, receiver: "b\u043eb", message: "psst" });
+    await until(() => a.packetsTo(endpoint(1)).length === 4);
+    expect(a.packetsTo(endpoint(1))[3]).toEqual(error(ErrorText.userNotFound("b\u043eb")));
   });
 });
 

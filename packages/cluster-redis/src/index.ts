@@ -2,8 +2,8 @@ export {
   CLUSTER_DEFAULTS,
   type ClusterOptions,
   checkPrefix,
-  foldedClaimKey,
   redisOptions,
+  skeletonClaimKey,
 } from "./options.js";
 export {
   type ClusterHost,

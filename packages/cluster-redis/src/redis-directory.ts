@@ -15,8 +15,8 @@ import {
   CLUSTER_DEFAULTS,
   type ClusterOptions,
   checkPrefix,
-  foldedClaimKey,
   redisOptions,
+  skeletonClaimKey,
 } from "./options.js";
 import { parseEntry, Roster } from "./roster.js";
 import { SCRIPTS, type ScriptName } from "./scripts.js";
@@ -99,7 +99,7 @@ export class RedisDirectory implements Directory {
     this.#prefix = checkPrefix(options.prefix ?? CLUSTER_DEFAULTS.prefix);
     this.#leaseMs = options.leaseMs ?? CLUSTER_DEFAULTS.leaseMs;
     this.#renewMs = options.renewMs ?? CLUSTER_DEFAULTS.renewMs;
-    this.#claimKey = options.claimKey ?? foldedClaimKey;
+    this.#claimKey = options.claimKey ?? skeletonClaimKey;
     this.#maxUsers = options.maxUsers;
     this.#log = options.logger ?? quiet;
     const redis = redisOptions(
