@@ -1,8 +1,8 @@
 import { ALL_CHECKS, DEFAULT_SETTINGS, runCheck, type Settings } from "@chat/conformance";
 import type { DaemonHandle } from "@chat/testkit";
+import { startRedis, type TestRedis } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode } from "./test-support/daemons.js";
-import { startRedis, type TestRedis } from "./test-support/redis-server.js";
 
 /*
  * The conformance kit, unchanged, against one node of a running two-node cluster: a client

@@ -1,9 +1,9 @@
 import type { ChatSocket } from "@chat/client";
 import { ErrorText } from "@chat/protocol";
 import type { DaemonHandle } from "@chat/testkit";
+import { startRedis, type TestRedis } from "@chat/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ask, clientOf, eventually, listOf, startNode } from "./test-support/daemons.js";
-import { startRedis, type TestRedis } from "./test-support/redis-server.js";
 
 /*
  * Real server processes (the daemon with --cluster) on one real redis-server, real UDP

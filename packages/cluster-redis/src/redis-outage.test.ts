@@ -1,8 +1,8 @@
 import { ErrorText, type Packet } from "@chat/protocol";
+import { startRedis, type TestRedis } from "@chat/testkit";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endpoint, TestNode, until } from "./test-support/nodes.js";
-import { startRedis, type TestRedis } from "./test-support/redis-server.js";
 
 let redis: TestRedis;
 let a: TestNode;

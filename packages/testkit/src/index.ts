@@ -6,3 +6,4 @@ export {
   type ProxyStats,
   startLossyProxy,
 } from "./lossy-proxy.js";
+export { startRedis, type TestRedis } from "./redis-server.js";

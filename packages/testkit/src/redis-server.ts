@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** A redis-server of the test's own: a free loopback port, a temp dir, no persistence. */
+/**
+ * A redis-server of the caller's own (a test file, a bench run): Debian's package on PATH,
+ * a free loopback port, a temp dir, no persistence. Never a system instance.
+ */
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
@@ -13,6 +16,8 @@ export interface TestRedis {
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** Calls per command since start (`INFO commandstats`), e.g. { evalsha: 12, publish: 12 }. */
+  commandStats(): Promise<Record<string, number>>;
 }
 
 async function freePort(): Promise<number> {
@@ -67,7 +72,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-/** Starts a redis-server (Debian's package, on PATH) for one test file. */
+/** Starts a redis-server and resolves once it accepts connections. */
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), "chat-redis-"));
   const port = await freePort();
@@ -92,5 +97,35 @@ export async function startRedis(): Promise<TestRedis> {
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },
+    commandStats: () => commandStats(port),
   };
+}
+
+/** One inline command over RESP, its bulk-string reply read whole. */
+function infoCommandStats(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let reply = "";
+    socket.setEncoding("utf8");
+    socket.on("error", reject);
+    socket.on("data", (chunk: string) => {
+      reply += chunk;
+      const header = /^\$(\d+)\r\n/.exec(reply);
+      if (header === null) return;
+      const body = reply.slice(header[0].length);
+      if (Buffer.byteLength(body) < Number(header[1])) return;
+      socket.end();
+      resolve(body);
+    });
+    socket.write("INFO commandstats\r\n");
+  });
+}
+
+async function commandStats(port: number): Promise<Record<string, number>> {
+  const text = await infoCommandStats(port);
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls[match[1] as string] = Number(match[2]);
+  }
+  return calls;
 }
