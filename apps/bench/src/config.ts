@@ -37,12 +37,26 @@ export interface BenchConfig {
     readonly rounds: number;
     readonly scrapeMs: number;
   };
+  /** Cluster mode (two nodes on one Redis) beside one lone node: BROADCAST fan-out. */
+  readonly cluster: {
+    readonly users: number;
+    readonly senders: number;
+    readonly rates: readonly number[];
+    readonly stepMs: number;
+  };
   /** A step passes with loss under this and p99 under maxP99Ms. */
   readonly maxLoss: number;
   readonly maxP99Ms: number;
 }
 
-export const SCENARIOS = ["broadcast", "private", "registration", "memory", "list-push"] as const;
+export const SCENARIOS = [
+  "broadcast",
+  "private",
+  "registration",
+  "memory",
+  "list-push",
+  "cluster",
+] as const;
 /** Run only when named with --scenario. */
 export const OPTIONAL_SCENARIOS = ["metrics"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number] | (typeof OPTIONAL_SCENARIOS)[number];
@@ -68,6 +82,7 @@ export function fullConfig(workers: number): BenchConfig {
     memory: { users: 10_000 },
     listPush: { users: 10_000, intervalSeconds: 5, listenMs: 11_000 },
     metrics: { users: 1_000, senders: 10, rate: 50, stepMs: 3_000, rounds: 6, scrapeMs: 1_000 },
+    cluster: { users: 200, senders: 10, rates: [50, 100, 200], stepMs: 3_000 },
     maxLoss: 0.01,
     maxP99Ms: 100,
   };
@@ -83,6 +98,7 @@ export function quickConfig(workers: number): BenchConfig {
     memory: { users: 500 },
     listPush: { users: 500, intervalSeconds: 0.5, listenMs: 1_600 },
     metrics: { users: 50, senders: 5, rate: 50, stepMs: 500, rounds: 2, scrapeMs: 100 },
+    cluster: { users: 20, senders: 2, rates: [50], stepMs: 500 },
     // A smoke test on whatever machine runs the tests: lenient, so a busy CI box still
     // yields a figure for every scenario.
     maxLoss: 0.05,

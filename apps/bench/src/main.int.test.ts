@@ -32,7 +32,7 @@ describe("pnpm bench --quick", () => {
     const report = JSON.parse(readFileSync(out, "utf8")) as BenchReport;
 
     expect(Object.keys(report.scenarios).sort()).toEqual(
-      ["broadcast", "listPush", "memory", "private", "registration"].sort(),
+      ["broadcast", "cluster", "listPush", "memory", "private", "registration"].sort(),
     );
     const scenariosWithFigures = new Set(report.figures.map((f) => f.scenario.split(" ")[0]));
     expect([...scenariosWithFigures].sort()).toEqual(
@@ -54,6 +54,12 @@ describe("pnpm bench --quick", () => {
     expect(report.scenarios.broadcast?.rungs[0]?.ours?.unique).toBeGreaterThan(0);
     expect(report.scenarios.private?.rungs[0]?.baseline?.unique).toBeGreaterThan(0);
     expect(report.scenarios.listPush?.packets).toBeGreaterThan(0);
+    // Cluster mode beside the lone node, with what each BROADCAST cost in Redis.
+    const cluster = report.scenarios.cluster;
+    expect(cluster?.single[0]?.unique).toBeGreaterThan(0);
+    expect(cluster?.cluster[0]?.unique).toBeGreaterThan(0);
+    expect(cluster?.cluster[0]?.redisScriptsPerMessage).toBeGreaterThanOrEqual(1);
+    expect(output).toMatch(/\| offered\/s \| single: deliveries\/s \| cluster: deliveries\/s/);
     expect(output).toMatch(/^(PASS|FAIL) {2}broadcast deliveries\/s vs baseline/m);
 
     const chart = out.replace(/\.json$/, ".svg");

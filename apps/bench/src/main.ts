@@ -15,6 +15,7 @@ import { loadAverage, machineInfo } from "./proc-stats.js";
 import { runProfiles } from "./profile.js";
 import { markdownTable, markdownTargets, targetLines, textTable } from "./render.js";
 import { type BenchReport, latencyAt, type Scenarios } from "./report.js";
+import { clusterTable, hasRedisServer, runCluster } from "./scenarios/cluster.js";
 import { type LadderResult, runLadder } from "./scenarios/ladder.js";
 import { runListPush } from "./scenarios/list-push.js";
 import { runMemory } from "./scenarios/memory.js";
@@ -91,6 +92,9 @@ async function runScenarios(
       case "metrics":
         scenarios.metrics = await runMetricsOverhead(pool, config, log);
         for (const line of describeMetricsOverhead(scenarios.metrics)) log(line);
+      case "cluster":
+        if (hasRedisServer()) scenarios.cluster = await runCluster(config.cluster, log);
+        else log("  skipped: no redis-server on PATH (apt-get install redis-server)");
         break;
     }
   }
@@ -145,6 +149,7 @@ function markdownReport(report: BenchReport): string {
     ...(report.scenarios.metrics ? [...describeMetricsOverhead(report.scenarios.metrics), ""] : []),
     ...report.generator.limits.map((line) => `- ${line}`),
     "",
+    ...(report.scenarios.cluster ? [clusterTable(report.scenarios.cluster), ""] : []),
   ].join("\n");
 }
 
@@ -196,6 +201,7 @@ async function main(): Promise<void> {
     };
     log(`\n${textTable(report)}\n`);
     for (const line of targetLines(report)) log(line);
+    if (report.scenarios.cluster) log(`\n${clusterTable(report.scenarios.cluster)}`);
     const generatorShare = ((report.generator.cpuShareOfMachine ?? 0) * 100).toFixed(1);
     log(
       `\nload generator: ${workers} workers, ${generatorShare} % of the machine's CPU over the run; ` +

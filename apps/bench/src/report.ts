@@ -4,8 +4,10 @@
  * disk. Figures missing from a run (a scenario not selected, a ladder where nothing
  * passed) are null, never invented.
  */
+
 import type { BenchConfig } from "./config.js";
 import type { MachineInfo } from "./proc-stats.js";
+import type { ClusterResult } from "./scenarios/cluster.js";
 import type { LadderResult } from "./scenarios/ladder.js";
 import type { ListPushResult } from "./scenarios/list-push.js";
 import type { MemoryResult } from "./scenarios/memory.js";
@@ -26,6 +28,7 @@ export interface Scenarios {
   memory?: MemoryResult;
   listPush?: ListPushResult;
   metrics?: MetricsOverheadResult;
+  cluster?: ClusterResult;
 }
 
 export interface Figure {
