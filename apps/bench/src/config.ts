@@ -82,7 +82,7 @@ export function fullConfig(workers: number): BenchConfig {
     memory: { users: 10_000 },
     listPush: { users: 10_000, intervalSeconds: 5, listenMs: 11_000 },
     metrics: { users: 1_000, senders: 10, rate: 50, stepMs: 3_000, rounds: 6, scrapeMs: 1_000 },
-    cluster: { users: 200, senders: 10, rates: [50, 100, 200], stepMs: 3_000 },
+    cluster: { users: 200, senders: 10, rates: [50, 100, 200, 400], stepMs: 3_000 },
     maxLoss: 0.01,
     maxP99Ms: 100,
   };

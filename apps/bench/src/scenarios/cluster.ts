@@ -142,6 +142,8 @@ async function measure(
   const users = await openUsers(nodes, plan.users);
   const steps: ClusterStep[] = [];
   try {
+    // Not recorded: the first messages pay for connections, script loading and the JIT.
+    await step(users, plan.senders, plan.rates[0] ?? 50, Math.min(1000, plan.stepMs));
     for (const rate of plan.rates) {
       const before = await redis?.commandStats();
       const result = await step(users, plan.senders, rate, plan.stepMs);
