@@ -65,9 +65,15 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
     child.stderr?.on("data", (chunk: Buffer) => {
       seen += chunk.toString();
     });
-    child.once("error", (error) => {
+    child.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(error);
+      reject(
+        error.code === "ENOENT"
+          ? new Error(
+              "redis-server not found: install Redis 7 (Debian: apt-get install redis-server)",
+            )
+          : error,
+      );
     });
   });
 }
