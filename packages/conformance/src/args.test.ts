@@ -18,6 +18,7 @@ describe("parseCliArgs", () => {
   it("needs only a target, and defaults to the protocol's settings", () => {
     const options = run(["--target", "127.0.0.1:9999"]);
     expect(options.target).toEqual({ host: "127.0.0.1", port: 9999 });
+    expect(options.others).toEqual([]);
     expect(options.settings).toEqual(DEFAULT_SETTINGS);
     expect(options.only).toBeUndefined();
     expect(options.json).toBe(false);
@@ -28,6 +29,12 @@ describe("parseCliArgs", () => {
       host: "localhost",
       port: 4000,
     });
+  });
+
+  it("reads further targets as other nodes of the same cluster", () => {
+    const options = run(["--target", "127.0.0.1:9999", "--target", "[::1]:9998"]);
+    expect(options.target).toEqual({ host: "127.0.0.1", port: 9999 });
+    expect(options.others).toEqual([{ host: "::1", port: 9998 }]);
   });
 
   it("reads an IPv6 target in brackets", () => {

@@ -6,6 +6,8 @@ import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 
 export interface CliOptions {
   readonly target: Target;
+  /** Further --target flags: other nodes of the same cluster. */
+  readonly others: readonly Target[];
   readonly settings: Settings;
   readonly only: string | undefined;
   readonly json: boolean;
@@ -18,7 +20,9 @@ export type ParsedArgs =
 
 export const USAGE = `Usage: chat-conformance --target HOST:PORT [options]
 
-Checks a CHAT UDP server against every rule of protocol.md, over UDP.
+Checks a CHAT UDP server against every rule of protocol.md, over UDP. Given a second
+--target (another node of the same cluster), it also checks across the nodes: names, BROADCAST,
+PRIVATE and LIST span them.
 
 Tell it the settings the target runs with:
   --user-timeout <s>       seconds of silence before a user is removed (default ${DEFAULT_SETTINGS.userTimeoutS}; 0 = off)
@@ -65,7 +69,7 @@ function parse(args: string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      target: { type: "string" },
+      target: { type: "string", multiple: true },
       "user-timeout": { type: "string" },
       "list-interval": { type: "string" },
       "max-message": { type: "string" },
@@ -88,7 +92,8 @@ function parse(args: string[]) {
 class UsageError extends Error {}
 
 function toOptions(values: ReturnType<typeof parse>["values"]): CliOptions {
-  if (values.target === undefined) throw new UsageError("--target HOST:PORT is required");
+  const [first, ...rest] = values.target ?? [];
+  if (first === undefined) throw new UsageError("--target HOST:PORT is required");
   if (values["rate-limited"] && values["no-rate-limit"]) {
     throw new UsageError("--rate-limited and --no-rate-limit contradict each other");
   }
@@ -115,7 +120,8 @@ function toOptions(values: ReturnType<typeof parse>["values"]): CliOptions {
     throw new UsageError(`--max-message must be at most ${MAX_MESSAGE_BYTES_CEILING}`);
   }
   return {
-    target: parseTarget(values.target),
+    target: parseTarget(first),
+    others: rest.map(parseTarget),
     settings,
     only: values.only,
     json: values.json ?? false,

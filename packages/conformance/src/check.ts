@@ -13,6 +13,8 @@ export interface Needs {
   readonly shortListInterval?: true;
   /** The target's maxUsers is small enough to fill. */
   readonly smallMaxUsers?: true;
+  /** A second target, another node of the same cluster (a second --target). */
+  readonly twoTargets?: true;
 }
 
 export interface Check {
@@ -31,10 +33,10 @@ export interface Check {
 /** What a check gets from the runner: fresh endpoints, unique names, the settings. */
 export interface CheckContext {
   readonly settings: Settings;
-  /** A new UDP endpoint that holds no name. */
-  client(): Promise<TestClient>;
-  /** A new UDP endpoint registered under a fresh unique name (or `name`). */
-  registered(name?: string): Promise<TestClient>;
+  /** A new UDP endpoint that holds no name; `at` picks the target (0, the first, by default). */
+  client(at?: number): Promise<TestClient>;
+  /** A new UDP endpoint registered under a fresh unique name (or `name`) at target `at`. */
+  registered(name?: string, at?: number): Promise<TestClient>;
   /** A fresh name no other check uses: `<hint>-<random>`, at most 32 bytes. */
   name(hint?: string): string;
   sleep(ms: number): Promise<void>;

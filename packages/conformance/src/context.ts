@@ -26,19 +26,22 @@ export function uniqueName(hint = "u"): string {
 export class CheckRun implements CheckContext {
   private readonly clients: TestClient[] = [];
 
+  /** `targets[0]` is the target; more are other nodes of the same cluster. */
   constructor(
-    private readonly target: Target,
+    private readonly targets: readonly Target[],
     readonly settings: Settings,
   ) {}
 
-  async client(): Promise<TestClient> {
-    const client = new TestClient(await openProbe(this.target), this.settings);
+  async client(at = 0): Promise<TestClient> {
+    const target = this.targets[at];
+    if (target === undefined) throw new Error(`no target number ${at + 1}`);
+    const client = new TestClient(await openProbe(target), this.settings);
     this.clients.push(client);
     return client;
   }
 
-  async registered(name = this.name()): Promise<TestClient> {
-    const client = await this.client();
+  async registered(name = this.name(), at = 0): Promise<TestClient> {
+    const client = await this.client(at);
     await client.register(name);
     return client;
   }

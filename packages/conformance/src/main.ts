@@ -40,16 +40,21 @@ export async function main(argv: readonly string[], out: Output): Promise<number
     out.error(`chat-conformance: ${parsed.message}\n\n${USAGE}`);
     return 2;
   }
-  const { target, settings, only, json } = parsed.options;
-  const silent = await unreachable(target, settings.timeoutMs);
+  const { target, others, settings, only, json } = parsed.options;
+  let silent: string | undefined;
+  for (const each of [target, ...others]) silent ??= await unreachable(each, settings.timeoutMs);
   if (silent !== undefined) {
     if (json) out.log(JSON.stringify({ target, error: silent }, null, 2));
     else out.error(`chat-conformance: ${silent}`);
     return 1;
   }
-  if (!json) out.log(`CHAT UDP conformance of ${target.host}:${target.port}`);
+  if (!json) {
+    const nodes = others.map((o) => ` (and ${o.host}:${o.port}, same cluster)`).join("");
+    out.log(`CHAT UDP conformance of ${target.host}:${target.port}${nodes}`);
+  }
   const results = await runConformance({
     target,
+    others,
     settings,
     only,
     onResult: json ? undefined : (result) => out.log(formatResult(result)),

@@ -14,10 +14,11 @@ describe("the check list", () => {
       "3": "Who is who",
       "4": "Routing",
       "5": "Abuse",
+      C: "Cluster",
     };
     expect(new Set(ids(ALL_CHECKS)).size).toBe(ALL_CHECKS.length);
     for (const check of ALL_CHECKS) {
-      expect(check.id).toMatch(/^[1-5]\.\d+$/);
+      expect(check.id).toMatch(/^([1-5]|C)\.\d+$/);
       expect(check.section).toBe(sections[check.id.split(".")[0] as string]);
     }
   });
@@ -79,5 +80,10 @@ describe("skipReason", () => {
     expect(skipReason({ smallMaxUsers: true }, DEFAULT_SETTINGS)).toMatch(/max-users 10000/);
     const small = { ...DEFAULT_SETTINGS, maxUsers: 20, perIpLimits: true };
     expect(skipReason({ smallMaxUsers: true, perIpLimits: true }, small)).toBeUndefined();
+  });
+
+  it("runs the cross-node checks only with a second target", () => {
+    expect(skipReason({ twoTargets: true }, DEFAULT_SETTINGS)).toMatch(/second --target/);
+    expect(skipReason({ twoTargets: true }, DEFAULT_SETTINGS, 2)).toBeUndefined();
   });
 });

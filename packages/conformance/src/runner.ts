@@ -18,6 +18,8 @@ export interface CheckResult {
 
 export interface ConformanceOptions {
   readonly target: Target;
+  /** Other nodes of the same cluster as `target`: the cross-node checks run when given. */
+  readonly others?: readonly Target[];
   readonly settings?: Partial<Settings>;
   /** Which checks to run: see `selectChecks`. */
   readonly only?: string;
@@ -32,7 +34,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Check
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const results: CheckResult[] = [];
   for (const check of selectChecks(options.checks ?? ALL_CHECKS, options.only)) {
-    const result = await runCheck(check, options.target, settings);
+    const result = await runCheck(check, options.target, settings, options.others);
     options.onResult?.(result);
     results.push(result);
   }
@@ -62,8 +64,15 @@ export function selectChecks(checks: readonly Check[], only: string | undefined)
 }
 
 /** Why a check cannot run against a target with these settings, or `undefined`. */
-export function skipReason(needs: Needs | undefined, settings: Settings): string | undefined {
+export function skipReason(
+  needs: Needs | undefined,
+  settings: Settings,
+  targets = 1,
+): string | undefined {
   if (needs === undefined) return undefined;
+  if (needs.twoTargets && targets < 2) {
+    return "needs a second --target, another node of the same cluster";
+  }
   if (needs.rateLimits && !settings.rateLimited) return "target runs without rate limits";
   if (needs.perIpLimits && !settings.perIpLimits) {
     return "per-IP limits do not apply to this tester (pass --per-ip-limits if they do)";
@@ -100,13 +109,14 @@ export async function runCheck(
   check: Check,
   target: Target,
   settings: Settings = DEFAULT_SETTINGS,
+  others: readonly Target[] = [],
 ): Promise<CheckResult> {
   const base = { id: check.id, section: check.section, title: check.title };
   const started = Date.now();
-  const skip = skipReason(check.needs, settings);
+  const skip = skipReason(check.needs, settings, 1 + others.length);
   if (skip !== undefined) return { ...base, status: "skipped", detail: skip, durationMs: 0 };
 
-  const ctx = new CheckRun(target, settings);
+  const ctx = new CheckRun([target, ...others], settings);
   const budgetMs = check.budgetMs?.(settings) ?? defaultBudgetMs(settings);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

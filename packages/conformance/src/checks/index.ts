@@ -1,5 +1,6 @@
 import type { Check } from "../check.js";
 import { abuseChecks } from "./abuse.js";
+import { clusterChecks } from "./cluster.js";
 import { foldingChecks } from "./folding.js";
 import { framingChecks } from "./framing.js";
 import { listChecks } from "./lists.js";
@@ -11,7 +12,8 @@ import { perIpChecks } from "./per-ip.js";
 import { registerChecks } from "./register.js";
 import { routingChecks } from "./routing.js";
 
-/** Every check, in protocol.md order. Ids are unique; the per-IP checks come last on purpose. */
+/** Every check, in protocol.md order. Ids are unique; the per-IP checks come last on purpose, then
+ * the cross-node ones. */
 export const ALL_CHECKS: readonly Check[] = [
   ...framingChecks,
   ...nameChecks,
@@ -24,4 +26,6 @@ export const ALL_CHECKS: readonly Check[] = [
   ...orderChecks,
   ...abuseChecks,
   ...perIpChecks,
+  // Run only with a second --target (another node of the same cluster).
+  ...clusterChecks,
 ];
