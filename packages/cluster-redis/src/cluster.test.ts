@@ -179,3 +179,14 @@ describe("a node that stops renewing its lease", () => {
     expect(await register(b, 2, "ghost")).toEqual(OK);
   });
 });
+
+describe("a Redis on a unix socket", () => {
+  it("serves a cluster as well as one on TCP", async () => {
+    const made = [new TestNode(redis.socketUrl, "unix:"), new TestNode(redis.socketUrl, "unix:")];
+    nodes.push(...made);
+    const [a, b] = made as [TestNode, TestNode];
+    expect(await Promise.all([a.start(), b.start()])).toEqual([true, true]);
+    expect(await register(a, 1, "alice")).toEqual(OK);
+    expect(await register(b, 2, "Alice")).toEqual(error(ErrorText.USERNAME_TAKEN));
+  });
+});

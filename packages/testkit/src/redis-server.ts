@@ -11,6 +11,8 @@ import { join } from "node:path";
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** The same server on a unix socket in its temp dir: `unix:///…/redis.sock`. */
+  readonly socketUrl: string;
   /** Stops it (SIGKILL: as abrupt as a crash); the port stays reserved for `restart`. */
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -29,6 +31,7 @@ async function freePort(): Promise<number> {
 }
 
 function launch(port: number, dir: string): Promise<ChildProcess> {
+  const socket = join(dir, "redis.sock");
   const child = spawn(
     "redis-server",
     [
@@ -44,6 +47,10 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       "no",
       "--daemonize",
       "no",
+      "--unixsocket",
+      socket,
+      "--unixsocketperm",
+      "700",
       "--loglevel",
       "notice",
     ],
@@ -94,6 +101,7 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    socketUrl: `unix://${join(dir, "redis.sock")}`,
     kill,
     restart: async () => {
       await kill();
