@@ -3,6 +3,7 @@ import { startRedis, type TestRedis } from "@chat/testkit";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endpoint, TestNode, until } from "./test-support/nodes.js";
+import { TcpGate } from "./test-support/tcp-gate.js";
 
 let redis: TestRedis;
 let a: TestNode;
@@ -129,6 +130,36 @@ describe("a subscriber that Redis cuts off", () => {
       expect(await list(a, 1)).toEqual(["alice", "carol"]);
     } finally {
       admin.disconnect();
+    }
+  });
+});
+
+describe("Redis back empty while one node's own link to it is still down", () => {
+  it("logs out that node's user whose name another node took meanwhile", async () => {
+    const gate = await TcpGate.start(redis.port);
+    const c = new TestNode(gate.url, "chat:");
+    try {
+      expect(await c.start()).toBe(true);
+      expect(await ask(c, 7, { opcode: 11, name: "alice" })).toEqual(OK);
+      expect(await ask(c, 8, { opcode: 11, name: "carol" })).toEqual(OK);
+      gate.close();
+      await redis.restart();
+      await until(() => b.directory.isAvailable(), 10_000);
+      // C cannot re-claim yet, so "alice" is free in the empty Redis: B's new user takes it.
+      expect(await ask(b, 9, { opcode: 11, name: "ALICE" })).toEqual(OK);
+      gate.reopen();
+      await until(() => c.directory.isAvailable(), 10_000);
+      await until(() => c.packetsTo(endpoint(7)).length > 1, 10_000);
+      expect(c.packetsTo(endpoint(7)).at(-1)).toEqual(error(ErrorText.USERNAME_TAKEN));
+      expect(c.core.users()).toEqual(["carol"]);
+      // The name stays B's user's; C's other user was re-claimed.
+      expect(await ask(c, 10, { opcode: 11, name: "alice" })).toEqual(
+        error(ErrorText.USERNAME_TAKEN),
+      );
+      await until(() => b.directory.listNames().length === 2, 10_000);
+    } finally {
+      await c.directory.close();
+      await gate.stop();
     }
   });
 });
