@@ -190,3 +190,31 @@ describe("a Redis on a unix socket", () => {
     expect(await register(b, 2, "Alice")).toEqual(error(ErrorText.USERNAME_TAKEN));
   });
 });
+
+describe("what each request costs in Redis", () => {
+  it("keep-alives, INFO and LIST cost nothing; each BROADCAST one script", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "alice")).toEqual(OK);
+    expect(await register(b, 2, "bob")).toEqual(OK);
+    const scripts = async () => (await redis.commandStats()).evalsha ?? 0;
+    const started = Date.now();
+    const before = await scripts();
+    for (let i = 0; i < 200; i++) {
+      a.send(endpoint(1), { opcode: 11, name: "alice" });
+      a.send(endpoint(1), { opcode: 40 });
+      a.send(endpoint(1), { opcode: 42 });
+    }
+    const idle = (await scripts()) - before;
+    // Only lease renewals ran meanwhile: one per node per second.
+    const renewals = 2 * (Math.ceil((Date.now() - started) / 1000) + 1);
+    expect(idle).toBeLessThanOrEqual(renewals);
+
+    const start2 = Date.now();
+    const before2 = await scripts();
+    for (let i = 0; i < 100; i++) b.send(endpoint(2), { opcode: 20, message: `m${i}` });
+    await until(() => a.packetsTo(endpoint(1)).filter((p) => p.opcode === 21).length === 100);
+    const used = (await scripts()) - before2;
+    expect(used).toBeGreaterThanOrEqual(100);
+    expect(used).toBeLessThanOrEqual(100 + 2 * (Math.ceil((Date.now() - start2) / 1000) + 1));
+  });
+});
