@@ -8,6 +8,8 @@ describe("startRedis", () => {
       // An INFO is counted once it has run: the second sees the first.
       expect((await redis.commandStats()).info).toBeUndefined();
       expect((await redis.commandStats()).info).toBe(1);
+      await redis.configSet("client-output-buffer-limit", "pubsub 64kb 32kb 1");
+      await expect(redis.configSet("no-such-setting", "1")).rejects.toThrow(/CONFIG SET/);
       await redis.restart();
       expect((await redis.commandStats()).info).toBeUndefined();
     } finally {

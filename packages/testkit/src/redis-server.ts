@@ -20,6 +20,8 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Calls per command since start (`INFO commandstats`), e.g. { evalsha: 12, publish: 12 }. */
   commandStats(): Promise<Record<string, number>>;
+  /** `CONFIG SET name value`; rejects with Redis's error. */
+  configSet(name: string, value: string): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -112,11 +114,15 @@ export async function startRedis(): Promise<TestRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
     commandStats: () => commandStats(port),
+    configSet: async (name, value) => {
+      const reply = await call(port, ["CONFIG", "SET", name, value]);
+      if (!reply.startsWith("+OK")) throw new Error(`CONFIG SET ${name}: ${reply.trim()}`);
+    },
   };
 }
 
-/** One inline command over RESP, its bulk-string reply read whole. */
-function infoCommandStats(port: number): Promise<string> {
+/** One command as a RESP array; resolves with the raw reply once a whole one is in. */
+function call(port: number, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     let reply = "";
@@ -124,19 +130,23 @@ function infoCommandStats(port: number): Promise<string> {
     socket.on("error", reject);
     socket.on("data", (chunk: string) => {
       reply += chunk;
-      const header = /^\$(\d+)\r\n/.exec(reply);
-      if (header === null) return;
-      const body = reply.slice(header[0].length);
-      if (Buffer.byteLength(body) < Number(header[1])) return;
+      if (!reply.includes("\r\n")) return;
+      if (reply.startsWith("$")) {
+        const header = /^\$(-?\d+)\r\n/.exec(reply);
+        if (header === null) return;
+        const length = Number(header[1]);
+        if (length >= 0 && Buffer.byteLength(reply) < header[0].length + length + 2) return;
+      }
       socket.end();
-      resolve(body);
+      resolve(reply);
     });
-    socket.write("INFO commandstats\r\n");
+    const encoded = args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("");
+    socket.write(`*${args.length}\r\n${encoded}`);
   });
 }
 
 async function commandStats(port: number): Promise<Record<string, number>> {
-  const text = await infoCommandStats(port);
+  const text = await call(port, ["INFO", "commandstats"]);
   const calls: Record<string, number> = {};
   for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
     calls[match[1] as string] = Number(match[2]);

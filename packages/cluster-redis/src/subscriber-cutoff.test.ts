@@ -1,0 +1,80 @@
+import type { ChatSocket } from "@chat/client";
+import { type DaemonHandle, startRedis, type TestRedis } from "@chat/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ask, clientOf, eventually, listOf, startNode } from "./test-support/daemons.js";
+
+/*
+ * Redis drops a subscriber whose output buffer passes its limit. A node that stops reading
+ * (frozen here by SIGSTOP, for less than its lease) while another floods broadcasts is cut
+ * off that way; when it runs again it must reconnect and resync its list.
+ */
+
+let redis: TestRedis;
+let a: DaemonHandle;
+let b: DaemonHandle;
+const sockets: ChatSocket[] = [];
+
+beforeEach(async () => {
+  redis = await startRedis();
+  await redis.configSet("client-output-buffer-limit", "pubsub 64kb 32kb 1");
+  [a, b] = await Promise.all([
+    startNode(redis.url, ["--no-rate-limit"]),
+    startNode(redis.url, ["--no-rate-limit"]),
+  ]);
+});
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((s) => s.close()));
+  a.process.kill("SIGCONT");
+  await Promise.all([a.stop("SIGTERM", 2000), b.stop("SIGTERM", 2000)]);
+  await redis.stop();
+});
+
+async function user(node: DaemonHandle, name: string): Promise<ChatSocket> {
+  const socket = await clientOf(node);
+  sockets.push(socket);
+  expect(await ask(socket, { opcode: 11, name })).toEqual({ opcode: 0 });
+  return socket;
+}
+
+describe("a subscriber cut off by Redis's output buffer limit", () => {
+  it("reconnects, resyncs its list and carries broadcasts again", async () => {
+    const reader = await user(a, "reader");
+    const flooder = await user(b, "flooder");
+    await eventually(async () => (await listOf(reader))?.length === 2, 5000, "both listed");
+    const joins = () => a.logs().filter((line) => line.msg === "cluster joined").length;
+    const joinedBefore = joins();
+
+    a.process.kill("SIGSTOP");
+    // About 8 MB on the bus while A reads nothing: past what the loopback socket buffers
+    // hold, and then past the 64 KiB limit of Redis's own buffer for A.
+    const message = "x".repeat(1000);
+    for (let i = 0; i < 8000; i++) {
+      flooder.send({ opcode: 20, message });
+      if (i % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // A change A can only learn through a resync, since its subscriber is gone by then.
+    const late = await user(b, "late");
+    a.process.kill("SIGCONT");
+
+    await eventually(async () => joins() > joinedBefore, 10_000, "A to rejoin and resync").catch(
+      (error: Error) => {
+        const seen = a.logs().map((line) => `${line.msg} ${JSON.stringify(line)}`.slice(0, 200));
+        throw new Error(`${error.message}; A logged:\n${seen.join("\n")}`);
+      },
+    );
+    // It was Redis that cut the subscriber off (not a gap A noticed on a live connection).
+    expect(
+      a
+        .logs()
+        .some((line) => line.msg?.includes("connection lost") && line.connection === "subscriber"),
+    ).toBe(true);
+    await eventually(
+      async () => (await listOf(reader))?.sort().join() === "flooder,late,reader",
+      10_000,
+      "A's list to hold the user who joined while it was cut off",
+    );
+    late.send({ opcode: 20, message: "after" });
+    const after = await reader.next((p) => p.opcode === 21 && p.message === "after", 5000);
+    expect(after).toEqual({ opcode: 21, sender: "late", message: "after" });
+  });
+});
