@@ -389,10 +389,9 @@ export class RedisDirectory implements Directory {
     const snapshot = (await this.#run("SNAPSHOT", [])) as [number, ...string[]];
     const [seq, ...entries] = snapshot;
     this.#roster.reset(entries.map(parseEntry).filter((e) => e !== undefined));
-    this.#lastSeq = seq;
     const held = this.#held;
     this.#held = undefined;
-    for (const message of held) this.#onBus(message);
+    this.#catchUp(seq, held);
     this.#synced = true;
     this.#counts.syncs++;
     this.#log.info(
@@ -406,6 +405,25 @@ export class RedisDirectory implements Directory {
     );
     this.#firstSync?.();
     this.#firstSync = undefined;
+  }
+
+  /**
+   * After a snapshot at bus position `seq`: the snapshot holds every membership change up to
+   * it, but not the broadcasts. Those held during the sync that this node had not delivered
+   * are delivered now; numbers it never received are counted as missed.
+   */
+  #catchUp(seq: number, held: readonly BusMessage[]): void {
+    // A counter below ours: Redis restarted empty, and numbering began again.
+    const delivered = seq < this.#lastSeq ? 0 : this.#lastSeq;
+    let received = 0;
+    for (const message of held) {
+      if (message.seq <= delivered || message.seq > seq) continue;
+      received++;
+      if (message.kind === "B") this.#output((core) => core.deliverBroadcast(message.forward));
+    }
+    if (delivered > 0) this.#counts.busMessagesMissed += seq - delivered - received;
+    this.#lastSeq = seq;
+    for (const message of held) if (message.seq > seq) this.#onBus(message);
   }
 
   async #loadScripts(): Promise<void> {

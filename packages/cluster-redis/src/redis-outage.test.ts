@@ -163,3 +163,26 @@ describe("Redis back empty while one node's own link to it is still down", () =>
     }
   });
 });
+
+describe("a gap in the bus numbers (a message this node never got)", () => {
+  it("resyncs without losing or repeating a broadcast that arrives meanwhile, and counts the gap", async () => {
+    await twoUsers();
+    const admin = new Redis(redis.url);
+    try {
+      const syncs = a.directory.stats().syncs;
+      // As if a bus message had been lost on the way to every subscriber.
+      await admin.incr("chat:seq");
+      for (let i = 0; i < 50; i++) b.send(endpoint(2), { opcode: 20, message: `m${i}` });
+      const got = () =>
+        a
+          .packetsTo(endpoint(1))
+          .filter((p) => p.opcode === 21)
+          .map((p) => (p as { message: string }).message);
+      await until(() => got().length >= 50 && a.directory.stats().syncs > syncs);
+      expect(got()).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+      expect(a.directory.stats().busMessagesMissed).toBe(1);
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
