@@ -11,6 +11,7 @@ import type {
 import { foldName } from "@chat/protocol";
 import { Redis } from "ioredis";
 import { type BusMessage, parseBusMessage, parsePrivate } from "./bus.js";
+import { BusOrder } from "./bus-order.js";
 import {
   CLUSTER_DEFAULTS,
   type ClusterOptions,
@@ -19,7 +20,7 @@ import {
   skeletonClaimKey,
 } from "./options.js";
 import { parseEntry, Roster } from "./roster.js";
-import { SCRIPTS, type ScriptName } from "./scripts.js";
+import { ScriptRunner } from "./script-runner.js";
 
 /** What the cluster needs of the node: its core, where datagrams go, and the time. */
 export interface ClusterHost {
@@ -73,15 +74,17 @@ export class RedisDirectory implements Directory {
   readonly #roster = new Roster();
   readonly #bus: string;
   readonly #inbox: string;
+  readonly #scripts: ScriptRunner;
+  readonly #order = new BusOrder({
+    apply: (message) => this.#apply(message),
+    deliver: (forward) => this.#output((core) => core.deliverBroadcast(forward)),
+    gap: () => this.#requestSync(),
+  });
   #host: ClusterHost | undefined;
-  #shas: Partial<Record<ScriptName, string>> = {};
   /** This life's fencing token; undefined while not joined. */
   #token: string | undefined;
   #synced = false;
   #subscribed = false;
-  #lastSeq = 0;
-  /** Bus messages held while a sync runs. */
-  #held: BusMessage[] | undefined;
   #syncing: Promise<void> | undefined;
   #syncAgain = false;
   #closed = false;
@@ -90,7 +93,7 @@ export class RedisDirectory implements Directory {
   /** Claim keys of claims in flight: a rejoin must not release them. */
   readonly #claiming = new Map<number, string>();
   #firstSync: (() => void) | undefined;
-  readonly #counts = { broadcastsPublished: 0, broadcastsLost: 0, busMessagesMissed: 0, syncs: 0 };
+  readonly #counts = { broadcastsPublished: 0, broadcastsLost: 0, syncs: 0 };
 
   constructor(
     options: ClusterOptions & { readonly maxUsers: number; readonly logger?: ClusterLogger },
@@ -108,6 +111,7 @@ export class RedisDirectory implements Directory {
     );
     this.#cmd = new Redis(redis);
     this.#sub = new Redis(redis);
+    this.#scripts = new ScriptRunner(this.#cmd, this.#prefix);
     this.#bus = `${this.#prefix}bus`;
     this.#inbox = `${this.#prefix}node:${this.node}`;
   }
@@ -149,7 +153,7 @@ export class RedisDirectory implements Directory {
     const token = this.#token;
     this.#token = undefined;
     if (token !== undefined && this.#cmd.status === "ready") {
-      await this.#run("LEAVE", [this.node, token]).catch(() => {});
+      await this.#scripts.run("LEAVE", [this.node, token]).catch(() => {});
     }
     this.#cmd.disconnect();
     this.#sub.disconnect();
@@ -174,6 +178,7 @@ export class RedisDirectory implements Directory {
       available: this.isAvailable(),
       users: this.#roster.size,
       ...this.#counts,
+      busMessagesMissed: this.#order.missed,
     };
   }
 
@@ -197,7 +202,7 @@ export class RedisDirectory implements Directory {
     const key = this.#claimKey(claim.folded);
     this.#claiming.set(claim.id, key);
     const args = [this.node, token, key, claim.folded, claim.name, String(this.#maxUsers)];
-    this.#run("CLAIM", args).then(
+    this.#scripts.run("CLAIM", args).then(
       (result) => {
         this.#claiming.delete(claim.id);
         const seq = Number(result);
@@ -230,7 +235,7 @@ export class RedisDirectory implements Directory {
     // Without a token the next join releases it: the name is not among the users it re-claims.
     if (token === undefined) return;
     const args = [this.node, token, this.#claimKey(folded), folded];
-    this.#run("RELEASE", args).then(
+    this.#scripts.run("RELEASE", args).then(
       (result) => {
         if (Number(result) === -1) this.#lost("fenced");
       },
@@ -241,7 +246,7 @@ export class RedisDirectory implements Directory {
   publishBroadcast(forward: Uint8Array): boolean {
     const token = this.#token;
     if (token === undefined || !this.isAvailable()) return false;
-    this.#run("BROADCAST", [this.node, token, asBuffer(forward)]).then(
+    this.#scripts.run("BROADCAST", [this.node, token, asBuffer(forward)]).then(
       (result) => {
         if (Number(result) !== -1) {
           this.#counts.broadcastsPublished++;
@@ -269,7 +274,7 @@ export class RedisDirectory implements Directory {
     const { receiverFolded: folded, forward } = request;
     const payload = forward === undefined ? "" : asBuffer(forward);
     const args = [this.node, token, this.#claimKey(folded), folded, payload];
-    this.#run("PRIVATE", args).then(
+    this.#scripts.run("PRIVATE", args).then(
       (result) => {
         const code = Number(result);
         if (code === -1) this.#lost("fenced");
@@ -298,7 +303,7 @@ export class RedisDirectory implements Directory {
   #renew(): void {
     const token = this.#token;
     if (token === undefined || this.#cmd.status !== "ready") return;
-    this.#run("RENEW", [this.node, token, String(this.#leaseMs)]).then(
+    this.#scripts.run("RENEW", [this.node, token, String(this.#leaseMs)]).then(
       (result) => {
         if (Number(result) === -1 && this.#token === token) this.#lost("lease lost");
       },
@@ -346,7 +351,7 @@ export class RedisDirectory implements Directory {
       } catch (error) {
         this.#token = undefined;
         this.#synced = false;
-        this.#held = undefined;
+        this.#order.abandon();
         this.#log.warn({ node: this.node, err: error }, "cluster sync failed; retrying");
         clearTimeout(this.#retryTimer);
         this.#retryTimer = setTimeout(() => this.#requestSync(), SYNC_RETRY_MS).unref();
@@ -359,8 +364,8 @@ export class RedisDirectory implements Directory {
   async #sync(): Promise<void> {
     const host = this.#host as ClusterHost;
     this.#synced = false;
-    this.#held = [];
-    await this.#loadScripts();
+    this.#order.hold();
+    await this.#scripts.load();
     if (!this.#subscribed) {
       await this.#sub.subscribe(this.#bus, this.#inbox);
       this.#subscribed = true;
@@ -368,12 +373,14 @@ export class RedisDirectory implements Directory {
     const token = randomBytes(12).toString("hex");
     const names = host.core.users();
     const folded = names.map((name) => foldName(name));
-    const args = [this.node, token, String(this.#leaseMs)];
+    const args = [this.node, token, String(this.#leaseMs), String(names.length)];
     for (const [i, name] of names.entries()) {
       const f = folded[i] as string;
       args.push(this.#claimKey(f), f, name);
     }
-    const claimed = (await this.#run("JOIN", args, [...this.#claiming.values()])) as number[];
+    // Then the claim keys of claims in flight, which the join must leave alone.
+    args.push(...this.#claiming.values());
+    const claimed = (await this.#scripts.run("JOIN", args)) as number[];
     this.#token = token;
     const evicted: string[] = [];
     for (const [i, seq] of claimed.entries()) {
@@ -386,12 +393,10 @@ export class RedisDirectory implements Directory {
     for (const [i, name] of names.entries()) {
       if (!now.has(name) && (claimed[i] as number) > 0) this.release(name, folded[i] as string);
     }
-    const snapshot = (await this.#run("SNAPSHOT", [])) as [number, ...string[]];
+    const snapshot = (await this.#scripts.run("SNAPSHOT", [])) as [number, ...string[]];
     const [seq, ...entries] = snapshot;
     this.#roster.reset(entries.map(parseEntry).filter((e) => e !== undefined));
-    const held = this.#held;
-    this.#held = undefined;
-    this.#catchUp(seq, held);
+    this.#order.resume(seq);
     this.#synced = true;
     this.#counts.syncs++;
     this.#log.info(
@@ -407,42 +412,6 @@ export class RedisDirectory implements Directory {
     this.#firstSync = undefined;
   }
 
-  /**
-   * After a snapshot at bus position `seq`: the snapshot holds every membership change up to
-   * it, but not the broadcasts. Those held during the sync that this node had not delivered
-   * are delivered now; numbers it never received are counted as missed.
-   */
-  #catchUp(seq: number, held: readonly BusMessage[]): void {
-    // A counter below ours: Redis restarted empty, and numbering began again.
-    const delivered = seq < this.#lastSeq ? 0 : this.#lastSeq;
-    let received = 0;
-    for (const message of held) {
-      if (message.seq <= delivered || message.seq > seq) continue;
-      received++;
-      if (message.kind === "B") this.#output((core) => core.deliverBroadcast(message.forward));
-    }
-    if (delivered > 0) this.#counts.busMessagesMissed += seq - delivered - received;
-    this.#lastSeq = seq;
-    for (const message of held) if (message.seq > seq) this.#onBus(message);
-  }
-
-  async #loadScripts(): Promise<void> {
-    for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
-      this.#shas[name] = (await this.#cmd.script("LOAD", SCRIPTS[name])) as string;
-    }
-  }
-
-  /** One EVALSHA; `keep` (JOIN only) are claim keys a rejoin must leave alone. */
-  #run(name: ScriptName, args: (string | Buffer)[], keep: string[] = []): Promise<unknown> {
-    const sha = this.#shas[name];
-    if (sha === undefined) return Promise.reject(new Error("scripts not loaded"));
-    const argv =
-      name === "JOIN"
-        ? [...args.slice(0, 3), String((args.length - 3) / 3), ...args.slice(3), ...keep]
-        : args;
-    return this.#cmd.evalsha(sha, 0, this.#prefix, ...argv);
-  }
-
   // --- the bus ---
 
   #onMessage(channel: Buffer, message: Buffer): void {
@@ -456,19 +425,11 @@ export class RedisDirectory implements Directory {
     }
     if (name !== this.#bus) return;
     const parsed = parseBusMessage(message);
-    if (parsed === undefined) return;
-    if (this.#held !== undefined) this.#held.push(parsed);
-    else this.#onBus(parsed);
+    if (parsed !== undefined) this.#order.receive(parsed);
   }
 
-  #onBus(message: BusMessage): void {
-    if (message.seq <= this.#lastSeq) return;
-    if (message.seq > this.#lastSeq + 1) {
-      // The subscriber lost messages (cut off, say): the list may be wrong, so resync.
-      this.#counts.busMessagesMissed += message.seq - this.#lastSeq - 1;
-      this.#requestSync();
-    }
-    this.#lastSeq = message.seq;
+  /** The next bus message, in the cluster's one order. */
+  #apply(message: BusMessage): void {
     switch (message.kind) {
       case "B":
         this.#output((core) => core.deliverBroadcast(message.forward));
