@@ -186,3 +186,28 @@ describe("a gap in the bus numbers (a message this node never got)", () => {
     }
   });
 });
+
+describe("a node started while Redis is out of reach", () => {
+  it("serves its own users at once and joins the cluster when Redis is reachable", async () => {
+    const gate = await TcpGate.start(redis.port);
+    gate.close();
+    const c = new TestNode(gate.url, "chat:");
+    try {
+      expect(await c.start(300)).toBe(false);
+      expect(await ask(c, 1, { opcode: 11, name: "early" })).toEqual(
+        error(ErrorText.CLUSTER_UNAVAILABLE),
+      );
+      expect(await ask(c, 1, { opcode: 40 })).toMatchObject({ opcode: 41 });
+      gate.reopen();
+      await until(() => c.directory.isAvailable(), 10_000);
+      expect(await ask(c, 1, { opcode: 11, name: "early" })).toEqual(OK);
+      await until(() => a.directory.listNames().length === 1);
+      expect(await ask(a, 2, { opcode: 11, name: "EARLY" })).toEqual(
+        error(ErrorText.USERNAME_TAKEN),
+      );
+    } finally {
+      await c.directory.close();
+      await gate.stop();
+    }
+  });
+});

@@ -23,12 +23,13 @@ export class TestNode {
     this.core = new ChatServer({ rateLimit: false }, { directory: this.directory });
   }
 
-  start(): Promise<boolean> {
-    return this.directory.start({
+  start(waitMs?: number): Promise<boolean> {
+    const host = {
       core: this.core,
-      output: (datagrams) => this.collect(datagrams),
+      output: (datagrams: readonly Datagram[]) => this.collect(datagrams),
       now: () => Date.now(),
-    });
+    };
+    return this.directory.start(host, waitMs);
   }
 
   send(from: Endpoint, packet: Packet): void {
