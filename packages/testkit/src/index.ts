@@ -1,3 +1,4 @@
+export { startRedis, type TestRedis } from "@chat/cluster-redis/testing";
 export * from "server/testing";
 export {
   type LossSettings,
@@ -6,4 +7,3 @@ export {
   type ProxyStats,
   startLossyProxy,
 } from "./lossy-proxy.js";
-export { startRedis, type TestRedis } from "./redis-server.js";

@@ -1,9 +1,9 @@
 import { ErrorText, type Packet } from "@chat/protocol";
-import { startRedis, type TestRedis } from "@chat/testkit";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endpoint, TestNode, until } from "./test-support/nodes.js";
 import { TcpGate } from "./test-support/tcp-gate.js";
+import { startRedis, type TestRedis } from "./testing/index.js";
 
 let redis: TestRedis;
 let a: TestNode;

@@ -1,7 +1,7 @@
 import { ErrorText, type Packet } from "@chat/protocol";
-import { startRedis, type TestRedis } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { endpoint, TestNode, until } from "./test-support/nodes.js";
+import { startRedis, type TestRedis } from "./testing/index.js";
 
 let redis: TestRedis;
 let nodes: TestNode[] = [];
