@@ -86,6 +86,29 @@ describe("names across nodes", () => {
   });
 });
 
+describe("maxUsers", () => {
+  it("counts the users of every node: server is full at the cluster's limit", async () => {
+    const made = [
+      new TestNode(redis.url, "full:", { maxUsers: 3 }),
+      new TestNode(redis.url, "full:", { maxUsers: 3 }),
+    ] as [TestNode, TestNode];
+    nodes.push(...made);
+    const [a, b] = made;
+    await Promise.all([a.start(), b.start()]);
+    expect(await register(a, 1, "one")).toEqual(OK);
+    expect(await register(a, 2, "two")).toEqual(OK);
+    expect(await register(b, 3, "three")).toEqual(OK);
+    expect(await register(b, 4, "four")).toEqual(error(ErrorText.SERVER_FULL));
+    b.send(endpoint(3), { opcode: 12 });
+    await until(() => b.core.users().length === 0);
+    let reply: Packet = error("");
+    for (let tries = 0; tries < 50 && reply.opcode !== 0; tries++) {
+      reply = await register(a, 10 + tries, "four");
+    }
+    expect(reply).toEqual(OK);
+  });
+});
+
 describe("BROADCAST across nodes", () => {
   it("reaches every user of every node once, all in one order, FIFO per sender", async () => {
     const [a, b] = (await startCluster()) as [TestNode, TestNode];

@@ -18,9 +18,14 @@ export class TestNode {
   readonly directory: RedisDirectory;
   readonly received: Received[] = [];
 
-  constructor(url: string, prefix: string, options: { leaseMs?: number; renewMs?: number } = {}) {
-    this.directory = new RedisDirectory({ url, prefix, maxUsers: 10_000, ...options });
-    this.core = new ChatServer({ rateLimit: false }, { directory: this.directory });
+  constructor(
+    url: string,
+    prefix: string,
+    options: { leaseMs?: number; renewMs?: number; maxUsers?: number } = {},
+  ) {
+    const maxUsers = options.maxUsers ?? 10_000;
+    this.directory = new RedisDirectory({ url, prefix, ...options, maxUsers });
+    this.core = new ChatServer({ rateLimit: false, maxUsers }, { directory: this.directory });
   }
 
   start(waitMs?: number): Promise<boolean> {
