@@ -33,6 +33,31 @@ async function user(node: DaemonHandle, name: string): Promise<ChatSocket> {
   return socket;
 }
 
+describe("a node stopped with SIGTERM", () => {
+  it("tells its users the server is shutting down and frees their names at once", async () => {
+    const leaver = await user(a, "leaver");
+    const watcher = await user(b, "watcher");
+    await eventually(async () => (await listOf(watcher))?.length === 2, 5000, "both listed");
+    const stopping = a.stop("SIGTERM", 5000);
+    expect(await leaver.next((p) => p.opcode === 1, 5000)).toEqual({
+      opcode: 1,
+      text: ErrorText.SHUTTING_DOWN,
+    });
+    expect(await stopping).toBe(0);
+    // No lease (3 s) to wait out: the node said it was leaving.
+    const stoppedAt = Date.now();
+    await eventually(
+      async () => (await listOf(watcher))?.join() === "watcher",
+      1500,
+      "leaver gone",
+    );
+    expect(Date.now() - stoppedAt).toBeLessThan(1500);
+    const again = await clientOf(b);
+    sockets.push(again);
+    expect(await ask(again, { opcode: 11, name: "leaver" })).toEqual({ opcode: 0 });
+  });
+});
+
 describe("a node killed with SIGKILL", () => {
   it("leaves every list within 10 s, and its names are free again", async () => {
     await user(a, "ghost");
