@@ -92,6 +92,7 @@ async function runScenarios(
       case "metrics":
         scenarios.metrics = await runMetricsOverhead(pool, config, log);
         for (const line of describeMetricsOverhead(scenarios.metrics)) log(line);
+        break;
       case "cluster":
         if (hasRedisServer()) scenarios.cluster = await runCluster(config.cluster, log);
         else log("  skipped: no redis-server on PATH (apt-get install redis-server)");

@@ -4,7 +4,6 @@
  * disk. Figures missing from a run (a scenario not selected, a ladder where nothing
  * passed) are null, never invented.
  */
-
 import type { BenchConfig } from "./config.js";
 import type { MachineInfo } from "./proc-stats.js";
 import type { ClusterResult } from "./scenarios/cluster.js";
