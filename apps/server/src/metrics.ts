@@ -106,6 +106,40 @@ export class DaemonMetrics {
       "Per-address rate-limit entries held",
       (s) => s.trackedAddresses,
     );
+    // Cluster mode only (no series without --cluster); the node id is one label value per process.
+    const cluster =
+      (read: (c: NonNullable<DaemonStats["cluster"]>) => number) => (s: DaemonStats) =>
+        s.cluster === undefined ? [] : [[{ node: s.cluster.node }, read(s.cluster)] as const];
+    this.#gauge(
+      "chat_cluster_available",
+      "1 while this node can reach the cluster (new names, cross-node PRIVATE), else 0",
+      ["node"],
+      cluster((c) => (c.available ? 1 : 0)),
+    );
+    this.#gauge(
+      "chat_cluster_users",
+      "Users of the whole cluster",
+      ["node"],
+      cluster((c) => c.users),
+    );
+    this.#counter(
+      "chat_cluster_syncs_total",
+      "Joins and resyncs with the cluster",
+      ["node"],
+      cluster((c) => c.syncs),
+    );
+    this.#counter(
+      "chat_cluster_bus_missed_total",
+      "Cluster bus messages this node never received",
+      ["node"],
+      cluster((c) => c.busMessagesMissed),
+    );
+    this.#counter(
+      "chat_cluster_broadcasts_lost_total",
+      "Broadcasts whose publish to the cluster failed in flight",
+      ["node"],
+      cluster((c) => c.broadcastsLost),
+    );
     this.#listPush = new Histogram({
       name: "chat_list_push_duration_seconds",
       help: "From the tick that starts a user-list push until every copy was handed to the socket",
