@@ -1,3 +1,4 @@
+export type { ClusterHost, ClusterLogger, ClusterStats } from "./host.js";
 export {
   CLUSTER_DEFAULTS,
   type ClusterOptions,
@@ -5,9 +6,4 @@ export {
   redisOptions,
   skeletonClaimKey,
 } from "./options.js";
-export {
-  type ClusterHost,
-  type ClusterLogger,
-  type ClusterStats,
-  RedisDirectory,
-} from "./redis-directory.js";
+export { RedisDirectory } from "./redis-directory.js";
