@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { decode } from "./decode.js";
 import { encode } from "./encode.js";
+import { isProtocolError, ProtocolError } from "./errors.js";
 import { encodeFrame } from "./frame.js";
 import { MAX_DATA_BYTES, MAX_DATAGRAM_BYTES } from "./limits.js";
 import { Opcode } from "./opcodes.js";
 import type { Packet } from "./packets.js";
-import { expectProtocolError, toHex } from "./test-support/bytes.js";
+import { expectEncodeError, toHex } from "./test-support/bytes.js";
 
 describe("encode refuses what decode could not give back", () => {
   it("encodes DATA of exactly 65,504 bytes into a 65,507-byte datagram", () => {
@@ -15,26 +16,26 @@ describe("encode refuses what decode could not give back", () => {
   });
 
   it("refuses DATA over 65,504 bytes, counted in UTF-8 bytes", () => {
-    expectProtocolError(
+    expectEncodeError(
       () => encode({ opcode: Opcode.BROADCAST, message: "a".repeat(MAX_DATA_BYTES + 1) }),
       "TOO_LARGE",
-      "malformed packet: DATA of 65505 bytes is larger than 65504",
+      "cannot encode: DATA of 65505 bytes is larger than 65504",
     );
     // 21,836 euro signs are 65,508 bytes but only 21,836 UTF-16 code units.
-    expectProtocolError(
+    expectEncodeError(
       () => encode({ opcode: Opcode.ERROR, text: "€".repeat(21_836) }),
       "TOO_LARGE",
-      "malformed packet: DATA of 65508 bytes is larger than 65504",
+      "cannot encode: DATA of 65508 bytes is larger than 65504",
     );
   });
 
   it("counts the separator: sender + NUL + message must fit 65,504 bytes", () => {
     const fits = encode({ opcode: Opcode.BROADCAST_FWD, sender: "a", message: "b".repeat(65_502) });
     expect(fits.length).toBe(MAX_DATAGRAM_BYTES);
-    expectProtocolError(
+    expectEncodeError(
       () => encode({ opcode: Opcode.BROADCAST_FWD, sender: "a", message: "b".repeat(65_503) }),
       "TOO_LARGE",
-      /^malformed packet: DATA of 65505 bytes/,
+      /^cannot encode: DATA of 65505 bytes/,
     );
   });
 
@@ -44,7 +45,7 @@ describe("encode refuses what decode could not give back", () => {
     ["receiver of PRIVATE", { opcode: Opcode.PRIVATE, receiver: "bob\0", message: "m" }],
     ["list entry 1", { opcode: Opcode.LIST_RESPONSE, names: ["ann", "b\0b"] }],
   ])("refuses a NUL inside the %s", (what, packet) => {
-    expectProtocolError(
+    expectEncodeError(
       () => encode(packet),
       "FIELD_CONTAINS_NUL",
       `cannot encode: ${what.split(" of ")[0]} contains NUL`,
@@ -52,7 +53,7 @@ describe("encode refuses what decode could not give back", () => {
   });
 
   it("refuses an empty list entry", () => {
-    expectProtocolError(
+    expectEncodeError(
       () => encode({ opcode: Opcode.LIST_RESPONSE, names: ["ann", ""] }),
       "EMPTY_LIST_ENTRY",
       "cannot encode: list entry 1 is empty",
@@ -70,11 +71,22 @@ describe("encode refuses what decode could not give back", () => {
     ["message", { opcode: Opcode.PRIVATE_FWD, sender: "bob", message: "x\uDFFF" }],
     ["list entry 0", { opcode: Opcode.LIST_RESPONSE, names: ["\uD800"] }],
   ])("refuses a lone surrogate in the %s", (what, packet) => {
-    expectProtocolError(
+    expectEncodeError(
       () => encode(packet),
-      "INVALID_UTF8",
+      "LONE_SURROGATE",
       `cannot encode: ${what} has a lone surrogate`,
     );
+  });
+
+  it("throws EncodeError, never the ProtocolError whose text a server would send", () => {
+    const error = expectEncodeError(
+      () => encode({ opcode: Opcode.PRIVATE, receiver: "a\0b", message: "m" }),
+      "FIELD_CONTAINS_NUL",
+      "cannot encode: receiver contains NUL",
+    );
+    expect(error).not.toBeInstanceOf(ProtocolError);
+    expect(isProtocolError(error)).toBe(false);
+    expect(error.name).toBe("EncodeError");
   });
 
   it("encodes a surrogate pair (an emoji) as one 4-byte sequence", () => {
@@ -90,7 +102,7 @@ describe("encode refuses what decode could not give back", () => {
 
   it("refuses an opcode that is not in the protocol", () => {
     const packet = { opcode: 99 } as unknown as Packet;
-    expectProtocolError(() => encode(packet), "UNKNOWN_OPCODE", "unknown opcode 99");
+    expectEncodeError(() => encode(packet), "UNKNOWN_OPCODE", "cannot encode: unknown opcode 99");
   });
 });
 
@@ -116,10 +128,10 @@ describe("encodeFrame", () => {
   it.each([256, -1, 1.5, Number.NaN])(
     "refuses %s, which does not fit the OPCODE byte",
     (opcode) => {
-      expectProtocolError(
+      expectEncodeError(
         () => encodeFrame(opcode, []),
         "UNKNOWN_OPCODE",
-        `unknown opcode ${opcode}`,
+        `cannot encode: opcode ${opcode} does not fit one byte`,
       );
     },
   );
@@ -130,10 +142,10 @@ describe("encodeFrame", () => {
     // 32,752 + NUL + 32,751 = 65,504 bytes of DATA: the largest datagram.
     expect(encodeFrame(Opcode.BROADCAST, [first, second]).length).toBe(MAX_DATAGRAM_BYTES);
     // One more (empty) part adds one more NUL.
-    expectProtocolError(
+    expectEncodeError(
       () => encodeFrame(Opcode.BROADCAST, [first, second, new Uint8Array(0)]),
       "TOO_LARGE",
-      "malformed packet: DATA of 65505 bytes is larger than 65504",
+      "cannot encode: DATA of 65505 bytes is larger than 65504",
     );
   });
 });

@@ -1,15 +1,16 @@
 import { ErrorText } from "./error-texts.js";
 
 /**
- * The codec's single error type. `code` is stable and machine-readable; `message` is
- * exactly the ERROR text a server sends for it (docs/protocol.md, section 4).
+ * What is wrong with a datagram or a text a peer sent. `code` is stable and machine-readable;
+ * `message` is exactly the ERROR text a server sends for it (docs/protocol.md#error-texts).
+ * Thrown by the decoders and the text rules; the encoders throw `EncodeError` instead.
  */
 export type ProtocolErrorCode =
   /** Fewer than 3 bytes, or fewer DATA bytes than LENGTH says. */
   | "TRUNCATED"
   /** More DATA bytes than LENGTH says. */
   | "TRAILING_BYTES"
-  /** A datagram or DATA larger than the protocol allows. */
+  /** A datagram larger than the protocol allows. */
   | "TOO_LARGE"
   /** An opcode that is not in the protocol, or not valid in this direction. */
   | "UNKNOWN_OPCODE"
@@ -24,9 +25,7 @@ export type ProtocolErrorCode =
   /** A username that breaks the name rules. */
   | "NAME_INVALID"
   /** A message that breaks the message rules. */
-  | "MESSAGE_INVALID"
-  /** encode(): a field holds a NUL where the wire format cannot carry one. */
-  | "FIELD_CONTAINS_NUL";
+  | "MESSAGE_INVALID";
 
 export class ProtocolError extends Error {
   override readonly name = "ProtocolError";
@@ -40,6 +39,33 @@ export class ProtocolError extends Error {
 
 export function isProtocolError(value: unknown): value is ProtocolError {
   return value instanceof ProtocolError;
+}
+
+/**
+ * Why a packet this side built cannot go on the wire: a local mistake, never an answer to
+ * a peer (as h11 keeps LocalProtocolError apart from RemoteProtocolError). `message`
+ * starts with `cannot encode: `.
+ */
+export type EncodeErrorCode =
+  /** DATA over 65,504 bytes: header + DATA would not fit one datagram. */
+  | "TOO_LARGE"
+  /** A NUL inside a sender, receiver or list entry, where it would end the field. */
+  | "FIELD_CONTAINS_NUL"
+  /** An empty list entry, which the wire cannot tell from a doubled NUL. */
+  | "EMPTY_LIST_ENTRY"
+  /** A string with a lone surrogate, which has no UTF-8 form. */
+  | "LONE_SURROGATE"
+  /** A packet whose opcode is not in the protocol, or an OPCODE that is not one byte. */
+  | "UNKNOWN_OPCODE";
+
+export class EncodeError extends Error {
+  override readonly name = "EncodeError";
+  constructor(
+    readonly code: EncodeErrorCode,
+    reason: string,
+  ) {
+    super(`cannot encode: ${reason}`);
+  }
 }
 
 /** `malformed packet: <reason>` */

@@ -2,6 +2,8 @@ export { type DecodeOptions, decode } from "./decode.js";
 export { encode } from "./encode.js";
 export { ErrorText } from "./error-texts.js";
 export {
+  EncodeError,
+  type EncodeErrorCode,
   isProtocolError,
   malformed,
   messageInvalid,
@@ -11,11 +13,10 @@ export {
   type ProtocolErrorCode,
   unknownOpcode,
 } from "./errors.js";
-export { type Direction, decodeFrame, encodeFrame, type RawPacket, readHeader } from "./frame.js";
+export { type Direction, decodeFrame, encodeFrame, type RawPacket } from "./frame.js";
 export * from "./limits.js";
 export {
   CLIENT_OPCODES,
-  isOpcode,
   Opcode,
   type OpcodeName,
   opcodeName,

@@ -1,85 +1,72 @@
-import type { Opcode } from "./opcodes.js";
+import {
+  type DataShape,
+  empty,
+  type FieldsOf,
+  freeText,
+  message,
+  name,
+  nameAndMessage,
+  names,
+} from "./data-shapes.js";
+
+/** Which way a packet travels: to a server (a client sends it) or to a client. */
+export type PacketDirection = "toServer" | "toClient";
+
+interface PacketSpec {
+  readonly opcode: number;
+  readonly direction: PacketDirection;
+  readonly data: DataShape;
+}
+
+/**
+ * Every CHAT UDP packet (docs/protocol.md#1-framing): its opcode, as the decimal number the
+ * RFC writes, the way it travels and the shape of its DATA with the field names. The codec
+ * (encode, decode, decodeFrame, validate), `Opcode` and the packet types all come from this
+ * table: a packet is added or changed here, in one place.
+ */
+export const PACKETS = {
+  OK: { opcode: 0, direction: "toClient", data: empty },
+  ERROR: { opcode: 1, direction: "toClient", data: freeText("text") },
+  REGISTER: { opcode: 11, direction: "toServer", data: name("name") },
+  LOGOUT: { opcode: 12, direction: "toServer", data: empty },
+  BROADCAST: { opcode: 20, direction: "toServer", data: message("message") },
+  BROADCAST_FWD: { opcode: 21, direction: "toClient", data: nameAndMessage("sender") },
+  PRIVATE: { opcode: 22, direction: "toServer", data: nameAndMessage("receiver") },
+  PRIVATE_FWD: { opcode: 23, direction: "toClient", data: nameAndMessage("sender") },
+  INFO_REQUEST: { opcode: 40, direction: "toServer", data: empty },
+  INFO_RESPONSE: { opcode: 41, direction: "toClient", data: freeText("text") },
+  LIST_REQUEST: { opcode: 42, direction: "toServer", data: empty },
+  LIST_RESPONSE: { opcode: 43, direction: "toClient", data: names("names") },
+} as const satisfies Record<string, PacketSpec>;
+
+type Table = typeof PACKETS;
+export type OpcodeName = keyof Table;
+
+/** `{ opcode: 21; sender: string; message: string }` rather than an intersection. */
+type Flat<T> = { [K in keyof T]: T[K] } & {};
+type PacketNamed<N extends OpcodeName> = Flat<
+  { opcode: Table[N]["opcode"] } & FieldsOf<Table[N]["data"]>
+>;
+type Travelling<D extends PacketDirection> = {
+  [N in OpcodeName]: Table[N]["direction"] extends D ? PacketNamed<N> : never;
+}[OpcodeName];
 
 /** Every CHAT UDP packet, discriminated on `opcode`. Text fields are JS strings. */
-export type Packet =
-  | OkPacket
-  | ErrorPacket
-  | RegisterPacket
-  | LogoutPacket
-  | BroadcastPacket
-  | BroadcastForwardPacket
-  | PrivatePacket
-  | PrivateForwardPacket
-  | InfoRequestPacket
-  | InfoResponsePacket
-  | ListRequestPacket
-  | ListResponsePacket;
-
-export interface OkPacket {
-  opcode: typeof Opcode.OK;
-}
-export interface ErrorPacket {
-  opcode: typeof Opcode.ERROR;
-  text: string;
-}
-export interface RegisterPacket {
-  opcode: typeof Opcode.REGISTER;
-  name: string;
-}
-export interface LogoutPacket {
-  opcode: typeof Opcode.LOGOUT;
-}
-export interface BroadcastPacket {
-  opcode: typeof Opcode.BROADCAST;
-  message: string;
-}
-export interface BroadcastForwardPacket {
-  opcode: typeof Opcode.BROADCAST_FWD;
-  sender: string;
-  message: string;
-}
-export interface PrivatePacket {
-  opcode: typeof Opcode.PRIVATE;
-  receiver: string;
-  message: string;
-}
-export interface PrivateForwardPacket {
-  opcode: typeof Opcode.PRIVATE_FWD;
-  sender: string;
-  message: string;
-}
-export interface InfoRequestPacket {
-  opcode: typeof Opcode.INFO_REQUEST;
-}
-export interface InfoResponsePacket {
-  opcode: typeof Opcode.INFO_RESPONSE;
-  text: string;
-}
-export interface ListRequestPacket {
-  opcode: typeof Opcode.LIST_REQUEST;
-}
-export interface ListResponsePacket {
-  opcode: typeof Opcode.LIST_RESPONSE;
-  names: string[];
-}
-
+export type Packet = { [N in OpcodeName]: PacketNamed<N> }[OpcodeName];
 /** Packets a client sends. */
-export type ClientPacket =
-  | RegisterPacket
-  | LogoutPacket
-  | BroadcastPacket
-  | PrivatePacket
-  | InfoRequestPacket
-  | ListRequestPacket;
-
+export type ClientPacket = Travelling<"toServer">;
 /** Packets a server sends. */
-export type ServerPacket =
-  | OkPacket
-  | ErrorPacket
-  | BroadcastForwardPacket
-  | PrivateForwardPacket
-  | InfoResponsePacket
-  | ListResponsePacket;
+export type ServerPacket = Travelling<"toClient">;
+/** The packet type for one opcode: `PacketOf<typeof Opcode.REGISTER>` has `opcode` and `name`. */
+export type PacketOf<O extends Packet["opcode"]> = Extract<Packet, { opcode: O }>;
 
-/** The packet type for one opcode: `PacketOf<typeof Opcode.REGISTER>` is `RegisterPacket`. */
-export type PacketOf<O extends Opcode> = Extract<Packet, { opcode: O }>;
+/** The table by opcode number, for the codec: one array read per datagram. */
+export const SPECS: readonly (PacketSpec | undefined)[] = byOpcode((spec) => spec);
+/** The DATA shape by opcode number (`undefined` for a number not in the table). */
+export const SHAPES: readonly (DataShape | undefined)[] = byOpcode((spec) => spec.data);
+
+function byOpcode<T>(pick: (spec: PacketSpec) => T): (T | undefined)[] {
+  const out = new Array<T | undefined>(256).fill(undefined);
+  for (const spec of Object.values(PACKETS)) out[spec.opcode] = pick(spec);
+  return out;
+}

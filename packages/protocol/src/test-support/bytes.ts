@@ -1,5 +1,10 @@
 import { expect } from "vitest";
-import { ProtocolError, type ProtocolErrorCode } from "../errors.js";
+import {
+  EncodeError,
+  type EncodeErrorCode,
+  ProtocolError,
+  type ProtocolErrorCode,
+} from "../errors.js";
 
 /** Bytes from hex written for people: spaces and `|` between groups are ignored. */
 export function fromHex(text: string): Buffer {
@@ -37,6 +42,26 @@ export function expectProtocolError(
   text: string | RegExp,
 ): ProtocolError {
   const error = caught(run);
+  expect(error.code).toBe(code);
+  if (typeof text === "string") expect(error.message).toBe(text);
+  else expect(error.message).toMatch(text);
+  return error;
+}
+
+/** Asserts that `run` throws an EncodeError with this code and exact text. */
+export function expectEncodeError(
+  run: () => unknown,
+  code: EncodeErrorCode,
+  text: string | RegExp,
+): EncodeError {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(EncodeError);
+  const error = thrown as EncodeError;
   expect(error.code).toBe(code);
   if (typeof text === "string") expect(error.message).toBe(text);
   else expect(error.message).toMatch(text);
