@@ -94,7 +94,7 @@ export class ChatSocket {
     return this.#closed;
   }
 
-  /** Encodes and sends one packet. Throws ProtocolError if it cannot be encoded. */
+  /** Encodes and sends one packet. Throws EncodeError if it cannot be encoded. */
   send(packet: ClientPacket): void {
     this.sendRaw(encode(packet));
   }

@@ -1,3 +1,4 @@
+// The public API: the client, its socket layer, its errors and the types they take and give.
 export { ChatClient } from "./chat-client.js";
 export {
   ChatSocket,
@@ -8,9 +9,6 @@ export {
 } from "./chat-socket.js";
 export { connect } from "./connect.js";
 export { ChatError, type ChatErrorCode, isChatError } from "./errors.js";
-export { type RetryPolicy, retryDelay } from "./retry.js";
-export { parseInfo } from "./server-info.js";
-export { CLIENT_DEFAULTS } from "./settings.js";
 export { type Listener, TypedEmitter } from "./typed-emitter.js";
 export type {
   ClientEvents,

@@ -27,8 +27,3 @@ export function encodeUtf8(text: string): Uint8Array {
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
-
-/** True when the string has no lone surrogates, so it encodes to UTF-8 and back unchanged. */
-export function isWellFormedText(text: string): boolean {
-  return text.isWellFormed();
-}
