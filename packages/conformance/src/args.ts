@@ -20,7 +20,7 @@ export type ParsedArgs =
 
 export const USAGE = `Usage: chat-conformance --target HOST:PORT [options]
 
-Checks a CHAT UDP server against every rule of protocol.md, over UDP. Given a second
+Checks a CHAT UDP server against every rule of docs/protocol.md, over UDP. Given a second
 --target (another node of the same cluster), it also checks across the nodes: names, BROADCAST,
 PRIVATE and LIST span them.
 

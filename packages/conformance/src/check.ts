@@ -18,9 +18,9 @@ export interface Needs {
 }
 
 export interface Check {
-  /** Section of protocol.md and a number inside it: "3.2". */
+  /** Its group (sections.ts) and a number inside it: "3.2". */
   readonly id: string;
-  /** Heading of the protocol.md section: "Who is who". */
+  /** Title of the docs/protocol.md section its group checks: "Who is who". */
   readonly section: string;
   /** What a conforming server does, as one sentence. */
   readonly title: string;

@@ -1,26 +1,34 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Check } from "./check.js";
 import { ALL_CHECKS } from "./checks/index.js";
+import { PROTOCOL_SECTIONS } from "./protocol-sections.generated.js";
+import { parseSections } from "./protocol-sections.js";
 import { selectChecks, skipReason } from "./runner.js";
+import { CHECK_GROUPS, groupSection } from "./sections.js";
 import { DEFAULT_SETTINGS } from "./settings.js";
 
 const ids = (checks: readonly Check[]) => checks.map((check) => check.id);
 
 describe("the check list", () => {
-  it("gives every check a unique id of the form <section>.<n> under its protocol.md section", () => {
-    const sections: Record<string, string> = {
-      "1": "Framing",
-      "2": "Text",
-      "3": "Who is who",
-      "4": "Routing",
-      "5": "Abuse",
-      C: "Cluster",
-    };
+  it("gives every check a unique id <group>.<n>, named after its group's section", () => {
     expect(new Set(ids(ALL_CHECKS)).size).toBe(ALL_CHECKS.length);
     for (const check of ALL_CHECKS) {
       expect(check.id).toMatch(/^([1-5]|C)\.\d+$/);
-      expect(check.section).toBe(sections[check.id.split(".")[0] as string]);
+      expect(check.section).toBe(groupSection(check.id.split(".")[0] as string).title);
     }
+  });
+
+  it("keeps the ids users cite: groups 1 to 5 check docs/protocol.md's sections 1, 3 to 6", () => {
+    const numbers = [...CHECK_GROUPS].map(([group, section]) => [group, section.number]);
+    expect(numbers).toEqual([
+      ["1", "1"],
+      ["2", "3"],
+      ["3", "4"],
+      ["4", "5"],
+      ["5", "6"],
+      ["C", undefined],
+    ]);
   });
 
   it("numbers the checks of each section 1, 2, 3 … in order", () => {
@@ -85,5 +93,32 @@ describe("skipReason", () => {
   it("runs the cross-node checks only with a second target", () => {
     expect(skipReason({ twoTargets: true }, DEFAULT_SETTINGS)).toMatch(/second --target/);
     expect(skipReason({ twoTargets: true }, DEFAULT_SETTINGS, 2)).toBeUndefined();
+  });
+});
+
+describe("the README's table of checks", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const rows = [
+    ...readme.matchAll(/^\| (\d)\.\d+(?:–\d\.\d+)? \| \[(\d+) ([^\]]+)\]\([^)#]*#([^)]+)\) \|/gm),
+  ];
+
+  it("links every group of ids to its section of docs/protocol.md, as numbered there", () => {
+    expect(rows.map((row) => row[1])).toEqual(["1", "2", "2", "2", "3", "3", "4", "4", "5"]);
+    for (const [, group, number, title, anchor] of rows) {
+      const section = groupSection(group as string);
+      expect(number).toBe(section.number);
+      expect(title?.startsWith(section.title)).toBe(true);
+      const target = PROTOCOL_SECTIONS.find((s) => s.anchor === anchor);
+      expect(target?.anchor === section.anchor || target?.parent === section.anchor).toBe(true);
+    }
+  });
+
+  it("links the cross-node group to a heading docs/cluster.md has", () => {
+    const cluster = readFileSync(new URL("../../../docs/cluster.md", import.meta.url), "utf8");
+    const group = groupSection("C");
+    expect(readme).toContain(
+      `| C.1–C.4 | [docs/cluster.md: Guarantees](../../docs/cluster.md#${group.anchor}) |`,
+    );
+    expect(parseSections(cluster).map((s) => s.anchor)).toContain(group.anchor);
   });
 });

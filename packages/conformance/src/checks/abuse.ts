@@ -9,9 +9,10 @@ import { seededRandom } from "@chat/protocol/testing";
 import { frame } from "../bytes.js";
 import { assert, type Check, fail, step } from "../check.js";
 import { describeReceived } from "../describe.js";
+import { groupSection } from "../sections.js";
 import { blast, countOpcode, gather, isRateLimited, shortestGapMs } from "./flood.js";
 
-const section = "Abuse";
+const section = groupSection("5").title;
 /** "At most one ERROR `rate limited` per second", less a little for timer jitter. */
 const MIN_RATE_LIMITED_GAP_MS = 900;
 const GARBAGE_SEED = 20261126;

@@ -2,6 +2,7 @@ import { ErrorText, Opcode } from "@chat/protocol";
 import { type Check, fail, step } from "../check.js";
 import type { TestClient } from "../client.js";
 import { quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
 /*
  * Cross-node checks, run when the kit is given two targets that are nodes of one cluster
@@ -9,7 +10,7 @@ import { quote } from "../describe.js";
  * Target 0 is A, target 1 is B.
  */
 
-const section = "Cluster";
+const section = groupSection("C").title;
 const A = 0;
 const B = 1;
 

@@ -1,11 +1,12 @@
 import { ErrorText, Opcode } from "@chat/protocol";
 import { type Check, step } from "../check.js";
 import { quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
-const section = "Text";
+const section = groupSection("2").title;
 
 /*
- * protocol.md 2, revision 2: full case folding and look-alike names. Numbered after the
+ * docs/protocol.md#usernames and #revision-2: full case folding and look-alike names. Numbered after the
  * message checks (2.18–2.29) so that no existing id changes.
  */
 export const foldingChecks: Check[] = [

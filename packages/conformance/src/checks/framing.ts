@@ -1,8 +1,9 @@
 import { ErrorText, MAX_DATA_BYTES, Opcode } from "@chat/protocol";
 import { frame } from "../bytes.js";
 import type { Check } from "../check.js";
+import { groupSection } from "../sections.js";
 
-const section = "Framing";
+const section = groupSection("1").title;
 
 export const framingChecks: Check[] = [
   {

@@ -12,8 +12,10 @@ import { perIpChecks } from "./per-ip.js";
 import { registerChecks } from "./register.js";
 import { routingChecks } from "./routing.js";
 
-/** Every check, in protocol.md order. Ids are unique; the per-IP checks come last on purpose, then
- * the cross-node ones. */
+/**
+ * Every check, in id order (groups: sections.ts). Ids are unique; the per-IP checks come last
+ * on purpose, then the cross-node ones.
+ */
 export const ALL_CHECKS: readonly Check[] = [
   ...framingChecks,
   ...nameChecks,

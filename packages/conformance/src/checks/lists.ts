@@ -2,8 +2,9 @@ import { Opcode } from "@chat/protocol";
 import { type Check, fail, step } from "../check.js";
 import type { TestClient } from "../client.js";
 import { describePacket, quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
-const section = "Routing";
+const section = groupSection("4").title;
 
 function listed(names: string[]): string {
   return `[${names.map(quote).join(", ")}]`;

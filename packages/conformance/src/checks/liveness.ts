@@ -1,9 +1,10 @@
 import { ErrorText, Opcode } from "@chat/protocol";
 import { type Check, fail, step } from "../check.js";
 import { quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 import type { Settings } from "../settings.js";
 
-const section = "Who is who";
+const section = groupSection("3").title;
 /** How often the watcher asks for the list while waiting for an expiry. */
 const POLL_MS = 250;
 

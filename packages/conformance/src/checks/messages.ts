@@ -2,8 +2,9 @@ import { Opcode } from "@chat/protocol";
 import { type ByteSource, frame, toBytes } from "../bytes.js";
 import { type Check, type CheckContext, step } from "../check.js";
 import { quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
-const section = "Text";
+const section = groupSection("2").title;
 
 /**
  * A registered endpoint broadcasts each message; every one must get `message is invalid: …`

@@ -2,8 +2,9 @@ import { ErrorText, Opcode } from "@chat/protocol";
 import { type ByteSource, frame, toBytes } from "../bytes.js";
 import { type Check, type CheckContext, fail, step } from "../check.js";
 import { quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
-const section = "Text";
+const section = groupSection("2").title;
 
 /** Registers each name from one fresh endpoint; every one must get `username is invalid: …`. */
 async function refusesNames(ctx: CheckContext, names: ByteSource[]): Promise<void> {

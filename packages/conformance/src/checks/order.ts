@@ -1,11 +1,12 @@
 import { ErrorText, Opcode } from "@chat/protocol";
 import { frame } from "../bytes.js";
 import { type Check, step } from "../check.js";
+import { groupSection } from "../sections.js";
 
-const section = "Routing";
+const section = groupSection("4").title;
 
 /*
- * protocol.md 4: when a datagram breaks several rules, the first in this order answers:
+ * docs/protocol.md#5-routing-and-errors: when a datagram breaks several rules, the first in this order answers:
  * size, opcode, DATA shape, registration, receiver, message.
  */
 export const orderChecks: Check[] = [

@@ -1,9 +1,10 @@
 import { DEFAULTS, ErrorText, encode, Opcode } from "@chat/protocol";
 import { assert, type Check, fail, step } from "../check.js";
 import { describePacket } from "../describe.js";
+import { groupSection } from "../sections.js";
 import { blast, countOpcode, gather } from "./flood.js";
 
-const section = "Abuse";
+const section = groupSection("5").title;
 
 /*
  * The per-IP limits. Their budgets are shared by every check sent from the tester's address,

@@ -1,8 +1,9 @@
 import { ErrorText, Opcode } from "@chat/protocol";
 import { type Check, fail, step } from "../check.js";
 import { describePacket, quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
-const section = "Who is who";
+const section = groupSection("3").title;
 
 function listed(names: string[]): string {
   return `[${names.map(quote).join(", ")}]`;

@@ -1,10 +1,11 @@
 import { ErrorText, Opcode } from "@chat/protocol";
 import { type Check, fail, step } from "../check.js";
 import { describePacket, quote } from "../describe.js";
+import { groupSection } from "../sections.js";
 
-const section = "Routing";
+const section = groupSection("4").title;
 
-/** protocol.md 4: `<UTC date, ISO 8601 to the second> <server name>/<version>`. */
+/** docs/protocol.md#2-packets (INFO_RESPONSE): `<UTC date, ISO 8601 to the second> <server name>/<version>`. */
 export const INFO_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \S+\/\S+$/;
 
 function checkInfo(text: string): void {
