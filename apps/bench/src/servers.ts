@@ -43,7 +43,7 @@ process.on("exit", () => {
 });
 
 /**
- * The daemon runs as an operator would for a benchmark: rate limits off (protocol.md, 5),
+ * The daemon runs as an operator would for a benchmark: rate limits off (docs/protocol.md#6-abuse-limits),
  * user timeout off (idle receivers must not expire mid-run) and list pushes off unless a
  * scenario measures them, logging at warn.
  */

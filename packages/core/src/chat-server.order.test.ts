@@ -2,7 +2,7 @@ import { ErrorText } from "@chat/protocol";
 import { describe, expect, it } from "vitest";
 import { error, peer, TestServer, to } from "./test-support/harness.js";
 
-// protocol.md section 4: the first broken rule answers, in the order
+// docs/protocol.md#5-routing-and-errors: the first broken rule answers, in the order
 // size, opcode, DATA shape, registration, receiver, message.
 const alice = peer(1);
 const stranger = peer(9);
@@ -14,7 +14,7 @@ function server() {
   t.register(peer(2), "bob");
   return t;
 }
-// The reason after "malformed packet: " is free text (protocol.md section 4).
+// The reason after "malformed packet: " is free text (docs/protocol.md#error-texts).
 const malformed = () => ({ opcode: 1, text: expect.stringMatching(/^malformed packet: .+/) });
 const answer = (t: TestServer, from = alice, data: number[] = []) => to(t.raw(from, data), from);
 

@@ -122,7 +122,7 @@ describe("ChatServer properties over random datagram sequences", () => {
           model.apply(server.takeEvents(), checkEvent);
 
           if (senderName === undefined) {
-            // Replies to an endpoint with no name stay small (protocol.md section 5).
+            // Replies to an endpoint with no name stay small (docs/protocol.md#6-abuse-limits).
             for (const d of out) {
               if (d.to.some((e) => endpointKey(e) === endpointKey(from))) {
                 expect(d.bytes.length).toBeLessThanOrEqual(MAX_UNREGISTERED_REPLY_BYTES);

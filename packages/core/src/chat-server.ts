@@ -27,10 +27,10 @@ import { type CoreStats, emptyCounters, NO_OPCODE } from "./stats.js";
 import type { CoreEvent, Datagram, Endpoint } from "./types.js";
 
 /**
- * The CHAT UDP server as a pure state machine (docs/protocol.md, "Who is who" to "Abuse
- * limits"): bytes, the sender and the time in; datagrams to send and events out. It never
- * touches a socket or a clock; the daemon calls `receive` per datagram and `tick` when
- * `nextTimerAt` says. This file admits, decodes and dispatches; handlers/ holds one
+ * The CHAT UDP server as a pure state machine (docs/protocol.md#4-who-is-who to
+ * #6-abuse-limits): bytes, the sender and the time in; datagrams to send and events out.
+ * It never touches a socket or a clock; the daemon calls `receive` per datagram and `tick`
+ * when `nextTimerAt` says. This file admits, decodes and dispatches; handlers/ holds one
  * handler per packet kind.
  */
 export class ChatServer {

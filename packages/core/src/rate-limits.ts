@@ -31,7 +31,7 @@ interface AddressState {
 }
 
 /**
- * Every rate limit of protocol.md section 5, with bounded state: per endpoint (packets,
+ * Every rate limit of docs/protocol.md#6-abuse-limits, with bounded state: per endpoint (packets,
  * broadcasts) and per address group (replies to nameless endpoints, REGISTERs). State
  * lives in IdleMaps, so a flood of distinct sources evicts the least recently used entries
  * instead of growing memory; an entry idle long enough to be full again is dropped by

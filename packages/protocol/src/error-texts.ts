@@ -1,5 +1,5 @@
 /**
- * The exact ERROR texts of docs/protocol.md, section 4. Servers send them, clients and
+ * The exact ERROR texts of docs/protocol.md#error-texts. Servers send them, clients and
  * the conformance kit match on them; tests compare whole strings.
  */
 export const ErrorText = {

@@ -114,7 +114,7 @@ describe("public API", () => {
     expect(api.opcodeName(99)).toBeUndefined();
   });
 
-  it("keeps the protocol defaults of docs/protocol.md section 6", () => {
+  it("keeps the protocol defaults of docs/protocol.md#6-abuse-limits", () => {
     expect(api.DEFAULTS).toMatchObject({
       port: 9999,
       maxUsers: 10_000,

@@ -1,4 +1,7 @@
-/** Sizes and defaults fixed by the protocol (docs/protocol.md, sections 1, 2 and 5). */
+/**
+ * Sizes and defaults fixed by the protocol: docs/protocol.md#1-framing (sizes), #3-text
+ * (names, messages) and #6-abuse-limits (defaults).
+ */
 
 /** OPCODE (1 byte) + LENGTH (2 bytes). */
 export const HEADER_BYTES = 3;

@@ -12,7 +12,7 @@ import { skeleton } from "./unicode/skeleton.js";
 import { decodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
 
 /*
- * The text rules of docs/protocol.md, section 2. Each `check…` returns the reason a
+ * The text rules of docs/protocol.md#3-text. Each `check…` returns the reason a
  * value is refused (the free text after "username is invalid: " or "message is invalid: "),
  * or `undefined` when it is acceptable. The `decode…` forms take raw bytes and throw the
  * ProtocolError a server would answer with.
@@ -76,7 +76,7 @@ export function normalizeName(name: string): string {
 }
 
 /**
- * The form two names are compared in: NFKC_Casefold (full case folding, protocol.md §2).
+ * The form two names are compared in: NFKC_Casefold (full case folding, docs/protocol.md#usernames).
  * "Alice" and "alice", "straße" and "STRASSE", a composed and a decomposed "é" fold equal.
  * On ASCII it is plain lower case.
  */
@@ -85,7 +85,7 @@ export function foldName(name: string): string {
 }
 
 /**
- * The key look-alike names clash in (protocol.md §2, revision 2): the UTS #39 skeleton of
+ * The key look-alike names clash in (docs/protocol.md#revision-2): the UTS #39 skeleton of
  * the folded name. "аlice" (Cyrillic а) and "alice" share one; "bobby" and "bob" do not.
  */
 export function nameSkeleton(folded: string): string {

@@ -19,7 +19,7 @@ export interface RegisterCommand {
   group: string;
   /** REGISTERs in flight at once from this worker. */
   window: number;
-  /** A REGISTER unanswered this long is sent again (harmless: protocol.md, 3). */
+  /** A REGISTER unanswered this long is sent again (harmless: docs/protocol.md#4-who-is-who). */
   retryMs: number;
   deadlineMs: number;
 }

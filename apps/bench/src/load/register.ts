@@ -1,6 +1,6 @@
 /**
  * Registers a worker's endpoints, `window` REGISTERs in flight at once, each resent after
- * `retryMs` until answered (a repeated REGISTER is harmless: protocol.md, 3) or the
+ * `retryMs` until answered (a repeated REGISTER is harmless: docs/protocol.md#4-who-is-who) or the
  * deadline passes. The receive path hands each OK or ERROR to `endpoint.registering`.
  */
 import { Opcode } from "@chat/protocol";

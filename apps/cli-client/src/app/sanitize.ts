@@ -1,5 +1,5 @@
 /*
- * Received names and messages must never drive the terminal (protocol.md, section 2): a
+ * Received names and messages must never drive the terminal (docs/protocol.md#messages): a
  * server less strict than ours may forward escape sequences, bidi overrides that reorder
  * what follows, or invisible characters that make one name look like another. Like irssi
  * and WeeChat, we show such characters as visible escapes instead of dropping them, so

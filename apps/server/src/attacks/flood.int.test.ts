@@ -7,9 +7,10 @@ import type { DaemonHandle } from "../testing/index.js";
 import { field, freshStats, startAttackDaemon } from "./support/daemon.js";
 
 /*
- * One endpoint floods BROADCASTs at 10,000/s. The per-endpoint limits (protocol.md section
- * 5: 5 broadcasts/s, bursts of 20) must cut it to its share, with at most one "rate limited"
- * ERROR per second, while an honest client's round trip stays short.
+ * One endpoint floods BROADCASTs at 10,000/s. The per-endpoint limits
+ * (docs/protocol.md#6-abuse-limits: 5 broadcasts/s, bursts of 20) must cut it to its share,
+ * with at most one "rate limited" ERROR per second, while an honest client's round trip
+ * stays short.
  */
 
 const FLOOD_PER_SECOND = 10_000;

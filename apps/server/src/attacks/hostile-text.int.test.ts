@@ -5,7 +5,7 @@ import type { DaemonHandle } from "../testing/index.js";
 import { startAttackDaemon } from "./support/daemon.js";
 
 /*
- * Text built to attack terminals and parsers: the server refuses what protocol.md section 2
+ * Text built to attack terminals and parsers: the server refuses what docs/protocol.md#3-text
  * refuses, with the exact ERROR prefix, and forwards everything else byte for byte. (How
  * the terminal client shows what it receives is the TUI's own test.)
  */

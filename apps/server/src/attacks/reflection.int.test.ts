@@ -15,7 +15,7 @@ import { startAttackDaemon } from "./support/daemon.js";
 import { ForgedSources } from "./support/forged.js";
 
 /*
- * What forged source addresses can make the server send (protocol.md section 5). The daemon
+ * What forged source addresses can make the server send (docs/protocol.md#6-abuse-limits). The daemon
  * runs with --exempt-networks "" so loopback gets the per-IP limits a remote victim gets;
  * sockets bound on distinct 127.x.y.z addresses stand in for forged sources.
  */

@@ -1,6 +1,6 @@
 import { type MessageVector, type NameClashVector, type NameVector, utf8 } from "./types.js";
 
-/* Names and messages as bytes alone (no header), for the text rules of docs/protocol.md, section 3. */
+/* Names and messages as bytes alone (no header), for the text rules of docs/protocol.md#3-text. */
 
 const DEFAULT_MAX = 1024;
 
@@ -134,7 +134,7 @@ export const messages: MessageVector[] = [
   badMessage("lone continuation byte", "61 80", NOT_UTF8),
 ];
 
-/** Pairs of names: may `registering` join while `held` is present? (protocol.md §2.) */
+/** Pairs of names: may `registering` join while `held` is present? (docs/protocol.md#usernames, #revision-2) */
 export const nameClashes: NameClashVector[] = [
   { name: "same name", held: "alice", registering: "alice", clash: "folded" },
   { name: "case", held: "alice", registering: "ALICE", clash: "folded" },
