@@ -25,9 +25,7 @@ const PUBLISHED = [
   "checkMessageBytes",
   "checkName",
   "decode",
-  "decodeFoldedName",
   "decodeFrame",
-  "decodeName",
   "decodeUtf8",
   "encode",
   "encodeFrame",
@@ -57,6 +55,7 @@ const PUBLISHED_TYPES = [
   "ProtocolErrorCode",
   "RawPacket",
   "ServerPacket",
+  "TextRefusal",
   "ValidateOptions",
 ];
 

@@ -29,8 +29,6 @@ export {
   checkMessage,
   checkMessageBytes,
   checkName,
-  decodeFoldedName,
-  decodeName,
   foldName,
   messageRefusal,
   nameRefusal,
