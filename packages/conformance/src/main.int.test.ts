@@ -68,7 +68,7 @@ describe("the chat-conformance command", () => {
       passed: 1,
       failed: 0,
       skipped: 0,
-      results: [{ id: "4.8", section: "Routing", status: "passed" }],
+      results: [{ id: "4.8", section: "Routing and errors", status: "passed" }],
     });
     expect(code).toBe(0);
   });

@@ -15,7 +15,7 @@ import { decodeUtf8 } from "./utf8.js";
 export type Fields = { readonly [key: string]: unknown };
 
 export interface DataShape {
-  /** Which shape: the packet types are derived from it (packets.ts). */
+  /** Which shape; it also keeps the classes apart for `FieldsOf`, which types the packets. */
   readonly shape: "empty" | "one" | "pair" | "list";
   /** The DATA as a string that UTF-8 encodes to exactly what `decode` reads back. */
   encode(packet: Fields): string;
