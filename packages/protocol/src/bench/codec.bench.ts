@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the codec: `pnpm --filter @chat/protocol bench`.
- * Prints operations per second and ns per operation (median of several timed rounds after a
- * warm-up). Figures depend on the machine; nothing here asserts a speed.
+ * Prints operations per second and ns per operation of CPU time (median of several timed
+ * rounds after a warm-up). Figures depend on the machine; nothing here asserts a speed.
  *
  * `pnpm --filter @chat/protocol bench -- --against <dir>` also loads another build of the
  * package (`<dir>/index.js`, e.g. a `dist` built from main) and times both in alternating
@@ -36,20 +36,22 @@ interface Codec {
   checkMessageBytes: typeof checkMessageBytes;
 }
 
-/** Runs `operation` in batches for about `ms` milliseconds; returns operations per second. */
+/**
+ * Runs `operation` in batches for about `ms` milliseconds; returns operations per second of
+ * this process's CPU time, so that time spent descheduled on a busy machine does not count.
+ */
 function runFor(operation: Operation, ms: number): number {
   const deadline = process.hrtime.bigint() + BigInt(ms) * 1_000_000n;
-  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   let count = 0;
-  let now = start;
   let batch = 64;
-  while (now < deadline) {
+  while (process.hrtime.bigint() < deadline) {
     for (let i = 0; i < batch; i++) sink ^= operation();
     count += batch;
-    now = process.hrtime.bigint();
     if (batch < 65_536) batch *= 2;
   }
-  return count / (Number(now - start) / 1e9);
+  const used = process.cpuUsage(cpu);
+  return count / ((used.user + used.system) / 1e6);
 }
 
 function median(values: number[]): number {
