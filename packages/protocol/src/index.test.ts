@@ -7,6 +7,7 @@ import * as api from "./index.js";
 // breaking change and must be a deliberate edit of these lists (and a changeset).
 const PUBLISHED = [
   "CASE_FOLDING_UNICODE_VERSION",
+  "CLIENT_OPCODES",
   "CONFUSABLES_UNICODE_VERSION",
   "DEFAULTS",
   "DEFAULT_MAX_MESSAGE_BYTES",
@@ -108,6 +109,7 @@ describe("public API", () => {
       LIST_REQUEST: 42,
       LIST_RESPONSE: 43,
     });
+    expect([...api.CLIENT_OPCODES].sort((a, b) => a - b)).toEqual([11, 12, 20, 22, 40, 42]);
     expect([...api.SERVER_OPCODES].sort((a, b) => a - b)).toEqual([0, 1, 21, 23, 41, 43]);
     expect(api.opcodeName(21)).toBe("BROADCAST_FWD");
     expect(api.opcodeName(99)).toBeUndefined();

@@ -23,7 +23,13 @@ export {
   MAX_NAME_BYTES,
   MAX_UNREGISTERED_REPLY_BYTES,
 } from "./limits.js";
-export { Opcode, type OpcodeName, opcodeName, SERVER_OPCODES } from "./opcodes.js";
+export {
+  CLIENT_OPCODES,
+  Opcode,
+  type OpcodeName,
+  opcodeName,
+  SERVER_OPCODES,
+} from "./opcodes.js";
 export type { ClientPacket, Packet, PacketOf, ServerPacket } from "./packets.js";
 export {
   checkMessage,
