@@ -203,6 +203,10 @@ describe("parseCommand refusals (one line each)", () => {
     expect(failure(["--colour"])).toBe("unknown option --colour (see --help)");
   });
 
+  it("refuses a flag given twice rather than guess which one was meant", () => {
+    expect(failure(["--port", "1", "--port", "2"])).toBe("--port given twice");
+  });
+
   it("refuses a positional argument", () => {
     expect(failure(["9999"])).toContain("unexpected argument");
   });

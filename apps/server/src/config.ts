@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { parseArgs } from "node:util";
+import { CommandLineError, readCommandLine } from "@chat/client/cli";
 import { resolveSettings, type ServerSettings } from "@chat/core";
 import {
   DAEMON_DEFAULTS,
@@ -62,9 +62,7 @@ const PARSE_OPTIONS = Object.fromEntries([
  * Pure: no I/O, so every rule is unit-tested. Throws ConfigError for any bad value.
  */
 export function parseCommand(argv: readonly string[], env: Environment, version: string): Command {
-  // pnpm passes the `--` of `pnpm start -- --port 1` through to the script.
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
-  const flags = readFlags(args);
+  const flags = readFlags(argv);
   if (flags.help === true) return { kind: "help", text: helpText(resolveSettings({ version })) };
   if (flags.version === true) return { kind: "version", text: `chat-server ${version}\n` };
 
@@ -110,32 +108,13 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
 
 type Flags = Record<string, string | boolean | undefined>;
 
-function readFlags(args: string[]): Flags {
+/** The one way every chat-udp command reads flags (strict, a flag given twice refused). */
+function readFlags(argv: readonly string[]): Flags {
   try {
-    return parseArgs({ args, options: PARSE_OPTIONS, strict: true, allowPositionals: false })
-      .values as Flags;
+    return readCommandLine(argv, PARSE_OPTIONS) as Flags;
   } catch (error) {
-    throw new ConfigError(describeParseError(error));
-  }
-}
-
-// node:util's messages run to several sentences; keep one short line.
-function describeParseError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code;
-  const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
-  switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown option ${quoted} (see --help)`;
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      return `unexpected argument ${JSON.stringify(quoted)} (see --help)`;
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
-      const flag = quoted.split(" ")[0] ?? quoted;
-      if (message.includes("does not take an argument")) return `${flag} takes no value`;
-      return `${flag} needs a value`;
-    }
-    default:
-      return message.split("\n")[0] ?? "bad arguments";
+    if (error instanceof CommandLineError) throw new ConfigError(error.message);
+    throw error;
   }
 }
 

@@ -1,5 +1,9 @@
-import { parseArgs } from "node:util";
-import { CommandLineError, parseHostPort } from "@chat/client/cli";
+import {
+  CommandLineError,
+  type CommandLineValues,
+  parseHostPort,
+  readCommandLine,
+} from "@chat/client/cli";
 import { MAX_MESSAGE_BYTES_CEILING } from "@chat/protocol";
 import type { Target } from "./probe.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
@@ -47,12 +51,12 @@ Exit status: 0 when no check failed, 1 when one did, 2 on bad options.`;
 
 /** Parses the command line; a leading literal "--" (from `pnpm conformance -- …`) is ignored. */
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
-  let values: ReturnType<typeof parse>["values"];
+  let values: CommandLineValues<typeof FLAGS>;
   try {
-    values = parse(args).values;
+    values = readCommandLine(argv, FLAGS);
   } catch (error) {
-    return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+    if (error instanceof CommandLineError) return { kind: "error", message: error.message };
+    throw error;
   }
   if (values.help) return { kind: "help" };
   try {
@@ -63,35 +67,28 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
 }
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      target: { type: "string", multiple: true },
-      "user-timeout": { type: "string" },
-      "list-interval": { type: "string" },
-      "max-message": { type: "string" },
-      "max-users": { type: "string" },
-      "max-users-per-ip": { type: "string" },
-      "registers-per-minute": { type: "string" },
-      "rate-limited": { type: "boolean" },
-      "no-rate-limit": { type: "boolean" },
-      "per-ip-limits": { type: "boolean" },
-      only: { type: "string" },
-      slow: { type: "boolean" },
-      timeout: { type: "string" },
-      silence: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
+const FLAGS = {
+  target: { type: "string", multiple: true },
+  "user-timeout": { type: "string" },
+  "list-interval": { type: "string" },
+  "max-message": { type: "string" },
+  "max-users": { type: "string" },
+  "max-users-per-ip": { type: "string" },
+  "registers-per-minute": { type: "string" },
+  "rate-limited": { type: "boolean" },
+  "no-rate-limit": { type: "boolean" },
+  "per-ip-limits": { type: "boolean" },
+  only: { type: "string" },
+  slow: { type: "boolean" },
+  timeout: { type: "string" },
+  silence: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 class UsageError extends Error {}
 
-function toOptions(values: ReturnType<typeof parse>["values"]): CliOptions {
+function toOptions(values: CommandLineValues<typeof FLAGS>): CliOptions {
   const [first, ...rest] = values.target ?? [];
   if (first === undefined) throw new UsageError("--target HOST:PORT is required");
   if (values["rate-limited"] && values["no-rate-limit"]) {
