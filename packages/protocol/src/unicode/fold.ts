@@ -37,8 +37,23 @@ export function nfkcCasefold(text: string): string {
   return out.normalize("NFC");
 }
 
+/*
+ * Folding one character costs two ICU calls; names repeat their characters, so the answers
+ * are kept, for at most CACHED_CHARACTERS code points (bounded whatever names arrive).
+ */
+const CACHED_CHARACTERS = 4096;
+const folded = new Map<string, string>();
+
 /** NFKC_Casefold of one character: NFKC, fold, strip ignorables, until nothing changes. */
 function foldCharacter(char: string): string {
+  const known = folded.get(char);
+  if (known !== undefined) return known;
+  const result = foldUncached(char);
+  if (folded.size < CACHED_CHARACTERS) folded.set(char, result);
+  return result;
+}
+
+function foldUncached(char: string): string {
   let current = char.normalize("NFKC");
   for (;;) {
     const next = foldAndStrip(current).normalize("NFKC");

@@ -1,6 +1,6 @@
-import type { ProtocolErrorCode } from "../errors.js";
-import type { Direction } from "../frame.js";
-import { Opcode } from "../opcodes.js";
+import type { ProtocolErrorCode } from "../../src/errors.js";
+import type { Direction } from "../../src/frame.js";
+import { Opcode } from "../../src/opcodes.js";
 import { frame, type InvalidVector, utf8, type ValidVector } from "./types.js";
 
 /*

@@ -4,8 +4,8 @@ import {
   MAX_DATA_BYTES,
   MAX_DATAGRAM_BYTES,
   MAX_NAME_BYTES,
-} from "../limits.js";
-import { Opcode } from "../opcodes.js";
+} from "../../src/limits.js";
+import { Opcode } from "../../src/opcodes.js";
 import { invalid, valid } from "./packet-table.js";
 import { messages, nameClashes, names } from "./text-table.js";
 

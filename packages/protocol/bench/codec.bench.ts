@@ -10,12 +10,12 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { decode } from "../decode.js";
-import { encode } from "../encode.js";
-import { decodeFrame, encodeFrame } from "../frame.js";
-import { Opcode } from "../opcodes.js";
-import type { Packet } from "../packets.js";
-import { checkMessageBytes, foldName, parseName } from "../text.js";
+import { decode } from "../src/decode.js";
+import { encode } from "../src/encode.js";
+import { decodeFrame, encodeFrame } from "../src/frame.js";
+import { Opcode } from "../src/opcodes.js";
+import type { Packet } from "../src/packets.js";
+import { checkMessageBytes, foldName, parseName } from "../src/text.js";
 
 const WARMUP_MS = 300;
 const ROUND_MS = 200;

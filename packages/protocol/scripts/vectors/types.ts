@@ -1,6 +1,6 @@
-import type { ProtocolErrorCode } from "../errors.js";
-import type { Direction } from "../frame.js";
-import type { Packet } from "../packets.js";
+import type { ProtocolErrorCode } from "../../src/errors.js";
+import type { Direction } from "../../src/frame.js";
+import type { Packet } from "../../src/packets.js";
 
 /** The shapes of the vectors in vectors/vectors.json, and helpers to write their input. */
 
