@@ -1,44 +1,22 @@
-import type { ChatSocket } from "@chat/client";
 import { ErrorText } from "@chat/protocol";
-import type { DaemonHandle } from "@chat/testkit";
-import { startRedis, type TestRedis } from "@chat/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ask, clientOf, eventually, listOf, startNode } from "./test-support/daemons.js";
+import { describe, expect, it } from "vitest";
+import { ask, eventually, listOf } from "./test-support/daemons.js";
+import { twoNodesPerTest } from "./test-support/two-nodes.js";
 
 /*
  * Real server processes (the daemon with --cluster) on one real redis-server, real UDP
  * clients on loopback, default lease settings: what an operator would see.
  */
 
-let redis: TestRedis;
-let a: DaemonHandle;
-let b: DaemonHandle;
-const sockets: ChatSocket[] = [];
-
-beforeEach(async () => {
-  redis = await startRedis();
-  [a, b] = await Promise.all([startNode(redis.url), startNode(redis.url)]);
-});
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  a.process.kill("SIGCONT");
-  await Promise.all([a.stop("SIGTERM", 2000), b.stop("SIGTERM", 2000)]);
-  await redis.stop();
-});
-
-async function user(node: DaemonHandle, name: string): Promise<ChatSocket> {
-  const socket = await clientOf(node);
-  sockets.push(socket);
-  expect(await ask(socket, { opcode: 11, name })).toEqual({ opcode: 0 });
-  return socket;
-}
+const cluster = twoNodesPerTest();
+const { user } = cluster;
 
 describe("a node stopped with SIGTERM", () => {
   it("tells its users the server is shutting down and frees their names at once", async () => {
-    const leaver = await user(a, "leaver");
-    const watcher = await user(b, "watcher");
+    const leaver = await user(cluster.a, "leaver");
+    const watcher = await user(cluster.b, "watcher");
     await eventually(async () => (await listOf(watcher))?.length === 2, 5000, "both listed");
-    const stopping = a.stop("SIGTERM", 5000);
+    const stopping = cluster.a.stop("SIGTERM", 5000);
     expect(await leaver.next((p) => p.opcode === 1, 5000)).toEqual({
       opcode: 1,
       text: ErrorText.SHUTTING_DOWN,
@@ -52,51 +30,47 @@ describe("a node stopped with SIGTERM", () => {
       "leaver gone",
     );
     expect(Date.now() - stoppedAt).toBeLessThan(1500);
-    const again = await clientOf(b);
-    sockets.push(again);
-    expect(await ask(again, { opcode: 11, name: "leaver" })).toEqual({ opcode: 0 });
+    await user(cluster.b, "leaver");
   });
 });
 
 describe("a node killed with SIGKILL", () => {
   it("leaves every list within 10 s, and its names are free again", async () => {
-    await user(a, "ghost");
-    const watcher = await user(b, "watcher");
+    await user(cluster.a, "ghost");
+    const watcher = await user(cluster.b, "watcher");
     await eventually(
       async () => (await listOf(watcher))?.includes("ghost") === true,
       5000,
       "ghost listed",
     );
     const killedAt = Date.now();
-    a.process.kill("SIGKILL");
+    cluster.a.process.kill("SIGKILL");
     await eventually(
       async () => (await listOf(watcher))?.join() === "watcher",
       10_000,
       "ghost to leave the list",
     );
     expect(Date.now() - killedAt).toBeLessThan(10_000);
-    const again = await clientOf(b);
-    sockets.push(again);
-    expect(await ask(again, { opcode: 11, name: "ghost" })).toEqual({ opcode: 0 });
+    await user(cluster.b, "ghost");
   });
 });
 
 describe("a node frozen past its lease (SIGSTOP, then SIGCONT)", () => {
   it("writes nothing stale when it wakes, logs out a user whose name was taken, and resyncs", async () => {
-    const sleeper = await user(a, "sleeper");
-    const bystander = await user(a, "bystander");
-    const watcher = await user(b, "watcher");
+    const sleeper = await user(cluster.a, "sleeper");
+    const bystander = await user(cluster.a, "bystander");
+    const watcher = await user(cluster.b, "watcher");
     await eventually(async () => (await listOf(watcher))?.length === 3, 5000, "three listed");
 
-    a.process.kill("SIGSTOP");
+    cluster.a.process.kill("SIGSTOP");
     await eventually(
       async () => (await listOf(watcher))?.join() === "watcher",
       10_000,
       "the frozen node's users to leave the list",
     );
-    const usurper = await user(b, "sleeper");
+    const usurper = await user(cluster.b, "sleeper");
 
-    a.process.kill("SIGCONT");
+    cluster.a.process.kill("SIGCONT");
     // Sent before the node can know it was reaped: fencing must keep it off the other node.
     sleeper.send({ opcode: 20, message: "stale" });
     const evicted = await sleeper.next(

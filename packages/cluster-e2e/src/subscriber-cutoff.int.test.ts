@@ -1,7 +1,6 @@
-import type { ChatSocket } from "@chat/client";
-import { type DaemonHandle, startRedis, type TestRedis } from "@chat/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ask, clientOf, eventually, listOf, startNode } from "./test-support/daemons.js";
+import { describe, expect, it } from "vitest";
+import { eventually, listOf } from "./test-support/daemons.js";
+import { twoNodesPerTest } from "./test-support/two-nodes.js";
 
 /*
  * Redis drops a subscriber whose output buffer passes its limit. A node that stops reading
@@ -9,42 +8,21 @@ import { ask, clientOf, eventually, listOf, startNode } from "./test-support/dae
  * off that way; when it runs again it must reconnect and resync its list.
  */
 
-let redis: TestRedis;
-let a: DaemonHandle;
-let b: DaemonHandle;
-const sockets: ChatSocket[] = [];
-
-beforeEach(async () => {
-  redis = await startRedis();
-  await redis.configSet("client-output-buffer-limit", "pubsub 64kb 32kb 1");
-  [a, b] = await Promise.all([
-    startNode(redis.url, ["--no-rate-limit"]),
-    startNode(redis.url, ["--no-rate-limit"]),
-  ]);
+const cluster = twoNodesPerTest({
+  nodeArgs: ["--no-rate-limit"],
+  configure: (redis) => redis.configSet("client-output-buffer-limit", "pubsub 64kb 32kb 1"),
 });
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()));
-  a.process.kill("SIGCONT");
-  await Promise.all([a.stop("SIGTERM", 2000), b.stop("SIGTERM", 2000)]);
-  await redis.stop();
-});
-
-async function user(node: DaemonHandle, name: string): Promise<ChatSocket> {
-  const socket = await clientOf(node);
-  sockets.push(socket);
-  expect(await ask(socket, { opcode: 11, name })).toEqual({ opcode: 0 });
-  return socket;
-}
+const { user } = cluster;
 
 describe("a subscriber cut off by Redis's output buffer limit", () => {
   it("reconnects, resyncs its list and carries broadcasts again", async () => {
-    const reader = await user(a, "reader");
-    const flooder = await user(b, "flooder");
+    const reader = await user(cluster.a, "reader");
+    const flooder = await user(cluster.b, "flooder");
     await eventually(async () => (await listOf(reader))?.length === 2, 5000, "both listed");
-    const joins = () => a.logs().filter((line) => line.msg === "cluster joined").length;
+    const joins = () => cluster.a.logs().filter((line) => line.msg === "cluster joined").length;
     const joinedBefore = joins();
 
-    a.process.kill("SIGSTOP");
+    cluster.a.process.kill("SIGSTOP");
     // About 8 MB on the bus while A reads nothing: past what the loopback socket buffers
     // hold, and then past the 64 KiB limit of Redis's own buffer for A.
     const message = "x".repeat(1000);
@@ -53,18 +31,20 @@ describe("a subscriber cut off by Redis's output buffer limit", () => {
       if (i % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     // A change A can only learn through a resync, since its subscriber is gone by then.
-    const late = await user(b, "late");
-    a.process.kill("SIGCONT");
+    const late = await user(cluster.b, "late");
+    cluster.a.process.kill("SIGCONT");
 
     await eventually(async () => joins() > joinedBefore, 10_000, "A to rejoin and resync").catch(
       (error: Error) => {
-        const seen = a.logs().map((line) => `${line.msg} ${JSON.stringify(line)}`.slice(0, 200));
+        const seen = cluster.a
+          .logs()
+          .map((line) => `${line.msg} ${JSON.stringify(line)}`.slice(0, 200));
         throw new Error(`${error.message}; A logged:\n${seen.join("\n")}`);
       },
     );
     // It was Redis that cut the subscriber off (not a gap A noticed on a live connection).
     expect(
-      a
+      cluster.a
         .logs()
         .some((line) => line.msg?.includes("connection lost") && line.connection === "subscriber"),
     ).toBe(true);
