@@ -43,7 +43,7 @@ let exitHookInstalled = false;
 
 /** Spawns the real daemon on 127.0.0.1, port 0, and resolves once it logs "listening". */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<DaemonHandle> {
-  const args = ["--host", "127.0.0.1", "--port", "0", ...(options.args ?? [])];
+  const args = withDefaults(options.args ?? [], ["--host", "127.0.0.1", "--port", "0"]);
   const child = spawnServer(args, options.env);
   const lines: LogLine[] = [];
   const watchers = new Set<(line: LogLine) => void>();
@@ -192,4 +192,18 @@ function parseLine(text: string): LogLine {
     // Not JSON (pretty output, a stray print): keep it as text.
   }
   return { raw: text };
+}
+
+/**
+ * `defaults` (flag, value pairs) in front of `args`, minus those `args` sets itself: the
+ * daemon refuses a flag given twice, and a caller's flag wins.
+ */
+export function withDefaults(args: readonly string[], defaults: readonly string[]): string[] {
+  const given = new Set(args.map((arg) => arg.split("=", 1)[0]));
+  const kept: string[] = [];
+  for (let i = 0; i < defaults.length; i += 2) {
+    if (!given.has(defaults[i] as string))
+      kept.push(defaults[i] as string, defaults[i + 1] as string);
+  }
+  return [...kept, ...args];
 }

@@ -1,11 +1,13 @@
-import { type DaemonHandle, type LogLine, startDaemon } from "../../testing/index.js";
+import { type DaemonHandle, type LogLine, startDaemon, withDefaults } from "../../testing/index.js";
 
 /** pino's numeric levels. */
 export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
 /** The real daemon as a child process on 127.0.0.1, logging at info, a stats line every 250 ms. */
 export function startAttackDaemon(args: readonly string[] = []): Promise<DaemonHandle> {
-  return startDaemon({ args: ["--log-level", "info", "--stats-interval", "0.25", ...args] });
+  return startDaemon({
+    args: withDefaults(args, ["--log-level", "info", "--stats-interval", "0.25"]),
+  });
 }
 
 /** The daemon's "stats" log lines so far. */
