@@ -28,7 +28,7 @@ describe("parseArgs", () => {
 
   it("refuses an unknown scenario, an unknown flag and a missing value, saying why", () => {
     expect(() => parseArgs(["--scenario", "nope"])).toThrow(/unknown scenario "nope"/);
-    expect(() => parseArgs(["--fast"])).toThrow(/unknown option "--fast"/);
+    expect(() => parseArgs(["--fast"])).toThrow("unknown option --fast (see --help)");
     expect(() => parseArgs(["--out"])).toThrow(/--out needs a value/);
     expect(() => parseArgs(["--workers", "0"])).toThrow(/--workers/);
   });

@@ -1,4 +1,5 @@
 /** The bench's command line. */
+import { readCommandLine } from "@chat/client/cli";
 import { OPTIONAL_SCENARIOS, SCENARIOS, type ScenarioName } from "./config.js";
 
 export interface BenchArgs {
@@ -27,67 +28,42 @@ export const USAGE = `usage: pnpm bench [-- options]
   --profile-only       only the profiling runs
   --help               this text`;
 
+const FLAGS = {
+  quick: { type: "boolean" },
+  scenario: { type: "string", multiple: true },
+  out: { type: "string" },
+  workers: { type: "string" },
+  profile: { type: "boolean" },
+  "profile-only": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Reads the bench's flags (node:util parseArgs, the way every command does); throws why. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = {
-    quick: false,
-    scenarios: [],
-    out: undefined,
-    workers: undefined,
-    profile: false,
-    profileOnly: false,
-    help: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? arg.split("=", 2) : [arg];
-    const value = (): string => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || next.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case "--":
-        break;
-      case "--quick":
-        args.quick = true;
-        break;
-      case "--profile":
-        args.profile = true;
-        break;
-      case "--profile-only":
-        args.profile = true;
-        args.profileOnly = true;
-        break;
-      case "--help":
-      case "-h":
-        args.help = true;
-        break;
-      case "--out":
-        args.out = value();
-        break;
-      case "--workers": {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1 || n > 64) {
-          throw new Error("--workers must be a whole number from 1 to 64");
-        }
-        args.workers = n;
-        break;
-      }
-      case "--scenario":
-        for (const name of value().split(",")) {
-          const known: readonly string[] = [...SCENARIOS, ...OPTIONAL_SCENARIOS];
-          if (!known.includes(name)) {
-            throw new Error(`unknown scenario "${name}"; known: ${known.join(", ")}`);
-          }
-          if (!args.scenarios.includes(name as ScenarioName)) {
-            args.scenarios.push(name as ScenarioName);
-          }
-        }
-        break;
-      default:
-        throw new Error(`unknown option "${arg}"\n${USAGE}`);
+  const flags = readCommandLine(argv, FLAGS);
+  const known: readonly string[] = [...SCENARIOS, ...OPTIONAL_SCENARIOS];
+  const scenarios: ScenarioName[] = [];
+  for (const name of (flags.scenario ?? []).flatMap((value) => value.split(","))) {
+    if (!known.includes(name)) {
+      throw new Error(`unknown scenario "${name}"; known: ${known.join(", ")}`);
+    }
+    if (!scenarios.includes(name as ScenarioName)) scenarios.push(name as ScenarioName);
+  }
+  let workers: number | undefined;
+  if (flags.workers !== undefined) {
+    workers = Number(flags.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      throw new Error("--workers must be a whole number from 1 to 64");
     }
   }
-  if (args.scenarios.length === 0) args.scenarios = [...SCENARIOS];
-  return args;
+  const profileOnly = flags["profile-only"] ?? false;
+  return {
+    quick: flags.quick ?? false,
+    scenarios: scenarios.length === 0 ? [...SCENARIOS] : scenarios,
+    out: flags.out,
+    workers,
+    profile: (flags.profile ?? false) || profileOnly,
+    profileOnly,
+    help: flags.help ?? false,
+  };
 }
