@@ -1,9 +1,4 @@
-import {
-  type AddressWords,
-  errnoError,
-  errnoName,
-  type Outgoing,
-} from "./types.js";
+import { type AddressWords, errnoError, errnoName, type Outgoing } from "./types.js";
 
 /** What the sender needs from the socket: the addon's send and writability wait. */
 export interface RowSink {

@@ -30,9 +30,11 @@ export interface ErrnoError extends Error {
   readonly port?: number;
 }
 
-const NAMES = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, number]) => [number, name]),
-);
+// The first name wins where two share a number (EAGAIN before EWOULDBLOCK).
+const NAMES = new Map<number, string>();
+for (const [name, number] of Object.entries(constants.errno)) {
+  if (!NAMES.has(number)) NAMES.set(number, name);
+}
 
 /** The errno name of a positive errno number ("EMSGSIZE"), or "E<number>". */
 export function errnoName(errno: number): string {
