@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the addon with node-gyp against the Node headers on this machine. Never fails the
 // install: without a compiler, Python or Linux the daemon runs on node:dgram instead, and
-// says so when it starts. `--strict` (CI, `pnpm --filter @chat/udp-batch build:native`)
-// exits non-zero on failure instead.
+// says so when it starts. `--strict` (`pnpm --filter @chat/udp-batch build:native`) or
+// CHAT_UDP_BATCH_REQUIRED=1 (CI) exits non-zero on failure instead.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,7 +10,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const strict = process.argv.includes("--strict");
+// CI sets CHAT_UDP_BATCH_REQUIRED=1: there a failed build must fail the install.
+const strict =
+  process.argv.includes("--strict") || process.env.CHAT_UDP_BATCH_REQUIRED === "1";
 
 function say(text) {
   process.stderr.write(`@chat/udp-batch: ${text}\n`);
