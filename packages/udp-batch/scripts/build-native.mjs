@@ -11,8 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // CI sets CHAT_UDP_BATCH_REQUIRED=1: there a failed build must fail the install.
-const strict =
-  process.argv.includes("--strict") || process.env.CHAT_UDP_BATCH_REQUIRED === "1";
+const strict = process.argv.includes("--strict") || process.env.CHAT_UDP_BATCH_REQUIRED === "1";
 
 function say(text) {
   process.stderr.write(`@chat/udp-batch: ${text}\n`);
