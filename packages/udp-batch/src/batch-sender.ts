@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { type AddressWords, errnoError, errnoName, type Outgoing } from "./types.js";
 
 /** What the sender needs from the socket: the addon's send and writability wait. */
@@ -15,8 +16,13 @@ export interface BatchSenderOptions {
   readonly planRows?: number;
   /** Bytes of distinct payloads per batch; at least the largest datagram (65,535). */
   readonly arenaBytes?: number;
-  /** Rows sent per flush before the rest waits for the next macrotask (setImmediate). */
+  /**
+   * A flush ends after this many rows or milliseconds, whichever comes first, and the rest
+   * follows on the next macrotask (setImmediate): a list push to 10,000 users never keeps
+   * timers and incoming datagrams waiting long.
+   */
   readonly rowsPerSlice?: number;
+  readonly sliceMs?: number;
   /** Copies queued but not handed to the kernel; beyond it whole datagrams are dropped. */
   readonly maxQueuedSends?: number;
   /** Called for every copy the kernel refused (EMSGSIZE, EACCES, ...), by code. */
@@ -58,6 +64,7 @@ export class BatchSender {
   readonly #planRows: number;
   readonly #planWords: number;
   readonly #rowsPerSlice: number;
+  readonly #sliceMs: number;
   readonly #maxQueuedSends: number;
   readonly #onSendError: (error: Error) => void;
   readonly #onOverflow: (sends: number) => void;
@@ -80,6 +87,7 @@ export class BatchSender {
     this.#planRows = options.planRows ?? 1024;
     this.#planWords = sink.planWords;
     this.#rowsPerSlice = options.rowsPerSlice ?? 8192;
+    this.#sliceMs = options.sliceMs ?? 4;
     this.#maxQueuedSends = options.maxQueuedSends ?? 2_000_000;
     this.#onSendError = options.onSendError;
     this.#onOverflow = options.onOverflow;
@@ -117,6 +125,8 @@ export class BatchSender {
   flush(): void {
     if (this.#blocked || this.#closed) return;
     let budget = this.#rowsPerSlice;
+    // Checked between sendmmsg calls (at most planRows copies each, about a millisecond).
+    const deadline = performance.now() + this.#sliceMs;
     while (this.#queuedSends > 0 && budget > 0) {
       const rows = this.#pack(Math.min(budget, this.#planRows));
       if (rows === 0) break; // cannot happen: the arena holds the largest datagram
@@ -128,6 +138,7 @@ export class BatchSender {
         break;
       }
       this.#nobufsRetries = 0;
+      if (this.#queuedSends > 0 && performance.now() >= deadline) break;
     }
     if (this.#queuedSends === 0) {
       this.#queue.length = 0;
