@@ -1,8 +1,8 @@
 import { ChatSocket } from "@chat/client";
 import { Opcode } from "@chat/protocol";
-import { type DaemonHandle, runServer, startDaemon } from "@chat/testkit";
 import { loadAddon } from "@chat/udp-batch";
 import { afterAll, describe, expect, it } from "vitest";
+import { type DaemonHandle, runServer, startDaemon } from "./testing/index.js";
 
 /*
  * Which transport runs, and why, as the startup line says. The native addon is built by

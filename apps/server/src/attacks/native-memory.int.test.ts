@@ -2,10 +2,10 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { ChatSocket } from "@chat/client";
 import { Opcode } from "@chat/protocol";
-import { SERVER_MAIN } from "@chat/testkit";
 import { loadAddon } from "@chat/udp-batch";
 import { afterAll, describe, expect, it } from "vitest";
 import { isReply, Peers } from "../test-support/peers.js";
+import { SERVER_MAIN } from "../testing/index.js";
 import { garbageDatagram } from "./support/garbage.js";
 import { attackSeed, Random } from "./support/random.js";
 
