@@ -19,6 +19,7 @@ declare -A against=(
   [baseline]="node $yard/node-baseline.mjs --host 127.0.0.1 --port {port}"
 )
 out=${BENCH_OUT_ROOT:-$(mktemp -d /tmp/chat-yardsticks-run.XXXXXX)}
+mkdir -p "$out"
 echo "bench:yardsticks: raw results under $out; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for transport in ${TRANSPORTS:-native dgram}; do
   for other in ${AGAINST:-C baseline}; do
