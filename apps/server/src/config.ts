@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { CommandLineError, readCommandLine } from "@chat/client/cli";
 import { resolveSettings, type ServerSettings } from "@chat/core";
+import { TRANSPORTS, type TransportChoice } from "./link.js";
 import {
   DAEMON_DEFAULTS,
   helpText,
@@ -21,6 +22,7 @@ export interface DaemonConfig {
   readonly statsIntervalMs: number;
   /** Where to serve /metrics and /healthz; undefined: nowhere (the default). */
   readonly metrics?: ListenAddress;
+  readonly transport: TransportChoice;
   readonly settings: ServerSettings;
   /** Cluster mode's Redis URL; undefined: one process, nothing shared. */
   readonly cluster?: string;
@@ -99,6 +101,7 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
       pretty: daemon.pretty as boolean | undefined,
       statsIntervalMs: daemon.statsIntervalMs as number,
       metrics: daemon.metrics as ListenAddress | undefined,
+      transport: daemon.transport as TransportChoice,
       settings,
       ...(daemon.cluster === undefined ? {} : { cluster: daemon.cluster as string }),
       clusterPrefix: daemon.clusterPrefix as string,
@@ -165,6 +168,11 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
       return text;
     case "listen":
       return readListenAddress(text, bad);
+    case "transport":
+      if (!(TRANSPORTS as readonly string[]).includes(text)) {
+        throw bad(`is not a transport (${TRANSPORTS.join(", ")})`);
+      }
+      return text;
     case "text":
       return text;
     case "key-prefix":

@@ -1,17 +1,22 @@
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { isIP } from "node:net";
+import type { Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
 import type { RedisDirectory } from "@chat/cluster-redis";
-import { ChatServer, type CoreStats, type Datagram } from "@chat/core";
+import { ChatServer, type CoreStats, type Datagram, type Endpoint } from "@chat/core";
 import { ActivityLog } from "./activity-log.js";
 import { clusterDirectory } from "./cluster.js";
 import type { DaemonConfig } from "./config.js";
-import { Fanout, ipLiteralLookup, type Transport } from "./fanout.js";
+import type { Transport } from "./fanout.js";
+import type { Link, LinkHandlers, Outbound, TransportChoice } from "./link.js";
 import type { Logger } from "./logger.js";
+import { openLink } from "./open-link.js";
 
 export interface DaemonOptions {
-  /** Builds the send path from the bound socket; tests wrap it to inject failures. */
+  /** Tests: wraps node:dgram's send to inject failures (runs the dgram transport). */
   readonly transport?: (socket: Socket) => Transport;
+  /** Tests: makes the native transport's copy to an endpoint fail with this error. */
+  readonly nativeFault?: (port: number, address: string) => Error | undefined;
+  /** Overrides config.transport. */
+  readonly transportChoice?: TransportChoice;
   /** Epoch milliseconds from a monotonic source. */
   readonly clock?: () => number;
   /** How long close() waits for the shutdown notices to leave. */
@@ -37,6 +42,8 @@ export interface DaemonStats extends CoreStats {
 export interface RunningDaemon {
   readonly address: string;
   readonly port: number;
+  /** The transport that runs ("native": recvmmsg/sendmmsg addon; "dgram": node:dgram). */
+  readonly transport: "native" | "dgram";
   stats(): DaemonStats;
   /** Tells every user the server is shutting down, waits for that to be sent, closes. */
   close(): Promise<void>;
@@ -45,7 +52,6 @@ export interface RunningDaemon {
 /** Longest wait between two core ticks, so a user who registered late still expires on time. */
 const MAX_TICK_DELAY_MS = 1000;
 const MIN_TICK_DELAY_MS = 10;
-const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 // Imported, not the global: globalThis.performance is a lazy getter, a call on every read.
 const TIME_ORIGIN = performance.timeOrigin;
@@ -57,46 +63,60 @@ export async function startDaemon(
   logger: Logger,
   options: DaemonOptions = {},
 ): Promise<RunningDaemon> {
-  const socket = createSocket({
-    type: isIP(config.host) === 6 ? "udp6" : "udp4",
-    lookup: ipLiteralLookup,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("error", reject);
-    socket.bind({ address: config.host, port: config.port }, () => {
-      socket.off("error", reject);
-      resolve();
-    });
-  }).catch((error: unknown) => {
-    socket.close();
-    throw error;
-  });
-  const daemon = new Daemon(socket, config, logger, options);
+  const daemon = new Daemon(config, logger, options);
+  const link = await openLink(
+    {
+      host: config.host,
+      port: config.port,
+      choice: options.transportChoice ?? config.transport,
+      dgramTransport: options.transport,
+      nativeFault: options.nativeFault,
+    },
+    daemon.handlers,
+  );
+  daemon.start(link);
   await daemon.joinCluster();
-  const { address, port } = socket.address();
+  const { address, port } = link;
   // Supervisors, the test kit and the bench wait for this line, so it is written at any
   // level short of silent (a bench runs at warn to keep logging out of its figures).
   const asIs = logger.isLevelEnabled("info") || logger.level === "silent";
   const announcer = asIs ? logger : logger.child({}, { level: "info" });
   announcer.info(
-    { address, port, version: config.settings.version, settings: config.settings },
+    {
+      address,
+      port,
+      transport: link.kind,
+      transportWhy: link.why,
+      version: config.settings.version,
+      settings: config.settings,
+    },
     "listening",
   );
   return {
     address,
     port,
+    transport: link.kind,
     stats: () => daemon.stats(),
     close: () => daemon.close(),
   };
 }
 
+/** The send path before the socket is bound: nothing can be sent yet. */
+const NOT_STARTED: Outbound = {
+  enqueue: () => {},
+  flush: () => {},
+  idle: () => Promise.resolve(),
+  queuedSends: 0,
+  counters: { sends: 0, bytes: 0 },
+};
+
 /** Owns the socket, the core, the timers and the logs; the core decides everything else. */
 class Daemon {
   readonly #core: ChatServer;
-  readonly #socket: Socket;
+  #link: Link | undefined;
   readonly #logger: Logger;
   readonly #activity: ActivityLog;
-  readonly #fanout: Fanout;
+  #fanout: Outbound = NOT_STARTED;
   readonly #clock: () => number;
   readonly #shutdownTimeoutMs: number;
   readonly #onListPush: DaemonOptions["onListPush"];
@@ -107,10 +127,11 @@ class Daemon {
   #tickAt = Number.POSITIVE_INFINITY;
   #statsTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  readonly #statsIntervalMs: number;
 
-  constructor(socket: Socket, config: DaemonConfig, logger: Logger, options: DaemonOptions) {
-    this.#socket = socket;
+  constructor(config: DaemonConfig, logger: Logger, options: DaemonOptions) {
     this.#logger = logger;
+    this.#statsIntervalMs = config.statsIntervalMs;
     this.#clock = options.clock ?? monotonicEpochMs;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.#onListPush = options.onListPush;
@@ -123,27 +144,33 @@ class Daemon {
     this.#activity = new ActivityLog(logger, {
       windowMs: config.statsIntervalMs > 0 ? config.statsIntervalMs : undefined,
     });
-    const transport: Transport = options.transport?.(socket) ?? {
-      send: (bytes, port, address, callback) => socket.send(bytes, port, address, callback),
-    };
-    this.#fanout = new Fanout(transport, {
-      onError: (error) => this.#activity.sendError(error, this.#clock()),
-      onOverflow: (sends) => this.#activity.queueOverflow(sends, this.#clock()),
-    });
-    this.#growBuffers();
-    socket.on("message", this.#onMessage);
-    socket.on("error", (error) => this.#activity.socketError(error, this.#clock()));
+  }
+
+  /** What the socket reports to; bound before the socket opens. */
+  readonly handlers: LinkHandlers = {
+    datagram: (message, from) => this.#onMessage(message, from),
+    batchEnd: () => this.#fanout.flush(),
+    socketError: (error) => this.#activity.socketError(error, this.#clock()),
+    sendError: (error) => this.#activity.sendError(error, this.#clock()),
+    overflow: (sends) => this.#activity.queueOverflow(sends, this.#clock()),
+  };
+
+  /** Starts the timers once the socket is bound; datagrams flow from here on. */
+  start(link: Link): void {
+    this.#link = link;
+    this.#fanout = link.outbound;
     this.#scheduleTick();
-    if (config.statsIntervalMs > 0) {
-      this.#statsTimer = setInterval(() => this.#logStats(), config.statsIntervalMs).unref();
+    if (this.#statsIntervalMs > 0) {
+      this.#statsTimer = setInterval(() => this.#logStats(), this.#statsIntervalMs).unref();
     }
   }
 
-  readonly #onMessage = (message: Buffer, from: RemoteInfo): void => {
+  readonly #onMessage = (message: Buffer, from: Endpoint): void => {
     if (this.#closing !== undefined) return;
     const now = this.#clock();
     try {
-      // RemoteInfo is an Endpoint (address, port), made fresh for every datagram.
+      // `from` is an Endpoint (address, port): dgram's RemoteInfo, or the addon's, shared
+      // by every datagram from that source; `message` may be valid only during this call.
       this.#fanout.enqueue(this.#core.receive(message, from, now));
       this.#activity.events(this.#core.takeEvents(), now);
       this.#tickSooner(now);
@@ -180,6 +207,7 @@ class Daemon {
     const now = this.#clock();
     try {
       this.#fanout.enqueue(datagrams);
+      this.#fanout.flush(); // not part of a received batch: nothing else will flush it
       this.#activity.events(this.#core.takeEvents(), now);
       this.#tickSooner(now);
     } catch (error) {
@@ -192,6 +220,7 @@ class Daemon {
     try {
       const pushes = this.#onListPush && this.#core.stats().listPushes;
       this.#fanout.enqueue(this.#core.tick(now));
+      this.#fanout.flush();
       if (this.#onListPush && this.#core.stats().listPushes !== pushes) {
         this.#onListPush(now, this.#fanout.idle());
       }
@@ -212,17 +241,6 @@ class Daemon {
     // Unref'd: the socket alone keeps the process alive, so close() lets it exit.
     this.#tickAt = now + delay;
     this.#tickTimer = setTimeout(this.#onTick, delay).unref();
-  }
-
-  // Bigger kernel buffers absorb bursts (a list push to 10,000 users); best effort, as the
-  // OS caps them (net.core.rmem_max / wmem_max).
-  #growBuffers(): void {
-    try {
-      this.#socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
-      this.#socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
-    } catch (error) {
-      this.#logger.debug({ err: error }, "could not enlarge the socket buffers");
-    }
   }
 
   stats(): DaemonStats {
@@ -274,6 +292,7 @@ class Daemon {
     const notices = this.#core.shutdown();
     const users = notices.reduce((sum, datagram) => sum + datagram.to.length, 0);
     this.#fanout.enqueue(notices);
+    this.#fanout.flush();
     this.#activity.events(this.#core.takeEvents(), this.#clock());
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
@@ -286,7 +305,7 @@ class Daemon {
     await this.#cluster?.close();
     this.#activity.flush();
     this.#logStats();
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+    await this.#link?.close();
     this.#logger.info({ notified: users }, "stopped");
   }
 }

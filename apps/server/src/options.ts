@@ -14,6 +14,7 @@ export type OptionKind =
   | "listen" // host:port for an HTTP listener ([v6]:port); "off" or empty: none
   | "redis-url" // redis://, rediss:// or unix:// (cluster mode)
   | "key-prefix" // printable ASCII, no spaces, up to 64
+  | "transport" // auto, native or dgram
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
@@ -25,7 +26,8 @@ export type DaemonKey =
   | "statsIntervalMs"
   | "metrics"
   | "cluster"
-  | "clusterPrefix";
+  | "clusterPrefix"
+  | "transport";
 
 /** One setting: its flag, its environment variable and where its value goes. */
 export interface OptionSpec {
@@ -48,6 +50,7 @@ export const DAEMON_DEFAULTS = {
   logLevel: "info" as LogLevel,
   statsIntervalMs: 60_000,
   clusterPrefix: "chat:",
+  transport: "auto",
 } as const;
 
 const core = (key: keyof ServerSettings) => ({ core: key });
@@ -243,6 +246,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     target: daemon("clusterPrefix"),
     valueName: "prefix",
     help: "cluster mode: put before every Redis key, so two clusters can share one Redis",
+  },
+  {
+    flag: "transport",
+    env: "CHAT_TRANSPORT",
+    kind: "transport",
+    target: daemon("transport"),
+    valueName: "auto|native|dgram",
+    help: "socket I/O: native (recvmmsg/sendmmsg addon), dgram (node:dgram); auto: native if built",
   },
 ];
 

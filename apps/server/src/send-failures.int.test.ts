@@ -1,9 +1,11 @@
 import type { Socket } from "node:dgram";
 import { Opcode, type ServerPacket } from "@chat/protocol";
+import { loadAddon } from "@chat/udp-batch";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCommand } from "./config.js";
 import { type RunningDaemon, startDaemon } from "./daemon.js";
 import type { SendCallback, Transport } from "./fanout.js";
+import type { TransportChoice } from "./link.js";
 import { createLogger } from "./logger.js";
 import { isReply, Peers } from "./test-support/peers.js";
 
@@ -17,8 +19,16 @@ afterEach(async () => {
   await Promise.all(daemons.splice(0).map((daemon) => daemon.close()));
 });
 
-/** The real daemon in this process, on a real socket, with some sends made to fail. */
-async function serveWithFailures(args: string[] = []) {
+const addon = loadAddon();
+/** The transports to run these tests on: native where the addon is built (or required). */
+const TRANSPORTS: ReadonlyArray<Exclude<TransportChoice, "auto">> =
+  addon.ok || process.env.CHAT_UDP_BATCH_REQUIRED === "1" ? ["dgram", "native"] : ["dgram"];
+
+/**
+ * The real daemon in this process, on a real socket, with some sends made to fail: through
+ * node:dgram's send (dgram), or as the native sender's kernel refusal of that copy (native).
+ */
+async function serveWithFailures(kind: Exclude<TransportChoice, "auto">, args: string[] = []) {
   const command = parseCommand(["--host", "127.0.0.1", "--port", "0", ...args], {}, "9.9.9");
   if (command.kind !== "run") throw new Error("expected a run command");
   const lines: Array<Record<string, unknown>> = [];
@@ -40,7 +50,18 @@ async function serveWithFailures(args: string[] = []) {
       socket.send(bytes, port, address, callback);
     },
   });
-  const daemon = await startDaemon(command.config, logger, { transport });
+  const nativeFault = (port: number): Error | undefined => {
+    const failure = failures.get(port)?.shift();
+    if (failure === undefined) return undefined;
+    const code = failure === "throw" ? "ERR_TEST" : failure.code;
+    return Object.assign(new Error(`send ${code}`), { code });
+  };
+  const daemon = await startDaemon(
+    command.config,
+    logger,
+    kind === "dgram" ? { transport } : { transportChoice: "native", nativeFault },
+  );
+  expect(daemon.transport).toBe(kind);
   daemons.push(daemon);
   const peers = new Peers("127.0.0.1", daemon.port);
   peerSets.push(peers);
@@ -49,9 +70,9 @@ async function serveWithFailures(args: string[] = []) {
 
 const isBroadcast = (packet: ServerPacket) => packet.opcode === Opcode.BROADCAST_FWD;
 
-describe("send failures", () => {
+describe.each(TRANSPORTS)("send failures (%s)", (kind) => {
   it("counts EMSGSIZE, ENOBUFS and ECONNREFUSED, logs them, and keeps serving", async () => {
-    const { daemon, peers, lines, failures } = await serveWithFailures();
+    const { daemon, peers, lines, failures } = await serveWithFailures(kind);
     const alice = await peers.registered("alice");
     const bob = await peers.registered("bob");
     failures.set(bob.localPort, [
@@ -80,7 +101,7 @@ describe("send failures", () => {
   });
 
   it("survives a send that throws, and the others still get their copy", async () => {
-    const { daemon, peers, failures } = await serveWithFailures();
+    const { daemon, peers, failures } = await serveWithFailures(kind);
     const carol = await peers.registered("carol");
     const dave = await peers.registered("dave");
     failures.set(carol.localPort, ["throw"]);
@@ -92,7 +113,7 @@ describe("send failures", () => {
   });
 
   it("logs a burst of failures as a few lines and one summary", async () => {
-    const { daemon, peers, lines, failures } = await serveWithFailures(["--no-rate-limit"]);
+    const { daemon, peers, lines, failures } = await serveWithFailures(kind, ["--no-rate-limit"]);
     const erin = await peers.registered("erin");
     const frank = await peers.registered("frank");
     failures.set(

@@ -166,11 +166,15 @@ function spawnServer(args: readonly string[], env: StartDaemonOptions["env"]): C
   return child;
 }
 
-// The caller's own CHAT_* settings would make tests depend on the shell they run in.
+// The caller's own CHAT_* settings would make tests depend on the shell they run in. One is
+// meant for them: CHAT_TEST_TRANSPORT runs every spawned server on that transport (the
+// server suites run once per transport); an explicit --transport flag still wins.
 function inheritedEnv(): Record<string, string | undefined> {
-  return Object.fromEntries(
+  const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith("CHAT_")),
   );
+  const transport = process.env.CHAT_TEST_TRANSPORT;
+  return transport ? { ...env, CHAT_TRANSPORT: transport } : env;
 }
 
 // A test runner that dies before afterAll must not leave servers behind.

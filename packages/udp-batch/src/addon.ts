@@ -1,0 +1,81 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The addon's functions (native/udp_batch.c); the wrapper classes are the public face. */
+export interface UdpBatchBinding {
+  readonly layout: { readonly META_WORDS: number; readonly PLAN_WORDS: number };
+  open(
+    family: 4 | 6,
+    host: string,
+    port: number,
+    recv: Uint8Array,
+    meta: Uint32Array,
+    arena: Uint8Array,
+    plan: Uint32Array,
+    result: Int32Array,
+    scratch: Uint32Array,
+    onBatch: (count: number) => void,
+    onWritable: () => void,
+    onError: (code: string, syscall: string, errno: number) => void,
+  ): NativeHandle;
+  localAddress(handle: NativeHandle): [string, number];
+  formatAddress(handle: NativeHandle, slot: number): string;
+  parseAddress(handle: NativeHandle, address: string): boolean;
+  send(handle: NativeHandle, rows: number): number;
+  awaitWritable(handle: NativeHandle): void;
+  setBufferSizes(handle: NativeHandle, receive: number, send: number): void;
+  close(handle: NativeHandle): void;
+  fd(handle: NativeHandle): number;
+}
+
+/** An open socket inside the addon; opaque to JavaScript. */
+export type NativeHandle = { readonly __nativeHandle: unique symbol };
+
+export type AddonLoad =
+  | { readonly ok: true; readonly binding: UdpBatchBinding; readonly path: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** Where `pnpm install` builds the addon (node-gyp's default output). */
+export const DEFAULT_ADDON_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "build",
+  "Release",
+  "udp_batch.node",
+);
+
+/** Overrides the addon's path; a path with no addon forces the node:dgram fallback. */
+export const ADDON_PATH_VARIABLE = "CHAT_UDP_BATCH_ADDON";
+
+let cached: AddonLoad | undefined;
+
+/**
+ * Loads the addon, or says in a few words why it cannot be used: another OS, or no build
+ * (no compiler at install time). Never throws.
+ */
+export function loadAddon(env: NodeJS.ProcessEnv = process.env): AddonLoad {
+  const override = env[ADDON_PATH_VARIABLE];
+  if (override === undefined && cached !== undefined) return cached;
+  const result = tryLoad(override ?? DEFAULT_ADDON_PATH, override !== undefined);
+  if (override === undefined) cached = result;
+  return result;
+}
+
+function tryLoad(path: string, overridden: boolean): AddonLoad {
+  if (process.platform !== "linux") {
+    return { ok: false, reason: `recvmmsg/sendmmsg need Linux, this is ${process.platform}` };
+  }
+  const where = overridden ? `${ADDON_PATH_VARIABLE}=${path}` : path;
+  if (!existsSync(path)) {
+    return { ok: false, reason: `native addon not built (no ${where})` };
+  }
+  try {
+    const binding = createRequire(import.meta.url)(path) as UdpBatchBinding;
+    return { ok: true, binding, path };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { ok: false, reason: `native addon failed to load: ${message}` };
+  }
+}

@@ -1,0 +1,206 @@
+import { existsSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import type { UdpBatchBinding } from "./addon.js";
+import { BatchSocket } from "./batch-socket.js";
+import { addon, peer, recordingSocket, skipWithoutAddon, until } from "./test-support.js";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function track<T extends { close(): void }>(thing: T): T {
+  cleanups.push(() => thing.close());
+  return thing;
+}
+
+describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => {
+  it("reads a burst in batches of recvmmsg and gives each datagram its source", async () => {
+    const server = recordingSocket("127.0.0.1");
+    track(server.socket);
+    const client = await peer("udp4", "127.0.0.1");
+    track(client.socket);
+    for (let i = 0; i < 200; i++)
+      client.socket.send(Buffer.from(`m${i}`), server.socket.port, "127.0.0.1");
+    await until(() => server.received.length === 200);
+    expect(server.received.map((r) => r.bytes.toString())).toEqual(
+      Array.from({ length: 200 }, (_, i) => `m${i}`),
+    );
+    expect(server.received[0]!.from).toEqual({ address: "127.0.0.1", port: client.port });
+    // One endpoint object per source, as long as it is remembered.
+    expect(server.received[199]!.from).toBe(server.received[0]!.from);
+    expect(server.batches.length).toBeLessThan(200);
+    expect(Math.max(...server.batches)).toBeGreaterThan(1);
+  });
+
+  it("reads a 65,507-byte datagram whole", async () => {
+    const server = recordingSocket("127.0.0.1");
+    track(server.socket);
+    const client = await peer("udp4", "127.0.0.1");
+    track(client.socket);
+    const big = Buffer.alloc(65_507, 7);
+    client.socket.send(big, server.socket.port, "127.0.0.1");
+    await until(() => server.received.length === 1);
+    expect(server.received[0]!.bytes.equals(big)).toBe(true);
+  });
+
+  it("answers IPv4 and IPv6 sources on a dual-stack socket", async () => {
+    const server = recordingSocket("::", {
+      onDatagram: (bytes, from) => {
+        server.socket.sender.enqueue([
+          { bytes: Buffer.concat([Buffer.from("re:"), bytes]), to: [from] },
+        ]);
+      },
+      onBatchEnd: () => server.socket.sender.flush(),
+    });
+    track(server.socket);
+    const v4 = await peer("udp4", "127.0.0.1");
+    track(v4.socket);
+    const v6 = await peer("udp6", "::1");
+    track(v6.socket);
+    v4.socket.send("four", server.socket.port, "127.0.0.1");
+    v6.socket.send("six", server.socket.port, "::1");
+    await until(() => v4.received.length === 1 && v6.received.length === 1);
+    expect(v4.received[0]!.toString()).toBe("re:four");
+    expect(v6.received[0]!.toString()).toBe("re:six");
+    expect(server.socket.family).toBe(6);
+  });
+
+  it("sends to addresses it has never received from, in both families", async () => {
+    const four = recordingSocket("127.0.0.1");
+    track(four.socket);
+    const six = recordingSocket("::1");
+    track(six.socket);
+    const v4 = await peer("udp4", "127.0.0.1");
+    track(v4.socket);
+    const v6 = await peer("udp6", "::1");
+    track(v6.socket);
+    four.socket.sender.enqueue([
+      { bytes: Buffer.from("a"), to: [{ address: "127.0.0.1", port: v4.port }] },
+    ]);
+    four.socket.sender.flush();
+    six.socket.sender.enqueue([
+      { bytes: Buffer.from("b"), to: [{ address: "::1", port: v6.port }] },
+    ]);
+    six.socket.sender.flush();
+    await until(() => v4.received.length === 1 && v6.received.length === 1);
+    // An IPv6 address on an IPv4 socket cannot be sent to: counted, not thrown.
+    four.socket.sender.enqueue([
+      { bytes: Buffer.from("c"), to: [{ address: "::1", port: v6.port }] },
+    ]);
+    four.socket.sender.flush();
+    expect(four.errors).toEqual(["EINVAL"]);
+  });
+
+  it("skips a copy the kernel refuses, counts it by code, and sends the rest of the batch", async () => {
+    const server = recordingSocket("127.0.0.1");
+    track(server.socket);
+    const target = await peer("udp4", "127.0.0.1");
+    track(target.socket);
+    const ok = [{ address: "127.0.0.1", port: target.port }];
+    server.socket.sender.enqueue([
+      { bytes: Buffer.from("one"), to: ok },
+      { bytes: Buffer.from("port zero"), to: [{ address: "127.0.0.1", port: 0 }] }, // EINVAL
+      { bytes: Buffer.from("two"), to: ok },
+      { bytes: Buffer.alloc(65_508), to: ok }, // more than IPv4 carries: EMSGSIZE
+      { bytes: Buffer.from("three"), to: ok },
+    ]);
+    server.socket.sender.flush();
+    expect(server.errors).toEqual(["EINVAL", "EMSGSIZE"]);
+    expect(server.socket.sender.counters).toMatchObject({ sends: 3, errors: 2, bytes: 11 });
+    await until(() => target.received.length === 3);
+    expect(target.received.map((b) => b.toString())).toEqual(["one", "two", "three"]);
+  });
+
+  it("a batch that outlives its socket never writes to the descriptor number's next owner", async () => {
+    if (!addon.ok) throw new Error("addon required");
+    const binding: UdpBatchBinding = addon.binding;
+    const { PLAN_WORDS, META_WORDS } = binding.layout;
+    const plan = new Uint32Array(4 * PLAN_WORDS);
+    const arena = new Uint8Array(65_536);
+    const stale = binding.open(
+      4,
+      "127.0.0.1",
+      0,
+      new Uint8Array(4 * 1024),
+      new Uint32Array(4 * META_WORDS),
+      arena,
+      plan,
+      new Int32Array(2 + 8),
+      new Uint32Array(16),
+      () => {},
+      () => {},
+      () => {},
+    );
+    const fd = binding.fd(stale);
+    binding.close(stale);
+    // The number is released once libuv has let go of it (the next loop turn).
+    await until(() => !existsSync(`/proc/self/fd/${fd}`));
+    // Descriptors are handed out lowest first: open until the new owner holds the number.
+    let next = track(recordingSocket("127.0.0.1").socket);
+    for (let tries = 0; next.fd !== fd && tries < 64; tries++) {
+      next = track(recordingSocket("127.0.0.1").socket);
+    }
+    expect(next.fd).toBe(fd);
+    const target = await peer("udp4", "127.0.0.1");
+    track(target.socket);
+    // A row the stale handle would send from the new owner's descriptor, if it could.
+    arena.set(Buffer.from("stale"), 0);
+    plan.set([
+      0,
+      5,
+      target.port,
+      0,
+      new Uint32Array(Uint8Array.of(127, 0, 0, 1).buffer)[0]!,
+      0,
+      0,
+      0,
+    ]);
+    expect(() => binding.send(stale, 1)).toThrow(
+      expect.objectContaining({ code: "ERR_SOCKET_DGRAM_NOT_RUNNING" }),
+    );
+    next.sender.enqueue([
+      { bytes: Buffer.from("fresh"), to: [{ address: "127.0.0.1", port: target.port }] },
+    ]);
+    next.sender.flush();
+    await until(() => target.received.length === 1);
+    expect(target.received.map((b) => b.toString())).toEqual(["fresh"]);
+  });
+
+  it("stops at close: nothing more is received or sent, and close twice is fine", async () => {
+    const server = recordingSocket("127.0.0.1");
+    const target = await peer("udp4", "127.0.0.1");
+    track(target.socket);
+    server.socket.close();
+    server.socket.close();
+    expect(server.socket.fd).toBe(-1);
+    server.socket.sender.enqueue([
+      { bytes: Buffer.from("x"), to: [{ address: "127.0.0.1", port: target.port }] },
+    ]);
+    server.socket.sender.flush();
+    expect(server.socket.sender.counters.sends).toBe(0);
+    expect(target.received).toEqual([]);
+  });
+});
+
+describe("loading", () => {
+  it("says why when the addon is absent, and BatchSocket refuses to open", async () => {
+    const { loadAddon } = await import("./addon.js");
+    const absent = loadAddon({ CHAT_UDP_BATCH_ADDON: "/nonexistent/udp_batch.node" });
+    expect(absent).toEqual({
+      ok: false,
+      reason: "native addon not built (no CHAT_UDP_BATCH_ADDON=/nonexistent/udp_batch.node)",
+    });
+    const options = {
+      host: "127.0.0.1",
+      port: 0,
+      onDatagram: () => {},
+      onBatchEnd: () => {},
+      onError: () => {},
+      onSendError: () => {},
+      onOverflow: () => {},
+      addon: absent,
+    };
+    expect(() => new BatchSocket(options)).toThrow(/not built/);
+  });
+});

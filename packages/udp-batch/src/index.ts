@@ -1,0 +1,11 @@
+export {
+  ADDON_PATH_VARIABLE,
+  type AddonLoad,
+  DEFAULT_ADDON_PATH,
+  loadAddon,
+  type NativeHandle,
+  type UdpBatchBinding,
+} from "./addon.js";
+export { BatchSender, type BatchSenderOptions, type SenderCounters } from "./batch-sender.js";
+export { BatchSocket, type BatchSocketOptions } from "./batch-socket.js";
+export { type Endpoint, type ErrnoError, errnoName, type Outgoing } from "./types.js";
