@@ -4,7 +4,13 @@ import type { ChatServer, Datagram } from "@chat/core";
 export interface ClusterHost {
   readonly core: Pick<
     ChatServer,
-    "settleClaim" | "settlePrivate" | "deliverBroadcast" | "deliverPrivate" | "evict" | "users"
+    | "settleClaim"
+    | "settlePrivate"
+    | "settleRelease"
+    | "deliverBroadcast"
+    | "deliverPrivate"
+    | "evict"
+    | "users"
   >;
   /** Sends what core returned (and drains core's events). */
   output(datagrams: readonly Datagram[]): void;

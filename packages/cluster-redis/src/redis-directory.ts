@@ -199,17 +199,27 @@ export class RedisDirectory implements Directory {
     );
   }
 
-  release(_name: string, folded: string): void {
+  release(_name: string, folded: string, id?: number): void {
     this.#roster.remove(folded, this.node);
+    const settle = () => {
+      if (id !== undefined) this.#output((core) => core.settleRelease(id));
+    };
     const token = this.#token;
     // Without a token the next join releases it: the name is not among the users it re-claims.
-    if (token === undefined) return;
+    if (token === undefined) {
+      settle();
+      return;
+    }
     const args = [this.node, token, this.#claimKey(folded), folded];
     this.#scripts.run("RELEASE", args).then(
       (result) => {
         if (Number(result) === -1) this.#lost("fenced");
+        settle();
       },
-      () => this.#lost("release failed"),
+      () => {
+        settle();
+        this.#lost("release failed");
+      },
     );
   }
 

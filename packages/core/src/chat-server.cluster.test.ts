@@ -18,7 +18,11 @@ class RecordingDirectory implements Directory {
   version = 0;
   isAvailable = () => this.available;
   claim = (claim: Claim) => void this.claims.push(claim);
-  release = (name: string) => void this.released.push(name);
+  releaseIds: number[] = [];
+  release = (name: string, _folded: string, id?: number) => {
+    this.released.push(name);
+    if (id !== undefined) this.releaseIds.push(id);
+  };
   publishBroadcast = (forward: Uint8Array) => {
     if (!this.available) return false;
     this.published.push(forward);
@@ -114,6 +118,17 @@ describe("cluster mode: REGISTER", () => {
     send(peer(1), { opcode: 12 });
     server.tick(T0 + server.settings.userTimeoutMs);
     expect(directory.released).toEqual(["alice", "bob"]);
+  });
+
+  it("answers a LOGOUT only once the cluster has released the name", () => {
+    const { directory, server, send, join } = cluster();
+    join(peer(1), "alice");
+    expect(to(send(peer(1), { opcode: 12 }), peer(1))).toEqual([]);
+    expect(server.users()).toEqual([]);
+    const [id] = directory.releaseIds;
+    expect(to(server.settleRelease(id as number), peer(1))).toEqual([OK]);
+    expect(to(server.settleRelease(id as number), peer(1))).toEqual([]); // settled once
+    expect(to(send(peer(2), { opcode: 12 }), peer(2))).toEqual([OK]); // no name: at once
   });
 
   it("evicts a local user whose name the cluster gave to someone else", () => {

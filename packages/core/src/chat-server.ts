@@ -167,6 +167,12 @@ export class ChatServer {
     return this.state.out.flush();
   }
 
+  /** The cluster has released a LOGOUT's name: its OK goes out now. */
+  settleRelease(id: number): readonly Datagram[] {
+    this.state.cluster?.settleRelease(id);
+    return this.state.out.flush();
+  }
+
   /** The cluster's answer to a PRIVATE for a user of another node. */
   settlePrivate(id: number, outcome: PrivateOutcome, now: number): readonly Datagram[] {
     this.state.cluster?.settlePrivate(id, outcome, now);

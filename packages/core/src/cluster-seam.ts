@@ -45,6 +45,8 @@ export class ClusterSeam {
   private readonly claimByKey = new Map<string, number>();
   private readonly claimBySkeleton = new Map<string, number>();
   private readonly privates = new Map<number, PendingPrivate>();
+  /** LOGOUTs whose OK waits for the release: the endpoint that held the name. */
+  private readonly logouts = new Map<number, Endpoint>();
 
   constructor(
     readonly directory: Directory,
@@ -93,8 +95,27 @@ export class ClusterSeam {
     else this.out.refuse(CLUSTER_UNAVAILABLE, req);
   }
 
+  /** An expiry: the name is released; nobody waits for an answer. */
   released(user: User): void {
     this.directory.release(user.name, user.folded);
+  }
+
+  /**
+   * A LOGOUT: the name is released and the OK waits until the release has reached the
+   * cluster, so no PRIVATE through another node can still find the name after it.
+   */
+  loggedOut(user: User): void {
+    const id = this.nextId++;
+    this.logouts.set(id, user.endpoint);
+    this.directory.release(user.name, user.folded, id);
+  }
+
+  settleRelease(id: number): void {
+    const endpoint = this.logouts.get(id);
+    if (endpoint === undefined) return;
+    this.logouts.delete(id);
+    // It held the name when its LOGOUT arrived, so its OK skips the nameless reply limit.
+    this.out.send(OK_PACKET, [endpoint]);
   }
 
   /** A broadcast accepted from a local user; false: deliver it locally now. */

@@ -40,8 +40,12 @@ export interface Directory {
   isAvailable(): boolean;
   /** Claims a name cluster-wide; must always be settled, even when the cluster is lost. */
   claim(claim: Claim): void;
-  /** A local user left or expired: its name is free again everywhere. */
-  release(name: string, folded: string): void;
+  /**
+   * A local user left or expired: its name is free again everywhere. With an `id` (a
+   * LOGOUT), the release must be settled (`ChatServer.settleRelease`) once it has reached
+   * the cluster or failed, so the OK never runs ahead of it.
+   */
+  release(name: string, folded: string, id?: number): void;
   /**
    * Hands a BROADCAST_FWD to the cluster. true: it comes back through `deliverBroadcast`
    * in the cluster's one order; false: core delivers it to the local users at once.

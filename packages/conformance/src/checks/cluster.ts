@@ -98,19 +98,7 @@ export const clusterChecks: Check[] = [
       );
       await step("sender", () => sender.expectOk("OK after a PRIVATE"));
       await receiver.logout();
-      // A LOGOUT reaches the other node as an event: wait until its list has let the
-      // receiver go (as a user there would see it), then a PRIVATE must find nobody.
-      await step("sender's node, after the receiver's LOGOUT", async () => {
-        const deadline = Date.now() + 5_000;
-        for (;;) {
-          sender.send({ opcode: Opcode.LIST_REQUEST });
-          const list = await sender.expectListResponse();
-          if (!list.names.includes(to)) return;
-          if (Date.now() > deadline)
-            fail(`${quote(to)} gone from the list within 5000 ms`, "still listed");
-          await ctx.sleep(50);
-        }
-      });
+      // The OK to a LOGOUT means the name is free on every node: at once, nobody is found.
       sender.send({ opcode: Opcode.PRIVATE, receiver: to, message: "gone?" });
       await step("sender, after the receiver's LOGOUT", () =>
         sender.expectError(ErrorText.userNotFound(to)),
