@@ -1,5 +1,6 @@
 import { ErrorText } from "@chat/protocol";
 import { describe, expect, it } from "vitest";
+import { CORE_VERSION } from "./settings.js";
 import { error, OK, peer, TestServer, to } from "./test-support/harness.js";
 
 const RATE_LIMITED = error(ErrorText.RATE_LIMITED);
@@ -87,7 +88,7 @@ describe("replies to nameless endpoints, per source IP", () => {
 
   it("are limited to 2 KiB a second per IP", () => {
     const t = new TestServer({ unregisteredRepliesPerSecond: 1000 });
-    const size = 3 + "2026-11-26T05:40:00Z chat-server/0.1.0".length; // 41 bytes
+    const size = 3 + `2026-11-26T05:40:00Z chat-server/${CORE_VERSION}`.length; // 41 bytes at 0.x.y
     let answered = 0;
     for (let port = 1; port <= 100; port++) {
       answered += t.reply({ address: "203.0.113.5", port }, info).length;

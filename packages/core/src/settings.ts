@@ -36,7 +36,7 @@ export interface ServerSettings {
 }
 
 /** The version INFO_RESPONSE reports when the caller does not pass its own. */
-export const CORE_VERSION = "0.1.0";
+export const CORE_VERSION = "0.2.0";
 
 export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   serverName: "chat-server",
