@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ChatSocket } from "@chat/client";
+import { ErrorText } from "@chat/protocol";
 import { type DaemonHandle, startRedis, type TestRedis } from "@chat/testkit";
 import { afterEach, beforeEach, expect } from "vitest";
 import { ask, clientOf, startNode } from "./daemons.js";
@@ -8,8 +10,12 @@ export interface TwoNodes {
   redis: TestRedis;
   a: DaemonHandle;
   b: DaemonHandle;
-  /** A UDP endpoint registered as `name` on `node`, closed after the test. */
-  user(node: DaemonHandle, name: string): Promise<ChatSocket>;
+  /**
+   * A UDP endpoint registered as `name` on `node`, closed after the test. With `withinMs`,
+   * a `cluster unavailable` answer is asked again until then (a loaded node may count the
+   * cluster lost for a moment).
+   */
+  user(node: DaemonHandle, name: string, withinMs?: number): Promise<ChatSocket>;
 }
 
 /**
@@ -22,11 +28,19 @@ export function twoNodesPerTest(
 ): TwoNodes {
   const sockets: ChatSocket[] = [];
   const nodes = {
-    async user(node: DaemonHandle, name: string): Promise<ChatSocket> {
+    async user(node: DaemonHandle, name: string, withinMs = 0): Promise<ChatSocket> {
       const socket = await clientOf(node);
       sockets.push(socket);
-      expect(await ask(socket, { opcode: 11, name })).toEqual({ opcode: 0 });
-      return socket;
+      const deadline = Date.now() + withinMs;
+      for (;;) {
+        const answer = await ask(socket, { opcode: 11, name });
+        const unavailable = answer?.opcode === 1 && answer.text === ErrorText.CLUSTER_UNAVAILABLE;
+        if (!unavailable || Date.now() >= deadline) {
+          expect(answer).toEqual({ opcode: 0 });
+          return socket;
+        }
+        await sleep(100);
+      }
     },
   } as TwoNodes;
   beforeEach(async () => {
