@@ -253,6 +253,17 @@ describe("ChatApp", () => {
     expect(plain(app.frame().status)).not.toContain("registering");
   });
 
+  it("stays quiet when a list refresh nobody typed fails, but answers a failed /who", async () => {
+    const { client, type, log } = await started();
+    client.listError = new Error("not registered");
+    const before = log().length;
+    client.fire("connection", { state: "reregistered", reason: "it restarted" });
+    await tick();
+    expect(log().slice(before)).toEqual(["12:30 -!- registered again as me (it restarted)"]);
+    await type("/who", "enter");
+    expect(log().at(-1)).toBe("12:30 -!- /who: not registered");
+  });
+
   it("asks for another name when the server will not give ours back", async () => {
     const { client, app, type, log } = await started();
     client.name = undefined; // the SDK has dropped it

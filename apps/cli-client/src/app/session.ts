@@ -254,7 +254,9 @@ export class Session {
       this.#setUsers(names);
       if (show) this.notice(`${names.length} online: ${names.join(", ")}`, "info", target);
     } catch (error) {
-      this.notice(`/who: ${reasonOf(error)}`, "error", target);
+      // A refresh the user did not ask for stays quiet: a lost or forgotten registration
+      // is told once by the connection events, and re-registering refreshes the list.
+      if (show) this.notice(`/who: ${reasonOf(error)}`, "error", target);
     }
   }
 

@@ -9,6 +9,8 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements ChatConnec
   name: string | undefined;
   readonly calls: string[] = [];
   refuseNames = new Map<string, string>();
+  /** When set, LIST fails with this error, as the SDK's list() rejects on an ERROR. */
+  listError: Error | undefined;
   users: string[] = [];
   nextResult: SendResult | Promise<SendResult> = { status: "delivered" };
 
@@ -50,6 +52,7 @@ export class FakeClient extends TypedEmitter<ClientEvents> implements ChatConnec
 
   async list(): Promise<string[]> {
     this.calls.push("list");
+    if (this.listError) throw this.listError;
     return [...this.users];
   }
 
