@@ -1,10 +1,4 @@
-import {
-  decodeFrame,
-  isProtocolError,
-  Opcode,
-  type RawPacket,
-  SERVER_OPCODES,
-} from "@chat/protocol";
+import { FrameRefusal, inspectFrame, Opcode, SERVER_OPCODES } from "@chat/protocol";
 import { ClusterSeam } from "./cluster-seam.js";
 import type { ClaimOutcome, Directory, PrivateOutcome } from "./directory.js";
 import { broadcast } from "./handlers/broadcast.js";
@@ -96,13 +90,10 @@ export class ChatServer {
   }
 
   private dispatch(bytes: Uint8Array, req: Request): void {
-    let frame: RawPacket;
-    try {
-      frame = decodeFrame(bytes, "toServer");
-    } catch (error) {
-      if (!isProtocolError(error)) throw error;
-      this.state.counters.drops[error.code === "UNKNOWN_OPCODE" ? "unknown-opcode" : "malformed"]++;
-      this.state.out.refuseWith({ text: error.message, code: error.code }, req);
+    const frame = inspectFrame(bytes, "toServer");
+    if (frame instanceof FrameRefusal) {
+      this.state.counters.drops[frame.code === "UNKNOWN_OPCODE" ? "unknown-opcode" : "malformed"]++;
+      this.state.out.refuseWith(frame, req);
       return;
     }
     const state = this.state;
@@ -125,7 +116,7 @@ export class ChatServer {
       case Opcode.LIST_REQUEST:
         list(state, req);
         return;
-      // decodeFrame("toServer") has refused every other opcode.
+      // inspectFrame("toServer") has refused every other opcode.
     }
   }
 

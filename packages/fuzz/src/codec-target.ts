@@ -6,6 +6,8 @@ import {
   decodeFrame,
   decodeUtf8,
   encode,
+  FrameRefusal,
+  inspectFrame,
   isProtocolError,
   validate,
 } from "@chat/protocol";
@@ -35,13 +37,20 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 }
 
-/** decode/decodeFrame never throw anything but ProtocolError, and agree on framing. */
+/**
+ * decode/decodeFrame never throw anything but ProtocolError, and agree on framing;
+ * inspectFrame (the server's path) never throws and refuses exactly what decodeFrame does.
+ */
 export const decodeThrowsOnlyProtocolError = fc.property(
   anyDatagram,
   fc.constantFrom(...DIRECTIONS),
   (bytes, direction) => {
     const packet = onlyProtocolErrors(() => decode(bytes, { direction }));
     const raw = onlyProtocolErrors(() => decodeFrame(bytes, direction));
+    const inspected = inspectFrame(bytes, direction);
+    if (inspected instanceof FrameRefusal !== (raw === undefined)) {
+      throw new Error("inspectFrame and decodeFrame disagree on whether the framing is valid");
+    }
     // decode is decodeFrame plus UTF-8: it cannot succeed where framing failed.
     if (packet !== undefined && raw === undefined) {
       throw new Error("decode accepted a datagram decodeFrame refused");

@@ -12,7 +12,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { decode } from "../src/decode.js";
 import { encode } from "../src/encode.js";
-import { decodeFrame, encodeFrame } from "../src/frame.js";
+import { FrameRefusal, ProtocolError } from "../src/errors.js";
+import { decodeFrame, encodeFrame, inspectFrame } from "../src/frame.js";
 import { Opcode } from "../src/opcodes.js";
 import type { Packet } from "../src/packets.js";
 import { checkMessageBytes, foldName, parseName } from "../src/text.js";
@@ -138,10 +139,32 @@ const receiverCases: [string, Operation][] = [
   ],
 ];
 
+// A flood of garbage: what refusing one datagram costs as a value and as an exception.
+const garbage = Uint8Array.of(Opcode.PRIVATE, 0, 3, 0x61, 0x62, 0x63); // no NUL separator
+const refusalCases: [string, Operation][] = [
+  [
+    "refuse a malformed PRIVATE: inspectFrame (a value, the server's path)",
+    () => {
+      const result = inspectFrame(garbage, "toServer");
+      return result instanceof FrameRefusal ? result.text.length : 0;
+    },
+  ],
+  [
+    "refuse a malformed PRIVATE: decodeFrame + catch (an exception)",
+    () => {
+      try {
+        return decodeFrame(garbage, "toServer").opcode;
+      } catch (error) {
+        return error instanceof ProtocolError ? error.message.length : 0;
+      }
+    },
+  ],
+];
+
 const thisBuild: Codec = { encode, decode, decodeFrame, encodeFrame, checkMessageBytes };
 
 function printAlone(): void {
-  const cases = [...codecCases(thisBuild), ...receiverCases];
+  const cases = [...codecCases(thisBuild), ...receiverCases, ...refusalCases];
   const width = Math.max(...cases.map(([name]) => name.length));
   console.log(`@chat/protocol codec, Node ${process.version}, median of ${ROUNDS} rounds`);
   for (const [name, operation] of cases) {

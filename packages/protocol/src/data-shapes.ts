@@ -1,4 +1,11 @@
-import { EncodeError, malformed, messageInvalid, NOT_VALID_UTF8, nameInvalid } from "./errors.js";
+import {
+  EncodeError,
+  FrameRefusal,
+  malformed,
+  messageInvalid,
+  NOT_VALID_UTF8,
+  nameInvalid,
+} from "./errors.js";
 import { HEADER_BYTES, NUL } from "./limits.js";
 import { assertMessage, assertName } from "./text.js";
 import { decodeUtf8 } from "./utf8.js";
@@ -21,8 +28,8 @@ export interface DataShape {
   encode(packet: Fields): string;
   /** The packet, text decoded; throws ProtocolError. The header has been checked. */
   decode(bytes: Uint8Array, opcode: number): Fields;
-  /** The packet, text as views into `bytes`; throws ProtocolError. */
-  frame(bytes: Uint8Array, opcode: number): Fields;
+  /** The packet, text as views into `bytes`, or why its DATA is refused; never throws. */
+  frame(bytes: Uint8Array, opcode: number): Fields | FrameRefusal;
   /** The name and message rules, receiver before message; throws ProtocolError. */
   validate(packet: Fields, maxMessageBytes: number | undefined): void;
 }
@@ -36,17 +43,17 @@ class Empty implements DataShape {
     return "";
   }
   decode(bytes: Uint8Array, opcode: number): { opcode: number } {
+    return orThrow(this.frame(bytes, opcode));
+  }
+  frame(bytes: Uint8Array, opcode: number): { opcode: number } | FrameRefusal {
     const length = bytes.length - HEADER_BYTES;
     if (length > 0) {
-      throw malformed(
+      return malformed(
         "UNEXPECTED_DATA",
         `opcode ${opcode} carries no DATA but LENGTH is ${length}`,
       );
     }
     return { opcode };
-  }
-  frame(bytes: Uint8Array, opcode: number): { opcode: number } {
-    return this.decode(bytes, opcode);
   }
   validate(): void {}
 }
@@ -105,12 +112,13 @@ class Pair<N extends keyof typeof PAIR> implements DataShape {
     return `${withoutNul(packet[this.name], this.name)}\0${wellFormed(packet.message, "message")}`;
   }
   decode(bytes: Uint8Array, opcode: number): Fields {
-    const at = separatorAt(bytes, this.name);
+    const at = orThrow(separatorAt(bytes, this.name));
     const name = text(bytes, HEADER_BYTES, at, "name");
     return this.make(opcode, name, text(bytes, at + 1, bytes.length, "message"));
   }
-  frame(bytes: Uint8Array, opcode: number): Fields {
+  frame(bytes: Uint8Array, opcode: number): Fields | FrameRefusal {
     const at = separatorAt(bytes, this.name);
+    if (typeof at !== "number") return at;
     return this.make(opcode, bytes.subarray(HEADER_BYTES, at), bytes.subarray(at + 1));
   }
   validate(packet: Record<N | "message", string>, maxMessageBytes: number | undefined): void {
@@ -137,15 +145,15 @@ class List<K extends keyof typeof LIST> implements DataShape {
     return names.join("\0");
   }
   decode(bytes: Uint8Array, opcode: number): Fields {
-    checkList(bytes);
+    const refusal = checkList(bytes);
+    if (refusal !== undefined) throw refusal.toError();
     // A list is valid UTF-8 exactly when each entry is (NUL never sits inside a
     // multi-byte sequence), so decode it once and split, rather than once per name.
     const all = text(bytes, HEADER_BYTES, bytes.length, "name");
     return this.make(opcode, all.length === 0 ? [] : all.split("\0"));
   }
-  frame(bytes: Uint8Array, opcode: number): Fields {
-    checkList(bytes);
-    return this.make(opcode, listViews(bytes));
+  frame(bytes: Uint8Array, opcode: number): Fields | FrameRefusal {
+    return checkList(bytes) ?? this.make(opcode, listViews(bytes));
   }
   validate(packet: Record<K, readonly string[]>): void {
     for (const name of packet[this.key]) assertName(name);
@@ -181,7 +189,7 @@ function text(bytes: Uint8Array, start: number, end: number, kind: TextKind): st
   if (decoded !== undefined) return decoded;
   if (kind === "name") throw nameInvalid(NOT_VALID_UTF8);
   if (kind === "message") throw messageInvalid(NOT_VALID_UTF8);
-  throw malformed("INVALID_UTF8", "text is not valid UTF-8");
+  throw malformed("INVALID_UTF8", "text is not valid UTF-8").toError();
 }
 
 function wellFormed(value: string, what: string): string {
@@ -195,24 +203,31 @@ function withoutNul(value: string, what: string): string {
   return wellFormed(value, what);
 }
 
+/** `decode`'s way: the value, or the refusal thrown as a ProtocolError. */
+function orThrow<T>(value: T | FrameRefusal): T {
+  if (value instanceof FrameRefusal) throw value.toError();
+  return value;
+}
+
 /** Index in the datagram of the first NUL of a two-part DATA. */
-function separatorAt(bytes: Uint8Array, first: string): number {
+function separatorAt(bytes: Uint8Array, first: string): number | FrameRefusal {
   const at = bytes.indexOf(NUL, HEADER_BYTES);
-  if (at < 0) throw malformed("MISSING_SEPARATOR", `no NUL between ${first} and message`);
+  if (at < 0) return malformed("MISSING_SEPARATOR", `no NUL between ${first} and message`);
   return at;
 }
 
 /** Refuses a list with an empty entry: a leading, trailing or doubled NUL. */
-function checkList(bytes: Uint8Array): void {
+function checkList(bytes: Uint8Array): FrameRefusal | undefined {
   const end = bytes.length;
   let start = HEADER_BYTES;
   while (start < end) {
     const at = bytes.indexOf(NUL, start);
-    if (at === start) throw emptyEntry(start);
-    if (at < 0) return;
+    if (at === start) return emptyEntry(start);
+    if (at < 0) return undefined;
     start = at + 1;
-    if (start === end) throw emptyEntry(start);
+    if (start === end) return emptyEntry(start);
   }
+  return undefined;
 }
 
 function emptyEntry(at: number) {

@@ -1,5 +1,5 @@
 import type { DataShape } from "./data-shapes.js";
-import { type Direction, readOpcode } from "./frame.js";
+import { checkHeader, type Direction } from "./frame.js";
 import { type Packet, SHAPES } from "./packets.js";
 
 export interface DecodeOptions {
@@ -13,7 +13,8 @@ export interface DecodeOptions {
  * Throws only ProtocolError, whatever the bytes.
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Packet {
-  const opcode = readOpcode(bytes, options.direction ?? "any");
-  // readOpcode has refused every opcode without a spec.
+  const opcode = checkHeader(bytes, options.direction ?? "any");
+  if (typeof opcode !== "number") throw opcode.toError();
+  // checkHeader has refused every opcode without a spec.
   return (SHAPES[opcode] as DataShape).decode(bytes, opcode) as Packet;
 }

@@ -68,14 +68,30 @@ export class EncodeError extends Error {
   }
 }
 
+/**
+ * A refused datagram as a value, without an exception or a stack trace: what `inspectFrame`
+ * returns, so that a server fed a flood of garbage pays for no throw. `text` is the ERROR text
+ * a server sends, `code` the stable code; `toError()` is the same refusal as a ProtocolError.
+ */
+export class FrameRefusal {
+  constructor(
+    readonly code: ProtocolErrorCode,
+    readonly text: string,
+  ) {}
+
+  toError(): ProtocolError {
+    return new ProtocolError(this.code, this.text);
+  }
+}
+
 /** `malformed packet: <reason>` */
-export function malformed(code: ProtocolErrorCode, reason: string): ProtocolError {
-  return new ProtocolError(code, `${ErrorText.MALFORMED_PREFIX}${reason}`);
+export function malformed(code: ProtocolErrorCode, reason: string): FrameRefusal {
+  return new FrameRefusal(code, `${ErrorText.MALFORMED_PREFIX}${reason}`);
 }
 
 /** `unknown opcode <n>` */
-export function unknownOpcode(opcode: number): ProtocolError {
-  return new ProtocolError("UNKNOWN_OPCODE", ErrorText.unknownOpcode(opcode));
+export function unknownOpcode(opcode: number): FrameRefusal {
+  return new FrameRefusal("UNKNOWN_OPCODE", ErrorText.unknownOpcode(opcode));
 }
 
 /** The reason given for text that is not valid UTF-8; it selects the INVALID_UTF8 code. */

@@ -1,5 +1,5 @@
 import type { DataShape } from "./data-shapes.js";
-import { EncodeError, malformed, unknownOpcode } from "./errors.js";
+import { EncodeError, FrameRefusal, malformed, unknownOpcode } from "./errors.js";
 import { HEADER_BYTES, MAX_DATA_BYTES, MAX_DATAGRAM_BYTES, NUL } from "./limits.js";
 import { type Packet, SHAPES, SPECS } from "./packets.js";
 
@@ -43,38 +43,52 @@ function directionMask(direction: Direction): number {
   return TO_CLIENT | TO_SERVER;
 }
 
-/** Checks size, then opcode (the protocol's order) and returns the opcode. */
-export function readOpcode(bytes: Uint8Array, direction: Direction): number {
+/** Checks size, then opcode (the protocol's order): the opcode, or why the datagram is refused. */
+export function checkHeader(bytes: Uint8Array, direction: Direction): number | FrameRefusal {
   const size = bytes.length;
   if (size < HEADER_BYTES) {
-    throw malformed(
+    return malformed(
       "TRUNCATED",
       `${size} ${size === 1 ? "byte is" : "bytes is"} shorter than the 3-byte header`,
     );
   }
   if (size > MAX_DATAGRAM_BYTES) {
-    throw malformed("TOO_LARGE", `${size} bytes is larger than ${MAX_DATAGRAM_BYTES}`);
+    return malformed("TOO_LARGE", `${size} bytes is larger than ${MAX_DATAGRAM_BYTES}`);
   }
   const length = ((bytes[1] as number) << 8) | (bytes[2] as number);
   const actual = size - HEADER_BYTES;
   if (actual < length) {
-    throw malformed("TRUNCATED", `LENGTH is ${length} but only ${actual} bytes of DATA follow`);
+    return malformed("TRUNCATED", `LENGTH is ${length} but only ${actual} bytes of DATA follow`);
   }
   if (actual > length) {
-    throw malformed("TRAILING_BYTES", `LENGTH is ${length} but ${actual} bytes of DATA follow`);
+    return malformed("TRAILING_BYTES", `LENGTH is ${length} but ${actual} bytes of DATA follow`);
   }
   const opcode = bytes[0] as number;
   if (((DIRECTIONS[opcode] as number) & directionMask(direction)) === 0) {
-    throw unknownOpcode(opcode);
+    return unknownOpcode(opcode);
   }
   return opcode;
 }
 
+/**
+ * Framing and DATA shape without throwing: the packet with its text as bytes, or a
+ * FrameRefusal saying why not. A server's hot path, where garbage must cost no exception.
+ */
+export function inspectFrame(
+  bytes: Uint8Array,
+  direction: Direction = "any",
+): RawPacket | FrameRefusal {
+  const opcode = checkHeader(bytes, direction);
+  if (typeof opcode !== "number") return opcode;
+  // checkHeader has refused every opcode without a spec.
+  return (SHAPES[opcode] as DataShape).frame(bytes, opcode) as RawPacket | FrameRefusal;
+}
+
 /** Decodes framing and DATA shape; text stays as bytes. Throws only ProtocolError. */
 export function decodeFrame(bytes: Uint8Array, direction: Direction = "any"): RawPacket {
-  const opcode = readOpcode(bytes, direction);
-  // readOpcode has refused every opcode without a spec.
-  return (SHAPES[opcode] as DataShape).frame(bytes, opcode) as RawPacket;
+  const packet = inspectFrame(bytes, direction);
+  if (packet instanceof FrameRefusal) throw packet.toError();
+  return packet;
 }
 
 /**

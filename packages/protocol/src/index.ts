@@ -6,13 +6,20 @@ export { ErrorText } from "./error-texts.js";
 export {
   EncodeError,
   type EncodeErrorCode,
+  FrameRefusal,
   isProtocolError,
   messageInvalid,
   nameInvalid,
   ProtocolError,
   type ProtocolErrorCode,
 } from "./errors.js";
-export { type Direction, decodeFrame, encodeFrame, type RawPacket } from "./frame.js";
+export {
+  type Direction,
+  decodeFrame,
+  encodeFrame,
+  inspectFrame,
+  type RawPacket,
+} from "./frame.js";
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULTS,

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { buildVectors, serializeVectors, VECTORS_FILE } from "../../scripts/vectors/build.js";
 import { decode } from "../decode.js";
 import { encode } from "../encode.js";
-import { ProtocolError } from "../errors.js";
+import { FrameRefusal, ProtocolError } from "../errors.js";
+import { decodeFrame, inspectFrame } from "../frame.js";
 import { Opcode } from "../opcodes.js";
 import type { Packet } from "../packets.js";
 import { decodeMessage, decodeName, foldName, nameSkeleton } from "../text.js";
@@ -74,6 +75,19 @@ describe.each(vectors.invalid)("invalid vector: $name", (vector) => {
     if (vector.errorText !== undefined) expect(error.message).toBe(vector.errorText);
     else expect(error.message.startsWith(vector.errorTextPrefix as string)).toBe(true);
     expect(error.message.length).toBeGreaterThan((vector.errorTextPrefix ?? "").length);
+  });
+
+  it("is refused by inspectFrame as a value, not a throw, unless only its text is wrong", () => {
+    const datagram = bytes(vector.hex);
+    const result = inspectFrame(datagram, vector.direction);
+    if (vector.code === "INVALID_UTF8") {
+      // Framing leaves text as bytes: bad UTF-8 is for the text rules to find.
+      expect(result).not.toBeInstanceOf(FrameRefusal);
+      return;
+    }
+    const error = thrown(() => decodeFrame(datagram, vector.direction));
+    expect(result).toBeInstanceOf(FrameRefusal);
+    expect(result).toMatchObject({ code: error.code, text: error.message });
   });
 });
 
