@@ -1,9 +1,9 @@
 import { type ChatClient, connect } from "@chat/client";
-import { type DaemonHandle, type LossyProxy, startDaemon, startLossyProxy } from "@chat/testkit";
+import { type LossyProxy, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { displayWidth } from "./app/width.js";
-import { assertBuilt, CLIENT_MAIN, runCli } from "./test-support/cli.js";
-import { HAS_TMUX, Tmux } from "./test-support/tmux.js";
+import { CLIENT_MAIN, runCli } from "./test-support/cli.js";
+import { HAS_TMUX, tmuxWithDaemon } from "./test-support/tmux.js";
 
 /** Resolves once `predicate` holds, checked every 20 ms; rejects after `timeoutMs`. */
 async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
@@ -23,20 +23,8 @@ const HOSTILE = "{bold}prize\u202Etxt.exe 中文😀 ok";
 
 // Without tmux there is no terminal to drive; every other test still runs.
 describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
-  const tmux = new Tmux();
-  let daemon: DaemonHandle;
-
-  beforeAll(async () => {
-    assertBuilt();
-    daemon = await startDaemon({ args: ["--list-interval", "0.5"] });
-  });
-
-  afterAll(async () => {
-    tmux.kill();
-    await daemon?.stop();
-  });
-
-  const server = () => `${daemon.host}:${daemon.port}`;
+  const term = tmuxWithDaemon(["--list-interval", "0.5"]);
+  const { tmux, server } = term;
   const client = (session: string, ...args: string[]) =>
     tmux.start(session, ["node", CLIENT_MAIN, "--server", server(), ...args]);
   const usersPane = (screen: string) =>
@@ -121,7 +109,7 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
     client("carl", "--name", "carl");
     await tmux.waitFor("carl", (screen) => screen.includes("You are carl."));
     tmux.run("kill-session", "-t", "carl"); // as when the window is closed: SIGHUP
-    const left = await daemon.waitForLog(
+    const left = await term.daemon.waitForLog(
       (line) => line.msg === "user left" && line.name === "carl",
     );
     expect(left).toBeDefined();
@@ -130,22 +118,19 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
 
 // Protocol revision 2: a client whose server expired it during an outage is never a zombie.
 describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
-  const tmux = new Tmux();
-  let daemon: DaemonHandle;
+  const term = tmuxWithDaemon(["--user-timeout", "3", "--list-interval", "0"]);
+  const { tmux } = term;
   let relay: LossyProxy;
   let observer: ChatClient | undefined;
 
   beforeAll(async () => {
-    assertBuilt();
-    daemon = await startDaemon({ args: ["--user-timeout", "3", "--list-interval", "0"] });
-    relay = await startLossyProxy({ target: daemon });
+    relay = await startLossyProxy({ target: term.daemon });
   });
 
+  // Runs before the fixture's afterAll (hooks after a test unwind in reverse order).
   afterAll(async () => {
-    tmux.kill();
     await observer?.close();
     await relay?.close();
-    await daemon?.stop();
   });
 
   it("registers again within one keep-alive, says why in one line, and shows the next broadcast", async () => {
@@ -162,15 +147,18 @@ describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
     ]);
     await tmux.waitFor("kai", (screen) => screen.includes("You are kai."));
     observer = await connect({
-      host: daemon.host,
-      port: daemon.port,
+      host: term.daemon.host,
+      port: term.daemon.port,
       name: "obs",
       keepAliveMs: 1_000,
     });
 
     // The relay drops everything until the server has expired kai (fewer than 3 keep-alives).
     relay.setLoss({ drop: 1 });
-    await daemon.waitForLog((line) => line.msg === "user timed out" && line.name === "kai", 10_000);
+    await term.daemon.waitForLog(
+      (line) => line.msg === "user timed out" && line.name === "kai",
+      10_000,
+    );
     expect(await observer.list()).not.toContain("kai");
     relay.setLoss({ drop: 0 });
 
@@ -202,12 +190,12 @@ describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
     ]);
     await tmux.waitFor("rex", (screen) => screen.includes("You are rex."));
     await observer?.close();
-    const port = daemon.port;
-    await daemon.stop("SIGKILL"); // no notice
+    const port = term.daemon.port;
+    await term.daemon.stop("SIGKILL"); // no notice
     // A keep-alive goes out while no server listens (the relay is the only one to see it).
     const heard = relay.stats.received;
     await until(() => relay.stats.received > heard, 5_000);
-    daemon = await startDaemon({
+    term.daemon = await startDaemon({
       args: ["--port", String(port), "--user-timeout", "3", "--list-interval", "0"],
     });
 
@@ -222,7 +210,7 @@ describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
     );
     expect(back.match(/registered again/g)).toHaveLength(1);
     expect(back).not.toContain("/who:");
-    observer = await connect({ host: daemon.host, port, name: "obs2", keepAliveMs: 1_000 });
+    observer = await connect({ host: term.daemon.host, port, name: "obs2", keepAliveMs: 1_000 });
     expect(await observer.list()).toEqual(["rex", "obs2"]);
     expect(await observer.broadcast("hello again, rex")).toEqual({ status: "delivered" });
     await tmux.waitFor("rex", (screen) => /\d\d:\d\d <obs2> hello again, rex/.test(screen));

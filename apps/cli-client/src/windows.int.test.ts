@@ -1,29 +1,15 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type DaemonHandle, startDaemon } from "@chat/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, CLIENT_MAIN } from "./test-support/cli.js";
-import { HAS_TMUX, Tmux } from "./test-support/tmux.js";
+import { describe, expect, it } from "vitest";
+import { CLIENT_MAIN } from "./test-support/cli.js";
+import { HAS_TMUX, tmuxWithDaemon } from "./test-support/tmux.js";
 
 /*
  * Conversation windows, /nick and a client that remembers: two real clients in tmux
  * against the real daemon, each with its own temporary HOME and XDG directories.
  */
 describe.skipIf(!HAS_TMUX)("the terminal client's windows end to end", () => {
-  const tmux = new Tmux();
-  let daemon: DaemonHandle;
-
-  beforeAll(async () => {
-    assertBuilt();
-    daemon = await startDaemon({ args: ["--list-interval", "0.5"] });
-  });
-
-  afterAll(async () => {
-    tmux.kill();
-    await daemon?.stop();
-  });
-
-  const server = () => `${daemon.host}:${daemon.port}`;
+  const { tmux, server } = tmuxWithDaemon(["--list-interval", "0.5"]);
   const statusLine = (screen: string) =>
     screen.split("\n").find((line) => line.startsWith(" [")) ?? "";
   const inputLine = (screen: string) =>

@@ -2,6 +2,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type DaemonHandle, startDaemon } from "@chat/testkit";
+import { afterAll, beforeAll } from "vitest";
+import { assertBuilt } from "./cli.js";
 
 /** A user's home and XDG directories, as environment variables. */
 export interface UserDirs {
@@ -134,4 +137,33 @@ export class Tmux {
     spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A private tmux server and the real daemon for the tests of one describe block. */
+export interface TmuxWithDaemon {
+  readonly tmux: Tmux;
+  /** Set before the first test; a test that restarts the server puts the new one here. */
+  daemon: DaemonHandle;
+  /** The daemon's address as `--server` takes it. */
+  server(): string;
+}
+
+/**
+ * Installs beforeAll/afterAll: checks the client is built and starts the daemon with
+ * `daemonArgs`; afterwards kills the tmux server (its clients with it) and stops the daemon.
+ */
+export function tmuxWithDaemon(daemonArgs: readonly string[]): TmuxWithDaemon {
+  const fixture = {
+    tmux: new Tmux(),
+    server: () => `${fixture.daemon.host}:${fixture.daemon.port}`,
+  } as TmuxWithDaemon;
+  beforeAll(async () => {
+    assertBuilt();
+    fixture.daemon = await startDaemon({ args: daemonArgs });
+  });
+  afterAll(async () => {
+    fixture.tmux.kill();
+    await fixture.daemon?.stop();
+  });
+  return fixture;
 }
