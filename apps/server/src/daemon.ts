@@ -63,7 +63,7 @@ export async function startDaemon(
   logger: Logger,
   options: DaemonOptions = {},
 ): Promise<RunningDaemon> {
-  const daemon = new Daemon(config, logger, options);
+  const daemon = new Daemon(config, logger, options, await clusterDirectory(config, logger));
   const link = await openLink(
     {
       host: config.host,
@@ -129,13 +129,18 @@ class Daemon {
   #closing: Promise<void> | undefined;
   readonly #statsIntervalMs: number;
 
-  constructor(config: DaemonConfig, logger: Logger, options: DaemonOptions) {
+  constructor(
+    config: DaemonConfig,
+    logger: Logger,
+    options: DaemonOptions,
+    cluster: RedisDirectory | undefined,
+  ) {
     this.#logger = logger;
     this.#statsIntervalMs = config.statsIntervalMs;
     this.#clock = options.clock ?? monotonicEpochMs;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.#onListPush = options.onListPush;
-    this.#cluster = clusterDirectory(config, logger);
+    this.#cluster = cluster;
     this.#core = new ChatServer(
       config.settings,
       this.#cluster === undefined ? {} : { directory: this.#cluster },

@@ -2,7 +2,7 @@
 import { type Command, ConfigError, parseCommand } from "./config.js";
 import { type RunningDaemon, startDaemon } from "./daemon.js";
 import { createLogger, type Logger } from "./logger.js";
-import { DaemonMetrics } from "./metrics.js";
+import type { DaemonMetrics } from "./metrics.js";
 import { serveMetrics } from "./metrics-server.js";
 import { VERSION } from "./version.js";
 
@@ -67,7 +67,10 @@ async function main(): Promise<void> {
   handleCrashes(logger);
   let daemon: RunningDaemon | undefined;
   stopOnSignals(() => daemon, logger);
-  const metrics = config.metrics && new DaemonMetrics(VERSION);
+  // prom-client is loaded only when metrics are served (~0.05 s of CPU at every start).
+  const metrics: DaemonMetrics | undefined = config.metrics
+    ? new (await import("./metrics.js")).DaemonMetrics(VERSION)
+    : undefined;
   try {
     daemon = await startDaemon(config, logger, { onListPush: metrics?.listPushStarted });
   } catch (error) {
