@@ -1,6 +1,6 @@
 import { type ChatClient, connect } from "@chat/client";
 import { type LossyProxy, startDaemon, startLossyProxy } from "@chat/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { displayWidth } from "./app/width.js";
 import { CLIENT_MAIN, runCli } from "./test-support/cli.js";
 import { HAS_TMUX, tmuxWithDaemon } from "./test-support/tmux.js";
@@ -146,6 +146,8 @@ describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
       "2",
     ]);
     await tmux.waitFor("kai", (screen) => screen.includes("You are kai."));
+    // Even if this test fails, kai must not be left registered for the next one.
+    onTestFinished(() => tmux.end("kai"));
     observer = await connect({
       host: term.daemon.host,
       port: term.daemon.port,
@@ -163,8 +165,11 @@ describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
     relay.setLoss({ drop: 0 });
 
     const back = await tmux.waitFor("kai", (screen) => screen.includes("registered again"), 4_000);
+    // Mostly its keep-alive finds out. On a loaded machine the retry of the LIST it sent after
+    // "You are kai." can reach the server first, just after it forgot kai, and is answered
+    // "not registered" before the unanswered keep-alive is counted as missed.
     expect(back).toMatch(
-      /-!- registered again as kai \(the server had forgotten us after [12] unanswered keep-alives?\)/,
+      /-!- registered again as kai \((the server had forgotten us after [12] unanswered keep-alives?|the server had forgotten us \(it answered "not registered"\))\)/,
     );
     expect(back.match(/registered again/g)).toHaveLength(1);
     expect(back).not.toContain("connection lost");

@@ -133,6 +133,11 @@ export class Tmux {
     }
   }
 
+  /** Closes a session if it is still there (its client gets SIGHUP, as from a closed window). */
+  end(session: string): void {
+    spawnSync("tmux", ["-L", this.socket, "kill-session", "-t", session], { stdio: "ignore" });
+  }
+
   kill(): void {
     spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
     rmSync(this.root, { recursive: true, force: true });
