@@ -116,8 +116,9 @@ export class Reconnector {
     if (this.#active || this.#host.heldName === undefined) return;
     const missed = this.#missed;
     // Forgotten between keep-alives it answered: its user timeout is shorter than ours
-    // (or it restarted in between, which one occurrence cannot tell apart).
-    if (missed === 0 && this.#keepAlive.running && !this.#warned) {
+    // (or it restarted in between, which one occurrence cannot tell apart). Not while a
+    // keep-alive is still unanswered: that one may have been lost, and the timeout with it.
+    if (missed === 0 && !this.#refreshing && this.#keepAlive.running && !this.#warned) {
       this.#warned = true;
       this.#host.keepAliveTooLong(performance.now() - this.#confirmedAt);
     }
