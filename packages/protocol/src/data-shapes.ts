@@ -1,10 +1,11 @@
 import {
   EncodeError,
-  FrameRefusal,
+  type FrameRefusal,
   malformed,
   messageInvalid,
   NOT_VALID_UTF8,
   nameInvalid,
+  orThrow,
 } from "./errors.js";
 import { HEADER_BYTES, NUL } from "./limits.js";
 import { assertMessage, assertName } from "./text.js";
@@ -145,8 +146,7 @@ class List<K extends keyof typeof LIST> implements DataShape {
     return names.join("\0");
   }
   decode(bytes: Uint8Array, opcode: number): Fields {
-    const refusal = checkList(bytes);
-    if (refusal !== undefined) throw refusal.toError();
+    orThrow(checkList(bytes));
     // A list is valid UTF-8 exactly when each entry is (NUL never sits inside a
     // multi-byte sequence), so decode it once and split, rather than once per name.
     const all = text(bytes, HEADER_BYTES, bytes.length, "name");
@@ -201,12 +201,6 @@ function wellFormed(value: string, what: string): string {
 function withoutNul(value: string, what: string): string {
   if (value.includes("\0")) throw new EncodeError("FIELD_CONTAINS_NUL", `${what} contains NUL`);
   return wellFormed(value, what);
-}
-
-/** `decode`'s way: the value, or the refusal thrown as a ProtocolError. */
-function orThrow<T>(value: T | FrameRefusal): T {
-  if (value instanceof FrameRefusal) throw value.toError();
-  return value;
 }
 
 /** Index in the datagram of the first NUL of a two-part DATA. */

@@ -1,4 +1,5 @@
 import type { DataShape } from "./data-shapes.js";
+import { orThrow } from "./errors.js";
 import { checkHeader, type Direction } from "./frame.js";
 import { type Packet, SHAPES } from "./packets.js";
 
@@ -13,8 +14,7 @@ export interface DecodeOptions {
  * Throws only ProtocolError, whatever the bytes.
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Packet {
-  const opcode = checkHeader(bytes, options.direction ?? "any");
-  if (typeof opcode !== "number") throw opcode.toError();
+  const opcode = orThrow(checkHeader(bytes, options.direction ?? "any"));
   // checkHeader has refused every opcode without a spec.
   return (SHAPES[opcode] as DataShape).decode(bytes, opcode) as Packet;
 }

@@ -84,6 +84,12 @@ export class FrameRefusal {
   }
 }
 
+/** The throwing callers' way (`decode`, `decodeFrame`): the value, or the refusal thrown. */
+export function orThrow<T>(value: T | FrameRefusal): T {
+  if (value instanceof FrameRefusal) throw value.toError();
+  return value;
+}
+
 /** `malformed packet: <reason>` */
 export function malformed(code: ProtocolErrorCode, reason: string): FrameRefusal {
   return new FrameRefusal(code, `${ErrorText.MALFORMED_PREFIX}${reason}`);

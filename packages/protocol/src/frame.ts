@@ -1,5 +1,5 @@
 import type { DataShape } from "./data-shapes.js";
-import { EncodeError, FrameRefusal, malformed, unknownOpcode } from "./errors.js";
+import { EncodeError, type FrameRefusal, malformed, orThrow, unknownOpcode } from "./errors.js";
 import { HEADER_BYTES, MAX_DATA_BYTES, MAX_DATAGRAM_BYTES, NUL } from "./limits.js";
 import { type Packet, SHAPES, SPECS } from "./packets.js";
 
@@ -86,9 +86,7 @@ export function inspectFrame(
 
 /** Decodes framing and DATA shape; text stays as bytes. Throws only ProtocolError. */
 export function decodeFrame(bytes: Uint8Array, direction: Direction = "any"): RawPacket {
-  const packet = inspectFrame(bytes, direction);
-  if (packet instanceof FrameRefusal) throw packet.toError();
-  return packet;
+  return orThrow(inspectFrame(bytes, direction));
 }
 
 /**
