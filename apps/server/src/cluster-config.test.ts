@@ -1,21 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, type DaemonConfig, parseCommand } from "./config.js";
-
-function run(argv: string[], env: Record<string, string> = {}): DaemonConfig {
-  const command = parseCommand(argv, env, "1.2.3");
-  if (command.kind !== "run") throw new Error(`expected a run command, got ${command.kind}`);
-  return command.config;
-}
-
-function failure(argv: string[], env: Record<string, string> = {}): string {
-  try {
-    parseCommand(argv, env, "1.2.3");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
-}
+import { parseCommand } from "./config.js";
+import { failure, run } from "./test-support/config.js";
 
 describe("cluster mode settings", () => {
   it("is off by default: one process, no Redis", () => {

@@ -1,25 +1,8 @@
 import { DEFAULTS } from "@chat/protocol";
 import { describe, expect, it } from "vitest";
-import { ConfigError, type DaemonConfig, parseCommand } from "./config.js";
+import { parseCommand } from "./config.js";
 import { OPTIONS } from "./options.js";
-
-function run(argv: string[], env: Record<string, string> = {}): DaemonConfig {
-  const command = parseCommand(argv, env, "1.2.3");
-  if (command.kind !== "run") throw new Error(`expected a run command, got ${command.kind}`);
-  return command.config;
-}
-
-function failure(argv: string[], env: Record<string, string> = {}): string {
-  try {
-    parseCommand(argv, env, "1.2.3");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    expect(message).not.toContain("\n");
-    return message;
-  }
-  throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
-}
+import { failure, run } from "./test-support/config.js";
 
 describe("parseCommand defaults", () => {
   it("listens on 0.0.0.0:9999 with the protocol defaults when given nothing", () => {
