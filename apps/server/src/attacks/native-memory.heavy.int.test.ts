@@ -13,8 +13,9 @@ import { attackSeed, Random } from "./support/random.js";
 /*
  * The native transport's addon under valgrind's memcheck: the real daemon, fed the same
  * hostile datagrams as the garbage attack (noise up to 65,507 bytes, near-valid packets),
- * each one answered (but server-only opcodes, dropped unanswered), then an honest chat. Any invalid read or write, use of freed memory
- * or uninitialised value in the addon (or anywhere) fails the run: valgrind's exit code.
+ * each one answered (but server-only opcodes, dropped unanswered), then an honest chat.
+ * Any invalid read or write, use of freed memory or uninitialised value in the addon (or
+ * anywhere) fails the run: valgrind's exit code.
  * Runs where valgrind is installed (.ci/run installs it); Node under valgrind is ~20x slower,
  * so the count is modest.
  */
