@@ -3,8 +3,10 @@
 # with recvmmsg/sendmmsg, the thinnest node:dgram server, a C load generator), pair by
 # pair, side by side in one run: bench.sh prints each pair's figures and A/B ratios. The
 # yardsticks are built from ../shared at run time (build.sh) and never copied here.
-#   pnpm bench:yardsticks                      # native and dgram, each vs C and vs baseline
-#   TRANSPORTS=native AGAINST=C pnpm bench:yardsticks
+# Last, the addon floor (src/addon-floor-server.ts: the native transport with no rules behind
+# it) against the C server: what Node.js and the addon cost before any code of ours runs.
+#   pnpm bench:yardsticks                      # native and dgram, each vs C and vs baseline; floor vs C
+#   TRANSPORTS=native AGAINST=C FLOOR=0 pnpm bench:yardsticks
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 yard=${YARDSTICKS:-$root/../shared/yardsticks}
@@ -18,6 +20,7 @@ declare -A against=(
   [C]="$build/ref-server --host 127.0.0.1 --port {port}"
   [baseline]="node $yard/node-baseline.mjs --host 127.0.0.1 --port {port}"
 )
+floor="node $root/apps/bench/dist/addon-floor-server.js --host 127.0.0.1 --port {port}"
 out=${BENCH_OUT_ROOT:-$(mktemp -d /tmp/chat-yardsticks-run.XXXXXX)}
 mkdir -p "$out"
 echo "bench:yardsticks: raw results under $out; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -29,5 +32,10 @@ for transport in ${TRANSPORTS:-native dgram}; do
       "$daemon --transport $transport" "${against[$other]}" 2>"$out/$transport-$other.log"
   done
 done
+if [[ ${FLOOR:-1} != 0 ]]; then
+  echo
+  echo "=== addon floor vs C"
+  BENCH_OUT=$out/floor-C "$yard/bench.sh" --pair "$floor" "${against[C]}" 2>"$out/floor-C.log"
+fi
 echo
 echo "bench:yardsticks: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -34,6 +34,8 @@
 #define META_TRUNCATED 1u
 /* recvmmsg(2) calls per wake-up before the loop gets back to timers and other sockets. */
 #define RECV_ROUNDS 16
+/* A send of at least this many rows takes the socket out of the epoll set while it runs. */
+#define QUIET_SEND_ROWS 256
 
 typedef struct {
   napi_env env;
@@ -599,6 +601,14 @@ static napi_value Send(napi_env env, napi_callback_info info) {
     s->siov[i].iov_len = row[1];
     s->smsg[i].msg_hdr.msg_namelen = len;
   }
+  /* While the socket is in an epoll set, each datagram the kernel frees after delivering
+   * it (sock_wfree) takes the socket's wait-queue lock to offer epoll an EPOLLOUT nobody
+   * asked for: about 4 % of a fan-out's CPU under perf, where the C server, which waits in
+   * ppoll(2), pays nothing. A large batch leaves the set while it runs (one epoll_ctl now,
+   * one when libuv next polls; readiness is re-checked then, so no datagram goes unseen);
+   * a small one stays, where the two syscalls would cost more than they save. */
+  int quiet = rows >= QUIET_SEND_ROWS && !s->want_writable;
+  if (quiet) uv_poll_stop(&s->poll);
   uint32_t done = 0;
   while (done < rows) {
     if (s->smsg[done].msg_hdr.msg_namelen == 0) {
@@ -627,6 +637,7 @@ static napi_value Send(napi_env env, napi_callback_info info) {
     failures++;
     done++;
   }
+  if (quiet) uv_poll_start(&s->poll, UV_READABLE, on_poll);
   (void)bad_from;
   s->result[0] = (int32_t)failures;
   napi_value out;

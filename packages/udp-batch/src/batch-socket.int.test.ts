@@ -167,6 +167,42 @@ describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => 
     expect(target.received.map((b) => b.toString())).toEqual(["fresh"]);
   });
 
+  it("keeps reading across a fan-out large enough to leave the epoll set while it sends", async () => {
+    // A send of 256 rows or more takes the socket out of libuv's epoll set for its duration
+    // (native/udp_batch.c, QUIET_SEND_ROWS). Datagrams that arrive meanwhile, and after,
+    // must still be read.
+    const fans = await Promise.all([1, 2, 3].map(() => peer("udp4", "127.0.0.1")));
+    for (const fan of fans) track(fan.socket);
+    const client = await peer("udp4", "127.0.0.1");
+    track(client.socket);
+    const to = fans.flatMap((fan) =>
+      Array.from({ length: 100 }, () => ({ address: "127.0.0.1", port: fan.port })),
+    );
+    let fannedOut = false;
+    const server = recordingSocket("127.0.0.1", {
+      onBatchEnd: () => {
+        if (fannedOut) return;
+        fannedOut = true;
+        // Queued on the server's socket before the fan-out leaves: read only once the
+        // socket is back in the set.
+        for (let i = 0; i < 20; i++) client.socket.send(`during${i}`, port, "127.0.0.1");
+        server.socket.sender.enqueue([{ bytes: Buffer.from("fan"), to }]);
+        server.socket.sender.flush();
+      },
+    });
+    track(server.socket);
+    const port = server.socket.port;
+    client.socket.send("go", port, "127.0.0.1");
+    await until(() => fans.every((fan) => fan.received.length === 100));
+    await until(() => server.received.length === 21);
+    for (let i = 0; i < 20; i++) client.socket.send(`after${i}`, port, "127.0.0.1");
+    await until(() => server.received.length === 41);
+    const texts = server.received.map((r) => r.bytes.toString());
+    expect(texts.filter((t) => t.startsWith("during"))).toHaveLength(20);
+    expect(texts.filter((t) => t.startsWith("after"))).toHaveLength(20);
+    expect(server.socket.sender.counters.sends).toBe(300);
+  });
+
   it("stops at close: nothing more is received or sent, and close twice is fine", async () => {
     const server = recordingSocket("127.0.0.1");
     const target = await peer("udp4", "127.0.0.1");
