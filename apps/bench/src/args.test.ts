@@ -8,6 +8,15 @@ describe("parseArgs", () => {
     expect(args.quick).toBe(false);
     expect(args.scenarios).toEqual([...SCENARIOS]);
     expect(args.out).toBeUndefined();
+    expect(args.transport).toBe("auto");
+  });
+
+  it("passes --transport to the daemon and refuses one it does not have", () => {
+    expect(parseArgs(["--transport", "dgram"]).transport).toBe("dgram");
+    expect(parseArgs(["--transport=native"]).transport).toBe("native");
+    expect(() => parseArgs(["--transport", "tcp"])).toThrow(
+      "--transport must be one of auto, native, dgram",
+    );
   });
 
   it("reads --quick, --out, --workers and repeated or comma-separated --scenario", () => {

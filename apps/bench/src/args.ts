@@ -1,5 +1,6 @@
 /** The bench's command line. */
 import { readCommandLine } from "@chat/client/cli";
+import { TRANSPORTS, type TransportChoice } from "@chat/testkit";
 import { OPTIONAL_SCENARIOS, SCENARIOS, type ScenarioName } from "./config.js";
 
 export interface BenchArgs {
@@ -12,6 +13,8 @@ export interface BenchArgs {
   profile: boolean;
   /** Profile only: no scenarios, no report. */
   profileOnly: boolean;
+  /** The daemon's --transport (auto: native where the addon is built). */
+  transport: TransportChoice;
   help: boolean;
 }
 
@@ -23,6 +26,8 @@ export const USAGE = `usage: pnpm bench [-- options]
   --out <file>         JSON report (default results/latest.json, quick: results/quick.json);
                        the SVG chart is written beside it
   --workers <n>        load-generator threads (default: number of CPUs)
+  --transport <t>      the daemon's transport: ${TRANSPORTS.join(", ")} (default auto: native where
+                       the addon is built, else dgram)
   --profile            also profile the daemon (V8 sampling profiler) under broadcast and private
                        load and print its hottest functions
   --profile-only       only the profiling runs
@@ -33,6 +38,7 @@ const FLAGS = {
   scenario: { type: "string", multiple: true },
   out: { type: "string" },
   workers: { type: "string" },
+  transport: { type: "string" },
   profile: { type: "boolean" },
   "profile-only": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -56,6 +62,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       throw new Error("--workers must be a whole number from 1 to 64");
     }
   }
+  const transport = flags.transport ?? "auto";
+  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new Error(`--transport must be one of ${TRANSPORTS.join(", ")}`);
+  }
   const profileOnly = flags["profile-only"] ?? false;
   return {
     quick: flags.quick ?? false,
@@ -64,6 +74,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     workers,
     profile: (flags.profile ?? false) || profileOnly,
     profileOnly,
+    transport: transport as TransportChoice,
     help: flags.help ?? false,
   };
 }

@@ -1,7 +1,11 @@
+import type { TransportChoice } from "@chat/testkit";
+
 /** The sizes of each scenario, full (issue #5's figures) and quick (a few seconds). */
 
 export interface BenchConfig {
   readonly mode: "full" | "quick";
+  /** The daemon's --transport (pnpm bench -- --transport dgram). */
+  readonly transport: TransportChoice;
   /** Load worker threads. */
   readonly workers: number;
   readonly broadcast: {
@@ -56,6 +60,7 @@ export const SCENARIOS = [
   "memory",
   "list-push",
   "cluster",
+  "yardsticks",
 ] as const;
 /** Run only when named with --scenario. */
 export const OPTIONAL_SCENARIOS = ["metrics"] as const;
@@ -64,6 +69,7 @@ export type ScenarioName = (typeof SCENARIOS)[number] | (typeof OPTIONAL_SCENARI
 export function fullConfig(workers: number): BenchConfig {
   return {
     mode: "full",
+    transport: "auto",
     workers,
     broadcast: {
       users: 1_000,
@@ -91,6 +97,7 @@ export function fullConfig(workers: number): BenchConfig {
 export function quickConfig(workers: number): BenchConfig {
   return {
     mode: "quick",
+    transport: "auto",
     workers,
     broadcast: { users: 50, senders: 5, rates: [20, 100], stepMs: 500 },
     private: { users: 20, rates: [500, 1_000], stepMs: 500, latencyRate: 1_000, latencyRounds: 1 },

@@ -46,6 +46,8 @@ describe("pnpm bench --quick", () => {
       expect(Number.isFinite(figure.ratio), `${figure.scenario}: ${figure.metric}`).toBe(true);
     }
     expect(report.targets).toHaveLength(6);
+    // The header says which transport the daemon ran, and why.
+    expect(report.daemonTransport).toMatch(/^(native|dgram): \S/);
     for (const target of report.targets) {
       expect(Number.isFinite(target.value), target.name).toBe(true);
       expect(typeof target.pass).toBe("boolean");

@@ -22,7 +22,8 @@ import { runMemory } from "./scenarios/memory.js";
 import { describeMetricsOverhead, runMetricsOverhead } from "./scenarios/metrics-overhead.js";
 import { runRegistration } from "./scenarios/registration.js";
 import { round } from "./scenarios/step-summary.js";
-import { killAllServers } from "./servers.js";
+import { findYardsticks, runYardsticks, yardsticksTables } from "./scenarios/yardsticks.js";
+import { daemonTransportRan, killAllServers, setDaemonTransport } from "./servers.js";
 import { buildTargets } from "./targets.js";
 
 const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
@@ -97,6 +98,14 @@ async function runScenarios(
         if (hasRedisServer()) scenarios.cluster = await runCluster(config.cluster, log);
         else log("  skipped: no redis-server on PATH (apt-get install redis-server)");
         break;
+      case "yardsticks": {
+        const dir = findYardsticks();
+        if (config.mode === "quick") log("  skipped: --quick (the pairs take about 6 minutes)");
+        else if (dir === undefined)
+          log("  skipped: no ../shared/yardsticks (set YARDSTICKS=<dir>)");
+        else scenarios.yardsticks = await runYardsticks(dir, config.transport, log);
+        break;
+      }
     }
   }
   return scenarios;
@@ -141,7 +150,8 @@ function markdownReport(report: BenchReport): string {
   const m = report.machine;
   return [
     `Run ${report.startedAt} (${report.mode}, ${report.seconds} s): ${m.nproc} CPUs, ${m.cpu}, node ${m.node}, ${m.os}; ` +
-      `${report.generator.workers} load workers; load average ${m.loadAverage} at start, ${report.loadAverageAtEnd} at end.`,
+      `${report.generator.workers} load workers; load average ${m.loadAverage} at start, ${report.loadAverageAtEnd} at end; ` +
+      `daemon transport ${report.daemonTransport ?? "(no daemon started)"}.`,
     "",
     markdownTable(report),
     "",
@@ -151,6 +161,7 @@ function markdownReport(report: BenchReport): string {
     ...report.generator.limits.map((line) => `- ${line}`),
     "",
     ...(report.scenarios.cluster ? [clusterTable(report.scenarios.cluster), ""] : []),
+    ...(report.scenarios.yardsticks ? [yardsticksTables(report.scenarios.yardsticks), ""] : []),
   ].join("\n");
 }
 
@@ -161,11 +172,12 @@ async function main(): Promise<void> {
     return;
   }
   const workers = args.workers ?? availableParallelism();
-  const config = args.quick ? quickConfig(workers) : fullConfig(workers);
+  const config = { ...(args.quick ? quickConfig : fullConfig)(workers), transport: args.transport };
+  setDaemonTransport(config.transport);
   const out = resolve(args.out ?? `${RESULTS}${args.quick ? "quick" : "latest"}.json`);
   const machine = machineInfo();
   log(
-    `chat-udp bench (${config.mode}): ${machine.nproc} CPUs, ${machine.cpu}, node ${machine.node}; ${workers} load workers`,
+    `chat-udp bench (${config.mode}): ${machine.nproc} CPUs, ${machine.cpu}, node ${machine.node}; ${workers} load workers; daemon --transport ${config.transport}`,
   );
   log("server and load generator share the CPUs; nothing is pinned");
   if ((machine.loadAverage ?? 0) > machine.nproc / 2) {
@@ -196,6 +208,7 @@ async function main(): Promise<void> {
         limits: generatorLimits(scenarios),
       },
       config,
+      daemonTransport: daemonTransportRan() ?? null,
       figures: buildFigures(scenarios),
       targets: buildTargets(scenarios),
       scenarios,

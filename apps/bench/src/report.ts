@@ -12,6 +12,7 @@ import type { ListPushResult } from "./scenarios/list-push.js";
 import type { MemoryResult } from "./scenarios/memory.js";
 import type { MetricsOverheadResult } from "./scenarios/metrics-overhead.js";
 import type { RegistrationResult } from "./scenarios/registration.js";
+import type { YardsticksResult } from "./scenarios/yardsticks.js";
 
 export interface LatencyAtRate {
   rate: number;
@@ -28,6 +29,7 @@ export interface Scenarios {
   listPush?: ListPushResult;
   metrics?: MetricsOverheadResult;
   cluster?: ClusterResult;
+  yardsticks?: YardsticksResult;
 }
 
 export interface Figure {
@@ -59,6 +61,8 @@ export interface BenchReport {
   loadAverageAtEnd: number | null;
   generator: { workers: number; cpuShareOfMachine: number | null; limits: string[] };
   config: BenchConfig;
+  /** What the daemon said it ran: "native: auto: native addon loaded (...)". */
+  daemonTransport: string | null;
   figures: Figure[];
   targets: Target[];
   scenarios: Scenarios;

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startDaemon } from "@chat/testkit";
+import { startDaemon, type TransportChoice } from "@chat/testkit";
 import { ProbeClient } from "./probe-client.js";
 
 export type ServerKind = "ours" | "baseline";
@@ -38,6 +38,18 @@ const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 const children = new Set<ChildProcess>();
+let daemonTransport: TransportChoice = "auto";
+let transportRan: string | undefined;
+
+/** Every daemon started from now on runs with `--transport choice`. */
+export function setDaemonTransport(choice: TransportChoice): void {
+  daemonTransport = choice;
+}
+
+/** What the last daemon said it runs ("native", "dgram (...why)"), once one has started. */
+export function daemonTransportRan(): string | undefined {
+  return transportRan;
+}
 process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
@@ -56,6 +68,8 @@ function daemonArgs(options: ServerOptions): string[] {
     "0",
     "--list-interval",
     String(options.listIntervalSeconds ?? 0),
+    "--transport",
+    daemonTransport,
     ...(options.metrics ? ["--metrics", `${HOST}:0`] : []),
   ];
 }
@@ -102,6 +116,8 @@ interface Started {
 
 async function startOurs(options: ServerOptions, env: Record<string, string>): Promise<Started> {
   const daemon = await startDaemon({ args: daemonArgs(options), env });
+  const listening = daemon.logs().find((line) => line.msg === "listening");
+  if (listening !== undefined) transportRan = `${listening.transport}: ${listening.transportWhy}`;
   const metrics = options.metrics
     ? await daemon.waitForLog((line) => line.msg === "metrics listening")
     : undefined;
