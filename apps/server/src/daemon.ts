@@ -34,6 +34,11 @@ export interface DaemonStats extends CoreStats {
   readonly queuedSends: number;
   /** Failed sends and socket errors by code (ENOBUFS, EMSGSIZE, ...). */
   readonly errors: Readonly<Record<string, number>>;
+  /**
+   * Times the kernel had no room for a send (EAGAIN, ENOBUFS) and the rest waited for the
+   * socket, by code: nothing lost, but the send buffer was full. Native transport only.
+   */
+  readonly sendWaits: Readonly<Record<string, number>>;
   readonly internalErrors: number;
   /** Cluster mode only. */
   readonly cluster?: ReturnType<RedisDirectory["stats"]>;
@@ -249,13 +254,14 @@ class Daemon {
   }
 
   stats(): DaemonStats {
-    const { sends, bytes } = this.#fanout.counters;
+    const { sends, bytes, waits } = this.#fanout.counters;
     return {
       ...this.#core.stats(),
       sent: sends,
       sentBytes: bytes,
       queuedSends: this.#fanout.queuedSends,
       errors: Object.fromEntries(this.#activity.errorsByCode),
+      sendWaits: { ...waits },
       internalErrors: this.#activity.internalErrors,
       ...(this.#cluster === undefined ? {} : { cluster: this.#cluster.stats() }),
     };
@@ -278,6 +284,7 @@ class Daemon {
       privates: s.privates,
       drops: s.drops,
       errors: s.errors,
+      sendWaits: s.sendWaits,
       internalErrors: s.internalErrors,
       trackedEndpoints: s.trackedEndpoints,
       trackedAddresses: s.trackedAddresses,

@@ -15,8 +15,16 @@ export interface Outbound {
   /** Resolves once everything enqueued so far has left. */
   idle(): Promise<void>;
   readonly queuedSends: number;
-  /** Copies handed to the kernel and their bytes. */
-  readonly counters: { readonly sends: number; readonly bytes: number };
+  /**
+   * Copies handed to the kernel and their bytes; `waits`: times a send found the kernel
+   * without room (EAGAIN, ENOBUFS) and waited for the socket, by code. Native only:
+   * node:dgram's waits happen inside libuv's queue, where nothing counts them.
+   */
+  readonly counters: {
+    readonly sends: number;
+    readonly bytes: number;
+    readonly waits?: Readonly<Record<string, number>>;
+  };
 }
 
 /** What the daemon hears from the socket. */

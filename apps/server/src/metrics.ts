@@ -75,6 +75,12 @@ export class DaemonMetrics {
       ["code"],
       (s) => Object.entries(s.errors).map(([code, n]) => [{ code }, n] as const),
     );
+    this.#counter(
+      "chat_send_waits_total",
+      "Times the kernel had no room for a send (EAGAIN, ENOBUFS) and the rest waited, by code (native transport)",
+      ["code"],
+      (s) => Object.entries(s.sendWaits).map(([code, n]) => [{ code }, n] as const),
+    );
     counter(
       "chat_internal_errors_total",
       "Bugs caught while handling a datagram",

@@ -93,6 +93,8 @@ describe("serving over UDP", () => {
     expect(stats.packetsIn).toBeGreaterThanOrEqual(1);
     expect(stats.drops).toMatchObject({ malformed: 0, "rate-limited": 0 });
     expect(stats.errors).toEqual({});
+    // A full send buffer would show here by code (EAGAIN, ENOBUFS); nothing filled it.
+    expect(stats.sendWaits).toEqual({});
   });
 
   it('sends "server shutting down" to every user on SIGTERM, then exits 0', async () => {
