@@ -17,10 +17,10 @@ export class Peers {
   }
 
   /** A socket that has registered `name` (fails the test on any other answer). */
-  async registered(name: string): Promise<ChatSocket> {
+  async registered(name: string, timeoutMs = 2000): Promise<ChatSocket> {
     const socket = await this.open();
     socket.send({ opcode: Opcode.REGISTER, name });
-    const reply = await socket.next(isReply, 2000);
+    const reply = await socket.next(isReply, timeoutMs);
     if (reply?.opcode !== Opcode.OK) {
       throw new Error(`REGISTER ${name} was answered ${JSON.stringify(reply)}`);
     }
