@@ -33,6 +33,41 @@ describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => 
     expect(Math.max(...server.batches)).toBeGreaterThan(1);
   });
 
+  it("tells apart sources that share an address, and answers each at its own port", async () => {
+    const sources: Array<{ address: string; port: number }> = [];
+    const server = recordingSocket("::", {
+      onDatagram: (bytes, from) => {
+        sources.push(from);
+        server.socket.sender.enqueue([{ bytes: Buffer.from(`re:${bytes}`), to: [from] }]);
+      },
+      onBatchEnd: () => server.socket.sender.flush(),
+    });
+    track(server.socket);
+    const clients = await Promise.all([
+      peer("udp4", "127.0.0.1"),
+      peer("udp4", "127.0.0.1"),
+      peer("udp6", "::1"),
+      peer("udp6", "::1"),
+    ]);
+    for (const client of clients) track(client.socket);
+    clients.forEach((client, i) =>
+      client.socket.send(`c${i}`, server.socket.port, i < 2 ? "127.0.0.1" : "::1"),
+    );
+    await until(() => clients.every((client) => client.received.length === 1));
+    expect(clients.map((client) => client.received[0]!.toString())).toEqual([
+      "re:c0",
+      "re:c1",
+      "re:c2",
+      "re:c3",
+    ]);
+    sources.sort((a, b) => a.port - b.port);
+    expect(sources).toEqual(
+      clients
+        .map((client, i) => ({ address: i < 2 ? "::ffff:127.0.0.1" : "::1", port: client.port }))
+        .sort((a, b) => a.port - b.port),
+    );
+  });
+
   it("reads a 65,507-byte datagram whole", async () => {
     const server = recordingSocket("127.0.0.1");
     track(server.socket);
