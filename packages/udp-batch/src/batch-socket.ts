@@ -25,8 +25,6 @@ const SLOT_BYTES = 65_536;
 const MAX_CACHED = 65_536;
 /** Keys for v4-mapped IPv6 sources start here, above every IPv4 key (2^32 * 2^16). */
 const MAPPED_KEY_BASE = 2 ** 48;
-/** Address keys of v4-mapped sources start here, above every IPv4 address (2^32). */
-const MAPPED_ADDRESS_BASE = 2 ** 32;
 
 /**
  * A UDP socket that reads many datagrams per wake-up (recvmmsg) and writes many per
@@ -50,12 +48,6 @@ export class BatchSocket {
   readonly #onError: (error: ErrnoError) => void;
   /** Received sources by numeric key (IPv4, v4-mapped) or text (other IPv6). */
   readonly #endpoints = new Map<number | string, Endpoint>();
-  /**
-   * Each source address's text, by its raw form: the users behind one address (a NAT, a
-   * load generator) share one string, formatted once, instead of one call into the addon
-   * and one string each.
-   */
-  readonly #addresses = new Map<number | string, string>();
   /** Send-side form of every address seen, by its text. */
   readonly #words = new Map<string, AddressWords>();
   #closed = false;
@@ -141,48 +133,21 @@ export class BatchSocket {
     const a2 = meta[row + 5]!;
     const a3 = meta[row + 6]!;
     let key: number | string;
-    let addressKey: number | string;
-    if (this.family === 4) {
-      addressKey = a0;
-      key = a0 * 65_536 + port;
-    } else if (a0 === 0 && a1 === 0 && a2 === MAPPED_WORD && scope === 0) {
-      addressKey = MAPPED_ADDRESS_BASE + a3;
+    if (this.family === 4) key = a0 * 65_536 + port;
+    else if (a0 === 0 && a1 === 0 && a2 === MAPPED_WORD && scope === 0)
       key = MAPPED_KEY_BASE + a3 * 65_536 + port;
-    } else {
-      addressKey = `${a0},${a1},${a2},${a3},${scope}`;
-      key = `${addressKey},${port}`;
-    }
+    else key = `${a0},${a1},${a2},${a3},${scope},${port}`;
     const known = this.#endpoints.get(key);
     if (known !== undefined) return known;
     if (this.#endpoints.size >= MAX_CACHED) this.#endpoints.clear();
-    const endpoint: Endpoint = {
-      address: this.#address(slot, addressKey, scope, a0, a1, a2, a3),
-      port,
-    };
-    this.#endpoints.set(key, endpoint);
-    return endpoint;
-  }
-
-  /** The text of datagram `slot`'s source address, formatted once per address. */
-  #address(
-    slot: number,
-    addressKey: number | string,
-    scope: number,
-    a0: number,
-    a1: number,
-    a2: number,
-    a3: number,
-  ): string {
-    const known = this.#addresses.get(addressKey);
-    if (known !== undefined) return known;
-    if (this.#addresses.size >= MAX_CACHED) this.#addresses.clear();
     const address = this.#binding.formatAddress(this.#handle, slot);
-    this.#addresses.set(addressKey, address);
+    const endpoint: Endpoint = { address, port };
+    this.#endpoints.set(key, endpoint);
     if (!this.#words.has(address)) {
       if (this.#words.size >= MAX_CACHED) this.#words.clear();
       this.#words.set(address, { scope, a0, a1, a2, a3 });
     }
-    return address;
+    return endpoint;
   }
 
   /** The send-side form of `address`, or undefined if it is not one of this family. */
