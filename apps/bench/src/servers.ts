@@ -46,10 +46,11 @@ export function setDaemonTransport(choice: TransportChoice): void {
   daemonTransport = choice;
 }
 
-/** What the last daemon said it runs ("native", "dgram (...why)"), once one has started. */
+/** What the last daemon said it runs, and why ("dgram: --transport dgram"), once one ran. */
 export function daemonTransportRan(): string | undefined {
   return transportRan;
 }
+
 process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
