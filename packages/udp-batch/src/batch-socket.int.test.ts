@@ -50,9 +50,9 @@ describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => 
       peer("udp6", "::1"),
     ]);
     for (const client of clients) track(client.socket);
-    clients.forEach((client, i) =>
-      client.socket.send(`c${i}`, server.socket.port, i < 2 ? "127.0.0.1" : "::1"),
-    );
+    for (const [i, client] of clients.entries()) {
+      client.socket.send(`c${i}`, server.socket.port, i < 2 ? "127.0.0.1" : "::1");
+    }
     await until(() => clients.every((client) => client.received.length === 1));
     expect(clients.map((client) => client.received[0]!.toString())).toEqual([
       "re:c0",
