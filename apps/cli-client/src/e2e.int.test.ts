@@ -1,5 +1,5 @@
 import { type ChatClient, connect } from "@chat/client";
-import { type LossyProxy, startDaemon, startLossyProxy } from "@chat/testkit";
+import { type LossyProxy, restartablePort, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { displayWidth } from "./app/width.js";
 import { CLIENT_MAIN, runCli } from "./test-support/cli.js";
@@ -118,7 +118,10 @@ describe.skipIf(!HAS_TMUX)("the terminal client end to end", () => {
 
 // Protocol revision 2: a client whose server expired it during an outage is never a zombie.
 describe.skipIf(!HAS_TMUX)("the terminal client after an outage", () => {
-  const term = tmuxWithDaemon(["--user-timeout", "3", "--list-interval", "0"]);
+  // The server restarts on its port: one below the ephemeral range, so nothing takes it.
+  const term = tmuxWithDaemon(async () => [
+    ...["--port", String(await restartablePort()), "--user-timeout", "3", "--list-interval", "0"],
+  ]);
   const { tmux } = term;
   let relay: LossyProxy;
   let observer: ChatClient | undefined;

@@ -1,7 +1,13 @@
 import { type ChatClient, type ClientOptions, connect } from "@chat/client";
 import { nextEvent, record, recordSent, until } from "@chat/client/testing";
 import { ErrorText, Opcode } from "@chat/protocol";
-import { type DaemonHandle, type LogLine, startDaemon, startLossyProxy } from "@chat/testkit";
+import {
+  type DaemonHandle,
+  type LogLine,
+  restartablePort,
+  startDaemon,
+  startLossyProxy,
+} from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 /*
@@ -113,7 +119,16 @@ describe("a client whose server restarted on the same port", () => {
   });
 
   it("is registered and receiving again within one keep-alive of the new server", async () => {
-    const first = await startDaemon({ args: ["--user-timeout", "3", "--list-interval", "0"] });
+    const first = await startDaemon({
+      args: [
+        "--port",
+        String(await restartablePort()),
+        "--user-timeout",
+        "3",
+        "--list-interval",
+        "0",
+      ],
+    });
     daemon = first;
     const phoenix = keep(await connect({ ...client(first), name: "reborn", deadAfterMissed: 3 }));
     const states = record(phoenix, "connection");

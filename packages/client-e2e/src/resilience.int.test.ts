@@ -2,7 +2,7 @@ import { createSocket, type Socket } from "node:dgram";
 import { ChatClient, type ClientOptions, connect } from "@chat/client";
 import { nextEvent, record } from "@chat/client/testing";
 import { decode, ErrorText, Opcode } from "@chat/protocol";
-import { type DaemonHandle, startDaemon, startLossyProxy } from "@chat/testkit";
+import { type DaemonHandle, restartablePort, startDaemon, startLossyProxy } from "@chat/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const cleanups: Array<() => unknown> = [];
@@ -168,8 +168,12 @@ describe("a server that restarts", () => {
     keepAliveMs: 200,
   });
 
+  /** A first server on a port nothing else can take while it restarts. */
+  const firstServer = async () =>
+    startDaemon({ args: ["--port", String(await restartablePort()), "--list-interval", "0"] });
+
   it("hears the shutdown, reports lost, and re-registers on the new server by itself", async () => {
-    daemon = await startDaemon({ args: ["--list-interval", "0"] });
+    daemon = await firstServer();
     const client = keep(await connect({ ...fast(daemon.port), name: "phoenix" }));
     const states = record(client, "connection");
     const shutdown = nextEvent(client, "shutdown");
@@ -187,7 +191,7 @@ describe("a server that restarts", () => {
   });
 
   it("finds out from `not registered` after a silent restart and registers again", async () => {
-    daemon ??= await startDaemon({ args: ["--list-interval", "0"] });
+    daemon ??= await firstServer();
     const client = keep(await connect({ ...fast(daemon.port), name: "amnesia", keepAliveMs: 0 }));
     const states = record(client, "connection");
     await restart(daemon, "SIGKILL");

@@ -155,16 +155,20 @@ export interface TmuxWithDaemon {
 
 /**
  * Installs beforeAll/afterAll: checks the client is built and starts the daemon with
- * `daemonArgs`; afterwards kills the tmux server (its clients with it) and stops the daemon.
+ * `daemonArgs` (computed then, if a function: a port from `restartablePort()`, say);
+ * afterwards kills the tmux server (its clients with it) and stops the daemon.
  */
-export function tmuxWithDaemon(daemonArgs: readonly string[]): TmuxWithDaemon {
+export function tmuxWithDaemon(
+  daemonArgs: readonly string[] | (() => Promise<readonly string[]>),
+): TmuxWithDaemon {
   const fixture = {
     tmux: new Tmux(),
     server: () => `${fixture.daemon.host}:${fixture.daemon.port}`,
   } as TmuxWithDaemon;
   beforeAll(async () => {
     assertBuilt();
-    fixture.daemon = await startDaemon({ args: daemonArgs });
+    const args = typeof daemonArgs === "function" ? await daemonArgs() : daemonArgs;
+    fixture.daemon = await startDaemon({ args });
   });
   afterAll(async () => {
     fixture.tmux.kill();

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type ChatClient, connect } from "@chat/client";
 import { afterAll, describe, expect, it } from "vitest";
-import type { DaemonHandle } from "../testing/index.js";
+import { type DaemonHandle, restartablePort } from "../testing/index.js";
 import { startAttackDaemon } from "./support/daemon.js";
 
 /*
@@ -120,7 +120,8 @@ describe("vanished peers and restarts", () => {
     ["shuts down (SIGTERM, notice sent)", "SIGTERM"],
   ] as const) {
     it(`a server that ${how} and restarts on the same port gets its live clients back, no ghosts`, async () => {
-      const first = await daemonOn(0);
+      // Below the ephemeral range: nothing else can take the port while the server is down.
+      const first = await daemonOn(await restartablePort());
       const port = first.port;
       const names = ["ann", "ben", "cat", "dan", "eve"];
       const live = await Promise.all(names.map((name) => client(first, `${name}-${signal}`)));

@@ -1,7 +1,8 @@
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { decode, encode, Opcode } from "@chat/protocol";
 import { afterAll, describe, expect, it } from "vitest";
-import { type DaemonHandle, runServer, startDaemon } from "./daemon.js";
+import { type DaemonHandle, restartablePort, runServer, startDaemon } from "./daemon.js";
 
 const started: DaemonHandle[] = [];
 afterAll(async () => {
@@ -46,6 +47,26 @@ describe("startDaemon", { timeout: 30_000 }, () => {
       text: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ chat-server\/\d+\.\d+\.\d+/),
     });
   });
+
+  // The ephemeral range is read from Linux's /proc; elsewhere the helper assumes IANA's.
+  it.skipIf(process.platform !== "linux")(
+    "restarts a server on a port below the ephemeral range, which port 0 never hands out",
+    async () => {
+      const port = await restartablePort();
+      const [ephemeralStart] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+        .split(/\s+/)
+        .map(Number);
+      expect(port).toBeGreaterThanOrEqual(10_000);
+      expect(port).toBeLessThan(ephemeralStart!);
+      const first = await start({ args: ["--port", String(port)] });
+      expect(first.port).toBe(port);
+      await first.stop("SIGKILL");
+      const second = await start({ args: ["--port", String(port)] });
+      expect(await askInfo(second.host, second.port)).toMatchObject({
+        opcode: Opcode.INFO_RESPONSE,
+      });
+    },
+  );
 
   it("stops the server with SIGTERM and returns its exit code", async () => {
     const daemon = await start();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -210,4 +211,44 @@ export function withDefaults(args: readonly string[], defaults: readonly string[
       kept.push(defaults[i] as string, defaults[i + 1] as string);
   }
   return [...kept, ...args];
+}
+
+/**
+ * A UDP port on 127.0.0.1 for a server that a test stops and starts again on the same
+ * port. It lies below the kernel's ephemeral range, so no socket bound to port 0 (a
+ * client, another test file's server) can take it in between: with port 0 the first
+ * server's port is ephemeral, and a parallel test once took it (bind EADDRINUSE on the
+ * restart). Random in that range, so parallel files rarely pick the same one, and bound
+ * once to check it is free.
+ */
+export async function restartablePort(): Promise<number> {
+  const below = ephemeralStart();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free UDP port between 10000 and ${below} on 127.0.0.1`);
+}
+
+/** The first port the kernel hands out for port 0 (Linux; IANA's 49152 elsewhere). */
+function ephemeralStart(): number {
+  try {
+    const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s+/);
+    const start = Number(low);
+    if (Number.isInteger(start) && start > 11_000) return start;
+  } catch {
+    // Not Linux.
+  }
+  return 49_152;
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    socket.once("error", () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, "127.0.0.1", () => socket.close(() => resolve(true)));
+  });
 }
