@@ -1,6 +1,7 @@
 import { ChatSocket } from "@chat/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DaemonHandle } from "../testing/index.js";
+import { AnswerWait } from "./support/answer-wait.js";
 import { errorLines, field, startAttackDaemon, statsLines } from "./support/daemon.js";
 import { garbageDatagram } from "./support/garbage.js";
 import { HonestRoom } from "./support/honest.js";
@@ -62,12 +63,12 @@ describe("garbage", () => {
     const inFlight: number[] = [];
     let inFlightHead = 0;
     let inFlightBytes = 0;
-    let wake: (() => void) | undefined;
+    const answers = new AnswerWait();
     for (const socket of senders) {
       const count = () => {
         answered++;
         if (inFlightHead < inFlight.length) inFlightBytes -= inFlight[inFlightHead++] as number;
-        wake?.();
+        answers.answered();
       };
       socket.onPacket(count);
       socket.onMalformed(count);
@@ -88,14 +89,7 @@ describe("garbage", () => {
     let stalls = 0;
     for (let sent = 0; sent < GARBAGE; sent++) {
       while (inFlight.length - inFlightHead >= WINDOW || inFlightBytes >= WINDOW_BYTES) {
-        const progressed = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), 200);
-          wake = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-        });
-        wake = undefined;
+        const progressed = await answers.next(200);
         // A reply lost on the way back must not stop the run; the window reopens.
         if (!progressed) {
           stalls++;

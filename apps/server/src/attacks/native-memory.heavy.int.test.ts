@@ -7,6 +7,7 @@ import { loadAddon } from "@chat/udp-batch";
 import { afterAll, describe, expect, it } from "vitest";
 import { isReply, Peers } from "../test-support/peers.js";
 import { SERVER_MAIN } from "../testing/index.js";
+import { AnswerWait } from "./support/answer-wait.js";
 import { garbageDatagram } from "./support/garbage.js";
 import { attackSeed, Random } from "./support/random.js";
 
@@ -72,10 +73,10 @@ describe.skipIf(!hasValgrind || (!addon.ok && !required))("native transport unde
     const random = new Random(attackSeed());
     const sender = await ChatSocket.open({ host: "127.0.0.1", port, queueLimit: 0 });
     let answered = 0;
-    let wake: (() => void) | undefined;
+    const answers = new AnswerWait();
     const count = () => {
       answered++;
-      wake?.();
+      answers.answered();
     };
     sender.onPacket(count);
     sender.onMalformed(count);
@@ -85,14 +86,7 @@ describe.skipIf(!hasValgrind || (!addon.ok && !required))("native transport unde
     let allowance = 0;
     for (let sent = 0; sent < GARBAGE; sent++) {
       while (expected - answered - allowance >= WINDOW) {
-        const progressed = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), 2_000);
-          wake = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-        });
-        wake = undefined;
+        const progressed = await answers.next(2_000);
         if (!progressed) allowance = expected - answered;
       }
       const { kind, bytes } = garbageDatagram(random);
