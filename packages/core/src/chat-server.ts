@@ -1,4 +1,6 @@
-import { FrameRefusal, inspectFrame, Opcode, SERVER_OPCODES } from "@chat/protocol";
+import { randomBytes } from "node:crypto";
+import { FrameRefusal, inspectFrame, Opcode, type RawPacket, SERVER_OPCODES } from "@chat/protocol";
+import { AddressCheckPolicy, AddressTokens, tokenMatches } from "./address-check.js";
 import { ClusterSeam } from "./cluster-seam.js";
 import type { ClaimOutcome, Directory, PrivateOutcome } from "./directory.js";
 import { broadcast } from "./handlers/broadcast.js";
@@ -7,7 +9,7 @@ import { info } from "./handlers/info.js";
 import { list } from "./handlers/list.js";
 import { logout } from "./handlers/logout.js";
 import { sendPrivate } from "./handlers/private.js";
-import { register } from "./handlers/register.js";
+import { joined, register } from "./handlers/register.js";
 import { InfoCache } from "./info.js";
 import { ListCache } from "./list-cache.js";
 import { Outbox } from "./outbox.js";
@@ -47,6 +49,9 @@ export class ChatServer {
     const limits = new RateLimits(this.settings);
     const out = new Outbox(counters, limits);
     const { directory } = options;
+    const tokens = new AddressTokens(options.addressSecret ?? randomBytes(32));
+    const policy = new AddressCheckPolicy(this.settings, () => registry.boundCount);
+    counters.listIntervalEffectiveMs = this.settings.listIntervalMs;
     this.state = {
       settings: this.settings,
       registry,
@@ -55,9 +60,18 @@ export class ChatServer {
       out,
       lists: new ListCache(registry, undefined, directory),
       info: new InfoCache(this.settings.serverName, this.settings.version),
+      tokens,
+      policy,
       cluster:
         directory &&
-        new ClusterSeam(directory, registry, out, counters, this.settings.maxMessageBytes),
+        new ClusterSeam(
+          directory,
+          registry,
+          out,
+          counters,
+          this.settings.maxMessageBytes,
+          (req, added) => joined(this.state, req, added),
+        ),
     };
   }
 
@@ -74,14 +88,28 @@ export class ChatServer {
     req.from = from;
     req.now = now;
     // A user's key is stored; only a nameless sender's is built (a string per datagram).
-    req.user = registry.byEndpoint(from);
-    req.key = req.user === undefined ? endpointKey(from) : req.user.key;
-    if (req.user !== undefined) registry.touch(req.user, now);
+    const user = registry.byEndpoint(from);
+    req.user = user;
     // Revision 2: what only a server sends is never answered, whatever its size, so two
     // servers that one forged datagram sets talking cannot bounce ERRORs forever.
     if (bytes.length > 0 && SERVER_OPCODES.has(bytes[0] as number)) {
       counters.drops["server-opcode"]++;
       return out.flush();
+    }
+    if (user === undefined) {
+      // Revision 3: nameless packets are limited per source IP before any per-endpoint state
+      // is made for them, so a sweep over every port of an address costs minutes and no memory.
+      if (!this.state.limits.admitNameless(from.address, now)) {
+        counters.drops["nameless-rate-limited"]++;
+        return out.flush();
+      }
+      req.key = endpointKey(from);
+    } else {
+      req.key = user.key;
+      // A checked user is refreshed only by packets that carry its token (dispatch).
+      if (user.token === undefined) registry.touch(user, now);
+      // QUIC's 3x rule: what an unchecked user sends is what the server may answer it, x3.
+      if (user.replyBudget !== Infinity) user.replyBudget += 3 * bytes.length;
     }
     const verdict = this.state.limits.admitPacket(req.key, now);
     if (verdict !== Verdict.Admit) overLimit(this.state, req, verdict);
@@ -90,7 +118,13 @@ export class ChatServer {
   }
 
   private dispatch(bytes: Uint8Array, req: Request): void {
-    const frame = inspectFrame(bytes, "toServer");
+    let frame = inspectFrame(bytes, "toServer");
+    // Revision 3: a token means something only from a checked user. From anyone else the
+    // packet reads as the RFC reads it (a message holding a NUL, DATA where none belongs),
+    // so a plain client meets exactly the answers it always had.
+    if (hasToken(frame) && req.user?.token === undefined) {
+      frame = inspectFrame(bytes, "toServer", "rfc");
+    }
     if (frame instanceof FrameRefusal) {
       this.state.counters.drops[frame.code === "UNKNOWN_OPCODE" ? "unknown-opcode" : "malformed"]++;
       this.state.out.refuseWith(frame, req);
@@ -99,25 +133,51 @@ export class ChatServer {
     const state = this.state;
     switch (frame.opcode) {
       case Opcode.REGISTER:
-        register(state, req, frame.name);
+        register(state, req, frame.name, frame.cookie, bytes.length);
         return;
       case Opcode.LOGOUT:
-        logout(state, req);
+        if (this.authentic(req, frame.token)) logout(state, req);
         return;
       case Opcode.BROADCAST:
-        broadcast(state, req, frame.message);
+        if (this.authentic(req, frame.token)) broadcast(state, req, frame.message);
         return;
       case Opcode.PRIVATE:
-        sendPrivate(state, req, frame.receiver, frame.message);
+        if (this.authentic(req, frame.token)) {
+          sendPrivate(state, req, frame.receiver, frame.message);
+        }
         return;
       case Opcode.INFO_REQUEST:
         info(state, req);
         return;
       case Opcode.LIST_REQUEST:
-        list(state, req);
+        if (this.authentic(req, frame.token)) list(state, req);
         return;
       // inspectFrame("toServer") has refused every other opcode.
     }
+  }
+
+  /**
+   * Revision 3: a checked user's LOGOUT, LIST_REQUEST, BROADCAST and PRIVATE carry its session
+   * token. Without it, or with a wrong one, the packet is dropped and counted, never answered,
+   * and does not keep the user alive: so a blind forger can neither log it out nor speak as it.
+   */
+  private authentic(req: Request, token: Uint8Array | undefined): boolean {
+    const user = req.user;
+    if (user?.token === undefined) return true;
+    if (tokenMatches(token, user.token)) {
+      this.state.registry.touch(user, req.now);
+      return true;
+    }
+    this.state.counters.drops["bad-token"]++;
+    return false;
+  }
+
+  /**
+   * A new address-check secret (the daemon rotates it now and then); tokens made under the
+   * one before stay valid for their lifetime.
+   */
+  rotateAddressSecret(secret: Uint8Array): void {
+    this.state.tokens.rotate(secret);
   }
 
   /** Expires silent users, pushes the list when due, forgets idle limiter state. */
@@ -133,15 +193,19 @@ export class ChatServer {
       }
     }
     if (this.nextListAt !== undefined && now >= this.nextListAt) {
-      const interval = this.settings.listIntervalMs;
+      let interval = this.settings.listIntervalMs;
+      if (registry.size > 0) {
+        const packets = lists.get();
+        interval = this.pushInterval(packets);
+        counters.listPushes++;
+        // Checked and trusted users first, unchecked ones last (revision 3).
+        const everyone = registry.pushOrder();
+        for (const packet of packets) out.send(packet, everyone);
+      }
+      counters.listIntervalEffectiveMs = interval;
       this.nextListAt += interval;
       // After a stall, resume the rhythm from now rather than pushing a burst of lists.
       if (this.nextListAt <= now) this.nextListAt = now + interval;
-      if (registry.size > 0) {
-        counters.listPushes++;
-        const everyone = registry.endpoints();
-        for (const packet of lists.get()) out.send(packet, everyone);
-      }
     }
     this.state.limits.sweep(now);
     return out.flush();
@@ -213,6 +277,8 @@ export class ChatServer {
       datagramsOutByOpcode: c.datagramsOutByOpcode.slice(),
       bytesOutByOpcode: c.bytesOutByOpcode.slice(),
       users: registry.size,
+      checkedUsers: registry.checkedCount,
+      uncheckedUsers: registry.size - registry.checkedCount,
       trackedEndpoints: limits.trackedEndpoints,
       trackedAddresses: limits.trackedAddresses,
     };
@@ -233,6 +299,21 @@ export class ChatServer {
     return earliest(at, this.state.limits.nextSweepAt());
   }
 
+  /**
+   * Revision 3: a push is users x names, so it grows as the square of the users. All pushes
+   * together send at most listPushBytesPerSecond: a push larger than one interval's share
+   * stretches the interval until the next one. The RFC's "at regular intervals" holds.
+   */
+  private pushInterval(packets: readonly Uint8Array[]): number {
+    let bytes = 0;
+    for (const packet of packets) bytes += packet.length;
+    const total = bytes * this.state.registry.size;
+    const needed = Math.ceil((total * 1000) / this.settings.listPushBytesPerSecond);
+    if (needed <= this.settings.listIntervalMs) return this.settings.listIntervalMs;
+    this.state.counters.listPushesStretched++;
+    return needed;
+  }
+
   private startTimers(now: number): void {
     if (this.nextListAt === undefined && this.settings.listIntervalMs > 0) {
       this.nextListAt = now + this.settings.listIntervalMs;
@@ -242,6 +323,17 @@ export class ChatServer {
 
 export interface ChatServerOptions {
   readonly directory?: Directory;
+  /**
+   * The address check's secret (revision 3), at least 16 bytes. Core reads no randomness of
+   * its own, as it reads no clock: without one it takes 32 random bytes once, here. A cluster
+   * gives every node the same secret, so a token works on any of them.
+   */
+  readonly addressSecret?: Uint8Array;
+}
+
+/** Whether a frame carries revision 3's session token. */
+function hasToken(frame: RawPacket | FrameRefusal): boolean {
+  return !(frame instanceof FrameRefusal) && "token" in frame && frame.token !== undefined;
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

@@ -10,7 +10,7 @@ import {
 import type { ClaimOutcome, Directory, PrivateOutcome } from "./directory.js";
 import type { Outbox } from "./outbox.js";
 import { refusal, SERVER_FULL, USERNAME_TAKEN } from "./refusals.js";
-import type { NameForms, Registry, User } from "./registry.js";
+import type { NameForms, Registry, Session, User } from "./registry.js";
 import { OK_PACKET } from "./replies.js";
 import type { Request, UserRequest } from "./request.js";
 import type { Counters } from "./stats.js";
@@ -21,6 +21,7 @@ interface PendingClaim {
   readonly endpoint: Endpoint;
   readonly key: string;
   readonly groupKey: string;
+  readonly session: Session;
 }
 
 interface PendingPrivate {
@@ -44,6 +45,8 @@ export class ClusterSeam {
   /** Endpoint key → claim id, and skeleton → claim id, of the claims in flight. */
   private readonly claimByKey = new Map<string, number>();
   private readonly claimBySkeleton = new Map<string, number>();
+  /** Claims in flight per address group, checked and plain apart: the per-IP caps count them. */
+  private readonly claimsPerGroup = new Map<string, number>();
   private readonly privates = new Map<number, PendingPrivate>();
   /** LOGOUTs whose OK waits for the release: the endpoint that held the name. */
   private readonly logouts = new Map<number, Endpoint>();
@@ -54,10 +57,12 @@ export class ClusterSeam {
     private readonly out: Outbox,
     private readonly counters: Counters,
     private readonly maxMessageBytes: number,
+    /** What a settled claim does with its new user: handlers/register.ts's `joined`. */
+    private readonly onJoined: (req: Request, added: User) => void,
   ) {}
 
   /** A REGISTER of a new name that passed every local rule: claimed, answered when settled. */
-  claim(name: NameForms, req: Request, groupKey: string): void {
+  claim(name: NameForms, req: Request, groupKey: string, session: Session): void {
     // A retransmitted REGISTER while its claim is in flight: the outcome will answer it.
     if (this.claimByKey.has(req.key)) return;
     // The name, or a look-alike of it, is being claimed for another endpoint here.
@@ -71,9 +76,10 @@ export class ClusterSeam {
     }
     const id = this.nextId++;
     const endpoint = { address: req.from.address, port: req.from.port };
-    this.claims.set(id, { name, endpoint, key: req.key, groupKey });
+    this.claims.set(id, { name, endpoint, key: req.key, groupKey, session });
     this.claimByKey.set(req.key, id);
     this.claimBySkeleton.set(name.skeleton, id);
+    this.countClaim(groupKey, session, 1);
     this.directory.claim({ id, ...name, endpoint });
   }
 
@@ -83,16 +89,26 @@ export class ClusterSeam {
     this.claims.delete(id);
     this.claimByKey.delete(claim.key);
     this.claimBySkeleton.delete(claim.name.skeleton);
+    this.countClaim(claim.groupKey, claim.session, -1);
     const req: Request = { from: claim.endpoint, key: claim.key, user: undefined, now };
     if (outcome === "ok") {
-      const added = this.registry.add(claim.name, claim.endpoint, claim.key, claim.groupKey, now);
-      this.counters.registered++;
-      this.out.event({ type: "joined", name: added.name, endpoint: added.endpoint });
-      req.user = added;
-      this.out.reply(OK_PACKET, req);
+      const { name, endpoint, key, groupKey, session } = claim;
+      this.onJoined(req, this.registry.add(name, endpoint, key, groupKey, now, session));
     } else if (outcome === "taken") this.out.refuse(USERNAME_TAKEN, req);
     else if (outcome === "full") this.out.refuse(SERVER_FULL, req);
     else this.out.refuse(CLUSTER_UNAVAILABLE, req);
+  }
+
+  /** Claims in flight from one address group, checked or plain. */
+  claimsInGroup(groupKey: string, checked: boolean): number {
+    return this.claimsPerGroup.get(`${checked ? "c" : "p"}${groupKey}`) ?? 0;
+  }
+
+  private countClaim(groupKey: string, session: Session, delta: number): void {
+    const key = `${session.token !== undefined ? "c" : "p"}${groupKey}`;
+    const count = (this.claimsPerGroup.get(key) ?? 0) + delta;
+    if (count > 0) this.claimsPerGroup.set(key, count);
+    else this.claimsPerGroup.delete(key);
   }
 
   /** An expiry: the name is released; nobody waits for an answer. */
@@ -155,7 +171,7 @@ export class ClusterSeam {
     } else if (pending.messageError !== undefined) this.out.refuseWith(pending.messageError, req);
     else {
       this.counters.privates++;
-      this.out.send(OK_PACKET, user.self);
+      this.out.reply(OK_PACKET, req);
     }
   }
 

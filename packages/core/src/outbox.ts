@@ -1,6 +1,7 @@
 import type { ProtocolErrorCode } from "@chat/protocol";
 import type { RateLimits } from "./rate-limits.js";
 import type { Refusal } from "./refusals.js";
+import type { User } from "./registry.js";
 import { errorPacket, smallErrorPacket } from "./replies.js";
 import type { Request } from "./request.js";
 import type { Counters } from "./stats.js";
@@ -38,10 +39,16 @@ export class Outbox {
     else this.out.push({ bytes, to });
   }
 
-  /** A reply to the sender of the request; a nameless sender's pass the reply limit. */
+  /**
+   * A reply to the sender of the request; a nameless sender's pass the reply limit, an
+   * unchecked user's its 3x budget (revision 3).
+   */
   reply(bytes: Uint8Array, req: Request): void {
-    if (req.user !== undefined) this.send(bytes, req.user.self);
-    else if (this.limits.admitUnregisteredReply(req.from.address, bytes.length, req.now)) {
+    const user = req.user;
+    if (user !== undefined) {
+      if (this.afford(user, bytes.length)) this.send(bytes, user.self);
+      else this.drop(user.endpoint, "reply-budget");
+    } else if (this.limits.admitUnregisteredReply(req.from.address, bytes.length, req.now)) {
       this.send(bytes, [req.from]);
     } else this.drop(req.from, "reply-rate-limited");
   }
@@ -58,6 +65,17 @@ export class Outbox {
     this.refused(refusal.text, refusal.code, req);
     const text = refusal.text;
     this.reply(req.user === undefined ? smallErrorPacket(text) : errorPacket(text), req);
+  }
+
+  /**
+   * Takes `bytes` from an unchecked user's budget (what it sent, times three) if it holds
+   * that much; a checked or trusted user's budget is Infinity.
+   */
+  afford(user: User, bytes: number): boolean {
+    if (user.replyBudget === Infinity) return true;
+    if (user.replyBudget < bytes) return false;
+    user.replyBudget -= bytes;
+    return true;
   }
 
   drop(endpoint: Endpoint, reason: DropReason): void {

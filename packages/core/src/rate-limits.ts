@@ -27,7 +27,11 @@ interface EndpointState {
 interface AddressState {
   readonly replies: TokenBucket;
   readonly replyBytes: TokenBucket;
+  /** REGISTERs of checked names and of plain ones, apart (revision 3). */
   registers: TokenBucket | undefined;
+  plainRegisters: TokenBucket | undefined;
+  /** Packets from endpoints with no name (revision 3). */
+  nameless: TokenBucket | undefined;
 }
 
 /**
@@ -44,6 +48,7 @@ export class RateLimits {
   private readonly addresses: IdleMap<AddressState>;
   private readonly broadcastSpec: BucketSpec;
   private readonly registerSpec: BucketSpec;
+  private readonly namelessSpec: BucketSpec;
 
   constructor(settings: ServerSettings) {
     this.enabled = settings.rateLimit;
@@ -70,10 +75,15 @@ export class RateLimits {
       refillMs(this.broadcastSpec),
       RATE_LIMITED_NOTICE_MS,
     );
+    this.namelessSpec = {
+      perSecond: settings.namelessPacketsPerSecond,
+      burst: settings.namelessPacketBurst,
+    };
     const addressIdleMs = Math.max(
       refillMs(replySpec),
       refillMs(replyBytesSpec),
       refillMs(this.registerSpec),
+      refillMs(this.namelessSpec),
     );
     this.endpoints = new IdleMap(settings.maxTrackedAddresses, endpointIdleMs, (now) => ({
       packets: new TokenBucket(packetSpec, now),
@@ -84,6 +94,8 @@ export class RateLimits {
       replies: new TokenBucket(replySpec, now),
       replyBytes: new TokenBucket(replyBytesSpec, now),
       registers: undefined,
+      plainRegisters: undefined,
+      nameless: undefined,
     }));
   }
 
@@ -122,11 +134,36 @@ export class RateLimits {
     return this.enabled && !this.exempt.contains(address);
   }
 
-  /** Takes one REGISTER from the address group's per-minute budget; false when spent. */
-  admitRegister(groupKey: string, now: number): boolean {
+  /**
+   * Takes one REGISTER from the address group's per-minute budget; false when spent. Plain
+   * REGISTERs have a budget of their own, so forged ones cannot spend a checked user's.
+   */
+  admitRegister(groupKey: string, checked: boolean, now: number): boolean {
     const state = this.addresses.use(groupKey, now);
-    state.registers ??= new TokenBucket(this.registerSpec, now);
-    return state.registers.take(now);
+    if (checked) {
+      state.registers ??= new TokenBucket(this.registerSpec, now);
+      return state.registers.take(now);
+    }
+    state.plainRegisters ??= new TokenBucket(this.registerSpec, now);
+    return state.plainRegisters.take(now);
+  }
+
+  /**
+   * The per-IP limit on packets from endpoints that hold no name (revision 3): a sweep of
+   * forged packets over every port of one address takes minutes, not seconds.
+   */
+  admitNameless(address: string, now: number): boolean {
+    if (!this.enabled) return true;
+    const ip = parseIp(address);
+    if (ip !== undefined && this.exempt.containsBytes(ip)) return true;
+    const state = this.addresses.use(ip === undefined ? address : groupKeyOf(ip), now);
+    state.nameless ??= new TokenBucket(this.namelessSpec, now);
+    return state.nameless.take(now);
+  }
+
+  /** Whether `address` is in an exempt network (trusted by the address check too). */
+  isExempt(address: string): boolean {
+    return this.exempt.contains(address);
   }
 
   /** Drops limiter state idle long enough to be full again. */

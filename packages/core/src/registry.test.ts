@@ -19,7 +19,7 @@ describe("Registry", () => {
     const alice = add(r, "Alice", 1);
     expect(r.byEndpointKey(endpointKey(ep(1)))).toBe(alice);
     expect(r.byFoldedName("alice")).toBe(alice);
-    expect(r.countInGroup("192.0.2.1")).toBe(1);
+    expect(r.countInGroup("192.0.2.1", false)).toBe(1);
   });
 
   it("finds each user by endpoint, alone at an address or sharing it, through joins and leaves", () => {
@@ -91,7 +91,7 @@ describe("Registry", () => {
     expect(r.expire(119, 100).map((u) => u.name)).toEqual([]);
     expect(r.expire(130, 100).map((u) => u.name)).toEqual(["c", "a"]);
     expect(r.size).toBe(0);
-    expect(r.countInGroup("192.0.2.1")).toBe(0);
+    expect(r.countInGroup("192.0.2.1", false)).toBe(0);
   });
 
   it("ignores a touch with a time that steps back", () => {

@@ -19,7 +19,23 @@ export interface User extends Linked<User> {
   /** Per-IP limits count by this (the IPv4 address or the IPv6 /64). */
   readonly groupKey: string;
   lastSeen: number;
+  /** Revision 3: the session token of a checked user (the cookie it registered with). */
+  readonly token: Uint8Array | undefined;
+  /**
+   * Bytes the server may still send this user in answer to its own requests (QUIC's 3x
+   * rule): Infinity for a checked or exempt user, whom the rule does not bind.
+   */
+  replyBudget: number;
 }
+
+/** How a name was registered (revision 3): checked with a token, or bound by the 3x rule. */
+export interface Session {
+  readonly token: Uint8Array | undefined;
+  readonly replyBudget: number;
+}
+
+/** A user the 3x rule does not bind and who sends no token: exempt, or with the check off. */
+export const TRUSTED: Session = Object.freeze({ token: undefined, replyBudget: Infinity });
 
 /** A name as stored (NFC), as compared (NFKC_Casefold) and as checked for look-alikes. */
 export interface NameForms {
@@ -64,11 +80,17 @@ export class Registry {
   private readonly bySkeleton = new Map<string, User>();
   /** Least recently seen first. */
   private readonly bySeen = new RecencyList<User>();
+  /** Names per address group, checked and unchecked apart (revision 3). */
   private readonly perGroup = new Map<string, number>();
+  private readonly uncheckedPerGroup = new Map<string, number>();
   private endpointCache: readonly Endpoint[] | undefined;
+  private pushOrderCache: readonly Endpoint[] | undefined;
   private nameCache: readonly string[] | undefined;
   /** Bumped on every membership change; caches compare it. */
   version = 0;
+  /** Users holding a session token (checked), and users the 3x rule binds (revision 3). */
+  checkedCount = 0;
+  boundCount = 0;
 
   get size(): number {
     return this.byFolded.size;
@@ -96,13 +118,20 @@ export class Registry {
     return this.bySkeleton.get(skeleton);
   }
 
-  /** Names held from one address group. */
-  countInGroup(groupKey: string): number {
-    return this.perGroup.get(groupKey) ?? 0;
+  /** Names held from one address group: checked ones, or plain (unchecked) ones apart. */
+  countInGroup(groupKey: string, checked: boolean): number {
+    return (checked ? this.perGroup : this.uncheckedPerGroup).get(groupKey) ?? 0;
   }
 
   /** Adds a user; the caller has checked the name is valid, NFC and free. */
-  add(name: NameForms, endpoint: Endpoint, key: string, groupKey: string, now: number): User {
+  add(
+    name: NameForms,
+    endpoint: Endpoint,
+    key: string,
+    groupKey: string,
+    now: number,
+    session: Session = TRUSTED,
+  ): User {
     const stored: Endpoint = { address: endpoint.address, port: endpoint.port };
     const user: User = {
       name: name.name,
@@ -114,6 +143,8 @@ export class Registry {
       key,
       groupKey,
       lastSeen: now,
+      token: session.token,
+      replyBudget: session.replyBudget,
       prev: undefined,
       next: undefined,
     };
@@ -121,7 +152,10 @@ export class Registry {
     this.byFolded.set(user.folded, user);
     this.bySkeleton.set(user.skeleton, user);
     this.bySeen.push(user);
-    this.perGroup.set(groupKey, this.countInGroup(groupKey) + 1);
+    const groups = this.groupsOf(user);
+    groups.set(groupKey, (groups.get(groupKey) ?? 0) + 1);
+    if (user.token !== undefined) this.checkedCount++;
+    if (user.replyBudget !== Infinity) this.boundCount++;
     this.changed();
     return user;
   }
@@ -132,9 +166,12 @@ export class Registry {
     this.byFolded.delete(user.folded);
     this.bySkeleton.delete(user.skeleton);
     this.bySeen.remove(user);
-    const count = this.countInGroup(user.groupKey) - 1;
-    if (count > 0) this.perGroup.set(user.groupKey, count);
-    else this.perGroup.delete(user.groupKey);
+    if (user.token !== undefined) this.checkedCount--;
+    if (user.replyBudget !== Infinity) this.boundCount--;
+    const groups = this.groupsOf(user);
+    const count = (groups.get(user.groupKey) ?? 0) - 1;
+    if (count > 0) groups.set(user.groupKey, count);
+    else groups.delete(user.groupKey);
     this.changed();
   }
 
@@ -173,6 +210,22 @@ export class Registry {
     return this.endpointCache;
   }
 
+  /**
+   * Every endpoint for the list push: users the 3x rule does not bind first, unchecked ones
+   * last (revision 3), so a push cut short by the send buffer reaches the checked ones.
+   */
+  pushOrder(): readonly Endpoint[] {
+    if (this.pushOrderCache === undefined) {
+      const first: Endpoint[] = [];
+      const last: Endpoint[] = [];
+      for (const user of this.byFolded.values()) {
+        (user.replyBudget === Infinity ? first : last).push(user.endpoint);
+      }
+      this.pushOrderCache = Object.freeze(last.length === 0 ? first : first.concat(last));
+    }
+    return this.pushOrderCache;
+  }
+
   /** Every name, registration order; a new array after each membership change. */
   names(): readonly string[] {
     this.nameCache ??= Object.freeze(Array.from(this.byFolded.values(), (u) => u.name));
@@ -185,6 +238,9 @@ export class Registry {
     this.bySkeleton.clear();
     this.bySeen.clear();
     this.perGroup.clear();
+    this.uncheckedPerGroup.clear();
+    this.checkedCount = 0;
+    this.boundCount = 0;
     this.changed();
   }
 
@@ -216,6 +272,12 @@ export class Registry {
   private changed(): void {
     this.version++;
     this.endpointCache = undefined;
+    this.pushOrderCache = undefined;
     this.nameCache = undefined;
+  }
+
+  /** The per-group counts a user is in: checked names and plain ones are counted apart. */
+  private groupsOf(user: User): Map<string, number> {
+    return user.token === undefined ? this.uncheckedPerGroup : this.perGroup;
   }
 }

@@ -1,3 +1,4 @@
+import type { AddressCheckPolicy, AddressTokens } from "./address-check.js";
 import type { ClusterSeam } from "./cluster-seam.js";
 import type { InfoCache } from "./info.js";
 import type { ListCache } from "./list-cache.js";
@@ -16,6 +17,9 @@ export interface ServerState {
   readonly counters: Counters;
   readonly lists: ListCache;
   readonly info: InfoCache;
+  /** Revision 3: the address check's tokens and its policy. */
+  readonly tokens: AddressTokens;
+  readonly policy: AddressCheckPolicy;
   /** Cluster mode only (cluster-seam.ts). */
   readonly cluster?: ClusterSeam;
 }

@@ -33,7 +33,22 @@ export interface ServerSettings {
   exemptNetworks: readonly string[];
   /** Bound on per-endpoint and per-IP limiter entries; the least recently used go first. */
   maxTrackedAddresses: number;
+  /** Revision 3: when a plain REGISTER must first pass the address check. */
+  addressCheck: AddressCheckMode;
+  /** `auto` challenges plain REGISTERs while this many unchecked users are held ... */
+  addressCheckMaxUnchecked: number;
+  /** ... or while more than this many unchecked users arrived in the last second. */
+  addressCheckUncheckedPerSecond: number;
+  /** Packets per second (and burst) from endpoints with no name, per source IP. */
+  namelessPacketsPerSecond: number;
+  namelessPacketBurst: number;
+  /** What all list pushes together may send per second; a larger push stretches the interval. */
+  listPushBytesPerSecond: number;
 }
+
+/** `auto` challenges plain REGISTERs under pressure only; `always` every one; `off` none. */
+export type AddressCheckMode = "auto" | "always" | "off";
+const ADDRESS_CHECK_MODES: readonly string[] = ["auto", "always", "off"];
 
 /** The version INFO_RESPONSE reports when the caller does not pass its own. */
 export const CORE_VERSION = "0.2.0";
@@ -56,7 +71,18 @@ export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   unregisteredReplyBytesPerSecond: DEFAULTS.unregisteredReplyBytesPerSecond,
   exemptNetworks: Object.freeze([...DEFAULTS.exemptNetworks]),
   maxTrackedAddresses: 100_000,
+  addressCheck: "auto",
+  addressCheckMaxUnchecked: defaultMaxUnchecked(DEFAULTS.maxUsers),
+  addressCheckUncheckedPerSecond: DEFAULTS.uncheckedRegistersPerSecond,
+  namelessPacketsPerSecond: DEFAULTS.namelessPacketsPerSecond,
+  namelessPacketBurst: DEFAULTS.namelessPacketBurst,
+  listPushBytesPerSecond: DEFAULTS.listPushBytesPerSecond,
 });
+
+/** At most a tenth of the server, and never more than 1,000, may be plain RFC users in `auto`. */
+export function defaultMaxUnchecked(maxUsers: number): number {
+  return Math.max(1, Math.min(DEFAULTS.maxUncheckedUsers, Math.floor(maxUsers / 10)));
+}
 
 // serverName + version must keep INFO_RESPONSE (3 + 20-byte date + space + name/version)
 // within the 128 bytes allowed to an endpoint that holds no name.
@@ -80,6 +106,9 @@ export function resolveSettings(partial: Partial<ServerSettings> = {}): ServerSe
     const value = partial[key];
     if (value !== undefined) (s as unknown as Record<Key, unknown>)[key] = value;
   }
+  if (partial.addressCheckMaxUnchecked === undefined && typeof s.maxUsers === "number") {
+    s.addressCheckMaxUnchecked = defaultMaxUnchecked(s.maxUsers);
+  }
   token(s, "serverName", MAX_SERVER_NAME_BYTES);
   token(s, "version", MAX_VERSION_BYTES);
   whole(s, "maxUsers", 1);
@@ -97,6 +126,14 @@ export function resolveSettings(partial: Partial<ServerSettings> = {}): ServerSe
   // A budget smaller than the largest reply would silence those replies for good.
   whole(s, "unregisteredReplyBytesPerSecond", MAX_UNREGISTERED_REPLY_BYTES);
   whole(s, "maxTrackedAddresses", 1);
+  if (!ADDRESS_CHECK_MODES.includes(s.addressCheck)) {
+    throw new RangeError("addressCheck must be auto, always or off");
+  }
+  whole(s, "addressCheckMaxUnchecked", 0);
+  positive(s, "addressCheckUncheckedPerSecond");
+  positive(s, "namelessPacketsPerSecond");
+  whole(s, "namelessPacketBurst", 1);
+  whole(s, "listPushBytesPerSecond", 1);
   if (!Array.isArray(s.exemptNetworks)) {
     throw new RangeError("exemptNetworks must be a list of CIDR networks");
   }

@@ -34,6 +34,18 @@ export interface CoreStats {
   listPushes: number;
   /** Events dropped because the daemon had not drained `takeEvents` for too long. */
   eventsOverflowed: number;
+  /** Revision 3: challenges (ERROR `address check: <token>`) decided. */
+  challenges: number;
+  /** REGISTERs whose cookie was a valid token, and those whose cookie was not. */
+  tokensAccepted: number;
+  tokensRefused: number;
+  /** Users held now that registered with a token, and plain ones (exempt included). */
+  checkedUsers: number;
+  uncheckedUsers: number;
+  /** List pushes that came later than listInterval because the push budget ran short. */
+  listPushesStretched: number;
+  /** The interval between the last two list pushes, ms (0 before the second push). */
+  listIntervalEffectiveMs: number;
   /** Limiter entries held now (bounded by maxTrackedAddresses each). */
   trackedEndpoints: number;
   trackedAddresses: number;
@@ -42,7 +54,13 @@ export interface CoreStats {
 /** The counters core bumps; the rest of CoreStats is read off its state or the drops. */
 export type Counters = Omit<
   CoreStats,
-  "users" | "trackedEndpoints" | "trackedAddresses" | "malformed" | "rateLimited"
+  | "users"
+  | "trackedEndpoints"
+  | "trackedAddresses"
+  | "malformed"
+  | "rateLimited"
+  | "checkedUsers"
+  | "uncheckedUsers"
 >;
 
 /** The by-opcode index of an empty datagram (which has no opcode). */
@@ -66,6 +84,9 @@ export function emptyCounters(): Counters {
       "rate-limited": 0,
       "reply-rate-limited": 0,
       "not-registered": 0,
+      "reply-budget": 0,
+      "bad-token": 0,
+      "nameless-rate-limited": 0,
     },
     refused: 0,
     registered: 0,
@@ -75,5 +96,10 @@ export function emptyCounters(): Counters {
     privates: 0,
     listPushes: 0,
     eventsOverflowed: 0,
+    challenges: 0,
+    tokensAccepted: 0,
+    tokensRefused: 0,
+    listPushesStretched: 0,
+    listIntervalEffectiveMs: 0,
   };
 }

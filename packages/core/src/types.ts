@@ -30,7 +30,13 @@ export type DropReason =
   | "server-opcode"
   | "rate-limited"
   | "reply-rate-limited"
-  | "not-registered";
+  | "not-registered"
+  /** Revision 3: a reply an unchecked user's 3x budget could not pay for. */
+  | "reply-budget"
+  /** Revision 3: a checked user's packet without its session token, or with a wrong one. */
+  | "bad-token"
+  /** Revision 3: over the per-IP limit on packets from endpoints with no name. */
+  | "nameless-rate-limited";
 
 /** What happened, as data for the daemon to log or count; core never logs. */
 export type CoreEvent =

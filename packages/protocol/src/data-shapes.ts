@@ -1,6 +1,7 @@
+import { isCookieBytes, isTokenBytes } from "./address-check.js";
 import {
   EncodeError,
-  type FrameRefusal,
+  FrameRefusal,
   malformed,
   messageInvalid,
   NOT_VALID_UTF8,
@@ -160,6 +161,92 @@ class List<K extends keyof typeof LIST> implements DataShape {
   }
 }
 
+/**
+ * Revision 3 (docs/protocol.md#revision-3-the-address-check): an optional cookie or token after
+ * the packet's own DATA. It is there only when the bytes after the last NUL (the whole DATA of
+ * an empty-shaped packet) have its form: printable ASCII, 16 to 64 bytes for a token, 0 to 64
+ * for a REGISTER's cookie. Anything else stays where an RFC reader puts it, so a plain packet
+ * reads exactly as before and a name or message holding a NUL is still refused by its rules.
+ */
+class Tokened<S extends Empty | One<keyof typeof ONE> | Pair<keyof typeof PAIR>, K extends TokenKey>
+  implements DataShape
+{
+  readonly shape: S["shape"];
+  constructor(
+    readonly inner: S,
+    readonly key: K,
+  ) {
+    this.shape = inner.shape;
+  }
+  encode(packet: Fields): string {
+    const data = this.inner.encode(packet as never);
+    const token = packet[this.key];
+    if (token === undefined) {
+      // A name or message holding a NUL could read back as one with a token: refuse it.
+      const datagram = Buffer.from(`\0\0\0${data}`, "utf8");
+      if (tokenAt(this.inner.shape, this.key, datagram) !== undefined) {
+        throw new EncodeError(
+          "FIELD_CONTAINS_NUL",
+          `a NUL in the DATA would end it in a ${this.key}`,
+        );
+      }
+      return data;
+    }
+    if (typeof token !== "string" || !fits(this.key, Buffer.from(token, "latin1"))) {
+      const form = this.key === "cookie" ? "0 to 64" : "16 to 64";
+      throw new EncodeError("INVALID_TOKEN", `${this.key} is not ${form} printable ASCII bytes`);
+    }
+    return this.inner.shape === "empty" ? token : `${data}\0${token}`;
+  }
+  decode(bytes: Uint8Array, opcode: number): Fields {
+    const at = tokenAt(this.inner.shape, this.key, bytes);
+    if (at === undefined) return this.inner.decode(bytes, opcode);
+    const fields = this.inner.decode(bytes.subarray(0, dataEnd(this.inner.shape, at)), opcode);
+    const token = Buffer.from(bytes.buffer, bytes.byteOffset + at, bytes.length - at);
+    return withField(fields, this.key, token.toString("latin1"));
+  }
+  frame(bytes: Uint8Array, opcode: number): Fields | FrameRefusal {
+    const at = tokenAt(this.inner.shape, this.key, bytes);
+    if (at === undefined) return this.inner.frame(bytes, opcode);
+    const fields = this.inner.frame(bytes.subarray(0, dataEnd(this.inner.shape, at)), opcode);
+    if (fields instanceof FrameRefusal) return fields;
+    return withField(fields, this.key, bytes.subarray(at));
+  }
+  validate(packet: Fields, maxMessageBytes: number | undefined): void {
+    this.inner.validate(packet as never, maxMessageBytes);
+  }
+}
+
+/** Where a datagram's token starts, or undefined when its DATA ends in none. */
+function tokenAt(shape: DataShape["shape"], key: TokenKey, bytes: Uint8Array): number | undefined {
+  const end = bytes.length;
+  if (shape === "empty") {
+    return end > HEADER_BYTES && fits(key, bytes, HEADER_BYTES, end) ? HEADER_BYTES : undefined;
+  }
+  // The header's LENGTH may hold a 0x00: a NUL before HEADER_BYTES is none of the DATA's.
+  const nul = bytes.lastIndexOf(NUL);
+  if (nul < HEADER_BYTES) return undefined;
+  // A PRIVATE's first NUL ends the receiver: a token follows a second one.
+  if (shape === "pair" && bytes.indexOf(NUL, HEADER_BYTES) === nul) return undefined;
+  return fits(key, bytes, nul + 1, end) ? nul + 1 : undefined;
+}
+
+/** Where the packet's own DATA ends: before the token's NUL (an empty DATA has none). */
+function dataEnd(shape: DataShape["shape"], tokenAt: number): number {
+  return shape === "empty" ? HEADER_BYTES : tokenAt - 1;
+}
+
+function fits(key: TokenKey, bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  return key === "cookie" ? isCookieBytes(bytes, start, end) : isTokenBytes(bytes, start, end);
+}
+
+function withField(fields: Fields, key: TokenKey, value: unknown): Fields {
+  (fields as Record<string, unknown>)[key] = value;
+  return fields;
+}
+
+type TokenKey = "cookie" | "token";
+
 /** No DATA. */
 export const empty = new Empty();
 /** One name (its rules, `username is invalid` for bad UTF-8). */
@@ -172,16 +259,25 @@ export const freeText = <K extends keyof typeof ONE>(key: K) => new One(key, "te
 export const nameAndMessage = <N extends keyof typeof PAIR>(key: N) => new Pair(key);
 /** A list of names. */
 export const names = <K extends keyof typeof LIST>(key: K) => new List(key);
+/** A REGISTER's name with its optional cookie (revision 3). */
+export const withCookie = <S extends One<keyof typeof ONE>>(inner: S) =>
+  new Tokened(inner, "cookie");
+/** A checked endpoint's packet with its optional session token (revision 3). */
+export const withToken = <S extends Empty | One<keyof typeof ONE> | Pair<keyof typeof PAIR>>(
+  inner: S,
+) => new Tokened(inner, "token");
 
 /** The packet fields a shape stands for, as strings: what `Packet` is derived from. */
 export type FieldsOf<S> =
-  S extends One<infer K>
-    ? { [P in K]: string }
-    : S extends Pair<infer N>
-      ? { [P in N | "message"]: string }
-      : S extends List<infer K>
-        ? { [P in K]: string[] }
-        : unknown;
+  S extends Tokened<infer I, infer T>
+    ? FieldsOf<I> & { [P in T]?: string }
+    : S extends One<infer K>
+      ? { [P in K]: string }
+      : S extends Pair<infer N>
+        ? { [P in N | "message"]: string }
+        : S extends List<infer K>
+          ? { [P in K]: string[] }
+          : unknown;
 
 function text(bytes: Uint8Array, start: number, end: number, kind: TextKind): string {
   if (start === end) return "";

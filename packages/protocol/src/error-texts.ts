@@ -11,6 +11,9 @@ export const ErrorText = {
   SHUTTING_DOWN: "server shutting down",
   /** Cluster mode: a new name or a PRIVATE to another node while the shared store is down. */
   CLUSTER_UNAVAILABLE: "cluster unavailable",
+  /** Revision 3: the challenge of the address check, `address check: <token>`. */
+  addressCheck: (token: string) => `address check: ${token}`,
+  ADDRESS_CHECK_PREFIX: "address check: ",
   alreadyRegisteredAs: (name: string) => `already registered as ${name}`,
   userNotFound: (name: string) => `user not found: ${name}`,
   unknownOpcode: (opcode: number) => `unknown opcode ${opcode}`,

@@ -56,7 +56,9 @@ export type EncodeErrorCode =
   /** A string with a lone surrogate, which has no UTF-8 form. */
   | "LONE_SURROGATE"
   /** A packet whose opcode is not in the protocol, or an OPCODE that is not one byte. */
-  | "UNKNOWN_OPCODE";
+  | "UNKNOWN_OPCODE"
+  /** A cookie or token that is not printable ASCII of the allowed length (revision 3). */
+  | "INVALID_TOKEN";
 
 export class EncodeError extends Error {
   override readonly name = "EncodeError";

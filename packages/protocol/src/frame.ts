@@ -1,7 +1,7 @@
 import type { DataShape } from "./data-shapes.js";
 import { EncodeError, type FrameRefusal, malformed, orThrow, unknownOpcode } from "./errors.js";
 import { HEADER_BYTES, MAX_DATA_BYTES, MAX_DATAGRAM_BYTES, NUL } from "./limits.js";
-import { type Packet, SHAPES, SPECS } from "./packets.js";
+import { type Packet, RFC_SHAPES, SHAPES, SPECS } from "./packets.js";
 
 /**
  * The framing layer: size, opcode and the place of NULs, with text left as raw bytes. A
@@ -15,9 +15,11 @@ export type RawPacket = Packet extends infer P
     ? {
         [K in keyof P]: P[K] extends string
           ? Uint8Array
-          : P[K] extends string[]
-            ? Uint8Array[]
-            : P[K];
+          : P[K] extends string | undefined
+            ? Uint8Array | undefined
+            : P[K] extends string[]
+              ? Uint8Array[]
+              : P[K];
       }
     : never
   : never;
@@ -71,17 +73,25 @@ export function checkHeader(bytes: Uint8Array, direction: Direction): number | F
 }
 
 /**
+ * How DATA is read: with revision 3's optional cookie and token (the default), or as the RFC
+ * reads it, which a server uses for a sender that has no session token to send.
+ */
+export type Reading = "revision3" | "rfc";
+
+/**
  * Framing and DATA shape without throwing: the packet with its text as bytes, or a
  * FrameRefusal saying why not. A server's hot path, where garbage must cost no exception.
  */
 export function inspectFrame(
   bytes: Uint8Array,
   direction: Direction = "any",
+  reading: Reading = "revision3",
 ): RawPacket | FrameRefusal {
   const opcode = checkHeader(bytes, direction);
   if (typeof opcode !== "number") return opcode;
   // checkHeader has refused every opcode without a spec.
-  return (SHAPES[opcode] as DataShape).frame(bytes, opcode) as RawPacket | FrameRefusal;
+  const shape = (reading === "rfc" ? RFC_SHAPES : SHAPES)[opcode] as DataShape;
+  return shape.frame(bytes, opcode) as RawPacket | FrameRefusal;
 }
 
 /** Decodes framing and DATA shape; text stays as bytes. Throws only ProtocolError. */

@@ -1,5 +1,13 @@
 // The public API: what other packages use and what a user of the codec needs. Every name
 // here is listed in index.test.ts; adding or removing one is a deliberate, changeset-worthy edit.
+export {
+  challengeToken,
+  isCookie,
+  isToken,
+  MAX_COOKIE_BYTES,
+  MAX_TOKEN_BYTES,
+  MIN_TOKEN_BYTES,
+} from "./address-check.js";
 export { type DecodeOptions, decode } from "./decode.js";
 export { encode } from "./encode.js";
 export { ErrorText } from "./error-texts.js";
@@ -19,6 +27,7 @@ export {
   encodeFrame,
   inspectFrame,
   type RawPacket,
+  type Reading,
 } from "./frame.js";
 export {
   DEFAULT_MAX_MESSAGE_BYTES,

@@ -37,4 +37,13 @@ export const DEFAULTS = {
   unregisteredRepliesPerSecond: 10,
   unregisteredReplyBytesPerSecond: 2_048,
   exemptNetworks: ["127.0.0.0/8", "::1/128"],
+  /** Revision 3: packets per second, and burst, from endpoints with no name, per source IP. */
+  namelessPacketsPerSecond: 100,
+  namelessPacketBurst: 200,
+  /** Revision 3 `auto`: plain REGISTERs are challenged past this many unchecked users ... */
+  maxUncheckedUsers: 1_000,
+  /** ... or past this many unchecked registrations a second. */
+  uncheckedRegistersPerSecond: 20,
+  /** Revision 3: what all list pushes together may send, bytes per second (64 Mbit/s). */
+  listPushBytesPerSecond: 8_000_000,
 } as const;

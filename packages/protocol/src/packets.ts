@@ -7,6 +7,8 @@ import {
   name,
   nameAndMessage,
   names,
+  withCookie,
+  withToken,
 } from "./data-shapes.js";
 
 /** Which way a packet travels: to a server (a client sends it) or to a client. */
@@ -27,15 +29,15 @@ interface PacketSpec {
 export const PACKETS = {
   OK: { opcode: 0, direction: "toClient", data: empty },
   ERROR: { opcode: 1, direction: "toClient", data: freeText("text") },
-  REGISTER: { opcode: 11, direction: "toServer", data: name("name") },
-  LOGOUT: { opcode: 12, direction: "toServer", data: empty },
-  BROADCAST: { opcode: 20, direction: "toServer", data: message("message") },
+  REGISTER: { opcode: 11, direction: "toServer", data: withCookie(name("name")) },
+  LOGOUT: { opcode: 12, direction: "toServer", data: withToken(empty) },
+  BROADCAST: { opcode: 20, direction: "toServer", data: withToken(message("message")) },
   BROADCAST_FWD: { opcode: 21, direction: "toClient", data: nameAndMessage("sender") },
-  PRIVATE: { opcode: 22, direction: "toServer", data: nameAndMessage("receiver") },
+  PRIVATE: { opcode: 22, direction: "toServer", data: withToken(nameAndMessage("receiver")) },
   PRIVATE_FWD: { opcode: 23, direction: "toClient", data: nameAndMessage("sender") },
   INFO_REQUEST: { opcode: 40, direction: "toServer", data: empty },
   INFO_RESPONSE: { opcode: 41, direction: "toClient", data: freeText("text") },
-  LIST_REQUEST: { opcode: 42, direction: "toServer", data: empty },
+  LIST_REQUEST: { opcode: 42, direction: "toServer", data: withToken(empty) },
   LIST_RESPONSE: { opcode: 43, direction: "toClient", data: names("names") },
 } as const satisfies Record<string, PacketSpec>;
 
@@ -64,6 +66,10 @@ export type PacketOf<O extends Packet["opcode"]> = Extract<Packet, { opcode: O }
 export const SPECS: readonly (PacketSpec | undefined)[] = byOpcode((spec) => spec);
 /** The DATA shape by opcode number (`undefined` for a number not in the table). */
 export const SHAPES: readonly (DataShape | undefined)[] = byOpcode((spec) => spec.data);
+/** The same shapes as the RFC reads them, without revision 3's cookie and token. */
+export const RFC_SHAPES: readonly (DataShape | undefined)[] = byOpcode(
+  (spec): DataShape => ("inner" in spec.data ? (spec.data.inner as DataShape) : spec.data),
+);
 
 function byOpcode<T>(pick: (spec: PacketSpec) => T): (T | undefined)[] {
   const out = new Array<T | undefined>(256).fill(undefined);

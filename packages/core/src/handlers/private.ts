@@ -40,5 +40,5 @@ export function sendPrivate(
   state.counters.privates++;
   const forward = encodeFrame(Opcode.PRIVATE_FWD, [req.user.nameBytes, message]);
   state.out.send(forward, target.self);
-  state.out.send(OK_PACKET, req.user.self);
+  state.out.reply(OK_PACKET, req);
 }

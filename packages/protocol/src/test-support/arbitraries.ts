@@ -82,25 +82,71 @@ export const validMessage = fc
   })
   .filter((message) => !/[\p{Cc}]/u.test(message.replace(/[\t\n]/g, "")));
 
+/** A REGISTER's cookie (revision 3): 0 to 64 printable ASCII bytes. */
+const cookie = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 64,
+});
+/** A session token: 16 to 64 printable ASCII bytes. */
+const token = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  minLength: 16,
+  maxLength: 64,
+});
+
+/** Adds the optional trailing field to some packets; drops the few that `encode` refuses. */
+function withOptional<P extends Packet>(
+  packets: fc.Arbitrary<P>,
+  key: "cookie" | "token",
+  values: fc.Arbitrary<string>,
+): fc.Arbitrary<Packet> {
+  return fc
+    .tuple(packets, fc.option(values, { nil: undefined }))
+    .map(([packet, value]) => (value === undefined ? packet : { ...packet, [key]: value }))
+    .filter(encodable);
+}
+
+/** A NUL in a name or message can read back as the start of a cookie or token. */
+function encodable(packet: Packet): boolean {
+  try {
+    encode(packet);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One arbitrary per packet kind, each producing packets that `encode` accepts. */
 export const packetArbitraries: Record<string, fc.Arbitrary<Packet>> = {
   OK: fc.constant({ opcode: Opcode.OK }),
   ERROR: anyText().map((text) => ({ opcode: Opcode.ERROR, text })),
-  REGISTER: anyText().map((name) => ({ opcode: Opcode.REGISTER, name })),
-  LOGOUT: fc.constant({ opcode: Opcode.LOGOUT }),
-  BROADCAST: anyText().map((message) => ({ opcode: Opcode.BROADCAST, message })),
+  REGISTER: withOptional(
+    anyText().map((name) => ({ opcode: Opcode.REGISTER, name })),
+    "cookie",
+    cookie,
+  ),
+  LOGOUT: withOptional(fc.constant({ opcode: Opcode.LOGOUT }), "token", token),
+  BROADCAST: withOptional(
+    anyText().map((message) => ({ opcode: Opcode.BROADCAST, message })),
+    "token",
+    token,
+  ),
   BROADCAST_FWD: fc
     .record({ sender: textWithoutNul(), message: anyText() })
     .map((fields) => ({ opcode: Opcode.BROADCAST_FWD, ...fields })),
-  PRIVATE: fc
-    .record({ receiver: textWithoutNul(), message: anyText() })
-    .map((fields) => ({ opcode: Opcode.PRIVATE, ...fields })),
+  PRIVATE: withOptional(
+    fc
+      .record({ receiver: textWithoutNul(), message: anyText() })
+      .map((fields) => ({ opcode: Opcode.PRIVATE, ...fields })),
+    "token",
+    token,
+  ),
   PRIVATE_FWD: fc
     .record({ sender: textWithoutNul(), message: anyText() })
     .map((fields) => ({ opcode: Opcode.PRIVATE_FWD, ...fields })),
   INFO_REQUEST: fc.constant({ opcode: Opcode.INFO_REQUEST }),
   INFO_RESPONSE: anyText().map((text) => ({ opcode: Opcode.INFO_RESPONSE, text })),
-  LIST_REQUEST: fc.constant({ opcode: Opcode.LIST_REQUEST }),
+  LIST_REQUEST: withOptional(fc.constant({ opcode: Opcode.LIST_REQUEST }), "token", token),
   LIST_RESPONSE: fc
     .array(textWithoutNul(1), { maxLength: 12 })
     .map((names) => ({ opcode: Opcode.LIST_RESPONSE, names })),
