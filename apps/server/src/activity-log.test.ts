@@ -41,6 +41,20 @@ describe("ActivityLog", () => {
     expect(lines[0]).toMatchObject({ address: "192.0.2.7", port: 4000 });
   });
 
+  it("logs a flood of joins as 20 lines and one summary per 10 s, not a line each", () => {
+    const { log, lines } = logTo();
+    for (let i = 0; i < 3000; i++) {
+      log.event({ type: "joined", name: `forged${i}`, endpoint }, i);
+    }
+    log.closeWindow(10_000);
+    expect(lines.filter((line) => line.msg === "user joined")).toHaveLength(20);
+    expect(lines.at(-1)).toMatchObject({ msg: "3000 users joined in the last 10 s", count: 3000 });
+    expect(lines).toHaveLength(21);
+    // A quiet period after it logs each join again.
+    log.event({ type: "joined", name: "carol", endpoint }, 30_000);
+    expect(lines.at(-1)).toMatchObject({ msg: "user joined", name: "carol" });
+  });
+
   it("samples malformed packets and sums up the rest when the window closes", () => {
     const { log, lines } = logTo();
     for (let i = 0; i < 100; i++) log.event(malformed, i);

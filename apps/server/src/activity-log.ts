@@ -7,6 +7,21 @@ import type { Logger } from "./logger.js";
 export const SAMPLED_LINES_PER_WINDOW = 5;
 export const SAMPLE_WINDOW_MS = 60_000;
 
+/**
+ * Joins, leaves and expiries: one line each up to this many per kind in a window, then one
+ * summary (`n users joined in the last 10 s`), so forged REGISTERs from many addresses
+ * cannot make the log grow with them (revision 3).
+ */
+export const PRESENCE_LINES_PER_WINDOW = 20;
+export const PRESENCE_WINDOW_MS = 10_000;
+const PRESENCE = {
+  joined: "user joined",
+  left: "user left",
+  expired: "user timed out",
+} as const;
+const PRESENCE_SUMMARY = { joined: "joined", left: "left", expired: "timed out" } as const;
+type PresenceKind = keyof typeof PRESENCE;
+
 /** Frame errors: what scanners and broken clients send. */
 const MALFORMED_CODES: ReadonlySet<ProtocolErrorCode | undefined> = new Set<
   ProtocolErrorCode | undefined
@@ -20,9 +35,9 @@ const MALFORMED_CODES: ReadonlySet<ProtocolErrorCode | undefined> = new Set<
 ]);
 
 /**
- * Turns core events and I/O errors into log lines. Joins, leaves and expiries are logged
- * one line each (they are bounded by the registration limits); everything a remote peer can
- * cause at will is counted and only sampled, so no input makes the log grow without bound.
+ * Turns core events and I/O errors into log lines. Joins, leaves and expiries are logged one
+ * line each up to a rate, then summarised; everything a remote peer can cause at will is
+ * counted and only sampled, so no input makes the log grow without bound.
  */
 export class ActivityLog {
   /** Failed sends and socket errors, by error code. */
@@ -30,6 +45,8 @@ export class ActivityLog {
   internalErrors = 0;
   readonly #logger: Logger;
   readonly #limiter: LogLimiter;
+  #presenceWindowStart = Number.NEGATIVE_INFINITY;
+  readonly #presenceLines = { joined: 0, left: 0, expired: 0 };
 
   constructor(logger: Logger, options: { linesPerWindow?: number; windowMs?: number } = {}) {
     this.#logger = logger;
@@ -47,13 +64,9 @@ export class ActivityLog {
     const { address, port } = event.endpoint;
     switch (event.type) {
       case "joined":
-        this.#logger.info({ name: event.name, address, port }, "user joined");
-        return;
       case "left":
-        this.#logger.info({ name: event.name, address, port }, "user left");
-        return;
       case "expired":
-        this.#logger.info({ name: event.name, address, port }, "user timed out");
+        this.#presence(event.type, { name: event.name, address, port }, now);
         return;
       case "refused": {
         const fields = { address, port, reason: event.reason };
@@ -74,6 +87,31 @@ export class ActivityLog {
           this.#logger.warn({ address, port, reason: event.reason }, "packet dropped");
         }
         return;
+    }
+  }
+
+  #presence(kind: PresenceKind, fields: object, now: number): void {
+    if (now - this.#presenceWindowStart >= PRESENCE_WINDOW_MS) {
+      this.#summarizePresence(now);
+      this.#presenceWindowStart = now;
+    }
+    if (++this.#presenceLines[kind] <= PRESENCE_LINES_PER_WINDOW) {
+      this.#logger.info(fields, PRESENCE[kind]);
+    }
+  }
+
+  /** One line per kind that passed its lines in the window now ending. */
+  #summarizePresence(now: number): void {
+    const start = this.#presenceWindowStart;
+    const span = Number.isFinite(start) ? now - start : PRESENCE_WINDOW_MS;
+    const seconds = Math.max(1, Math.round(span / 1000));
+    for (const kind of Object.keys(PRESENCE) as PresenceKind[]) {
+      const count = this.#presenceLines[kind];
+      this.#presenceLines[kind] = 0;
+      if (count <= PRESENCE_LINES_PER_WINDOW) continue;
+      const more = count - PRESENCE_LINES_PER_WINDOW;
+      const text = `${count} users ${PRESENCE_SUMMARY[kind]} in the last ${seconds} s`;
+      this.#logger.info({ kind, count, unlogged: more }, text);
     }
   }
 
@@ -109,11 +147,16 @@ export class ActivityLog {
   /** Logs the summaries of a window that has run its length. */
   closeWindow(now: number): void {
     this.#summarize(this.#limiter.closeWindow(now));
+    if (now - this.#presenceWindowStart >= PRESENCE_WINDOW_MS) {
+      this.#summarizePresence(now);
+      this.#presenceWindowStart = Number.NEGATIVE_INFINITY;
+    }
   }
 
   /** Logs every pending summary (shutdown). */
-  flush(): void {
+  flush(now?: number): void {
     this.#summarize(this.#limiter.flush());
+    this.#summarizePresence(now ?? this.#presenceWindowStart + PRESENCE_WINDOW_MS);
   }
 
   #summarize(counts: ReadonlyArray<{ kind: string; suppressed: number }>): void {

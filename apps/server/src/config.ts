@@ -27,6 +27,8 @@ export interface DaemonConfig {
   /** Cluster mode's Redis URL; undefined: one process, nothing shared. */
   readonly cluster?: string;
   readonly clusterPrefix: string;
+  /** The address check's shared secret (read at start); undefined: a random one per process. */
+  readonly addressSecretFile?: string;
 }
 
 /** An HTTP listener's address: an IP literal and a TCP port (0: any free one). */
@@ -105,6 +107,9 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
       settings,
       ...(daemon.cluster === undefined ? {} : { cluster: daemon.cluster as string }),
       clusterPrefix: daemon.clusterPrefix as string,
+      ...(daemon.addressSecretFile === undefined
+        ? {}
+        : { addressSecretFile: daemon.addressSecretFile as string }),
     },
   };
 }
@@ -172,6 +177,9 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
       if (!(TRANSPORTS as readonly string[]).includes(text)) {
         throw bad(`is not a transport (${TRANSPORTS.join(", ")})`);
       }
+      return text;
+    case "address-check":
+      if (!["auto", "always", "off"].includes(text)) throw bad("is not one of auto, always, off");
       return text;
     case "text":
       return text;

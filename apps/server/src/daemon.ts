@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { Socket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { RedisDirectory } from "@chat/cluster-redis";
 import { ChatServer, type CoreStats, type Datagram, type Endpoint } from "@chat/core";
@@ -68,7 +70,9 @@ export async function startDaemon(
   logger: Logger,
   options: DaemonOptions = {},
 ): Promise<RunningDaemon> {
-  const daemon = new Daemon(config, logger, options, await clusterDirectory(config, logger));
+  const secret = readAddressSecret(config.addressSecretFile);
+  const directory = await clusterDirectory(config, logger);
+  const daemon = new Daemon(config, logger, options, directory, secret);
   const link = await openLink(
     {
       host: config.host,
@@ -106,6 +110,32 @@ export async function startDaemon(
   };
 }
 
+/** How often the address check's own secret is replaced (tokens live 60 to 90 s). */
+const ADDRESS_SECRET_ROTATION_MS = 3_600_000;
+/** A shared secret shorter than this is refused: the MAC must not be guessable. */
+const MIN_SECRET_BYTES = 16;
+
+/**
+ * The address check's secret from --address-secret-file: the same file on every node of a
+ * cluster makes a token good on any of them (docs/cluster.md). Surrounding whitespace is not
+ * part of it, so `openssl rand -hex 32 > file` works as is.
+ */
+function readAddressSecret(path: string | undefined): Uint8Array | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8").trim();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "unreadable";
+    throw new Error(`address secret file ${path}: ${code}`);
+  }
+  const secret = Buffer.from(text, "utf8");
+  if (secret.length < MIN_SECRET_BYTES) {
+    throw new Error(`address secret file ${path}: shorter than ${MIN_SECRET_BYTES} bytes`);
+  }
+  return secret;
+}
+
 /** The send path before the socket is bound: nothing can be sent yet. */
 const NOT_STARTED: Outbound = {
   enqueue: () => {},
@@ -131,6 +161,9 @@ class Daemon {
   /** When #tickTimer fires (clock time). */
   #tickAt = Number.POSITIVE_INFINITY;
   #statsTimer: NodeJS.Timeout | undefined;
+  #rotateTimer: NodeJS.Timeout | undefined;
+  /** A secret from --address-secret-file is shared with other nodes: never rotated here. */
+  readonly #fixedSecret: boolean;
   #closing: Promise<void> | undefined;
   readonly #statsIntervalMs: number;
 
@@ -139,6 +172,7 @@ class Daemon {
     logger: Logger,
     options: DaemonOptions,
     cluster: RedisDirectory | undefined,
+    addressSecret: Uint8Array | undefined,
   ) {
     this.#logger = logger;
     this.#statsIntervalMs = config.statsIntervalMs;
@@ -146,10 +180,11 @@ class Daemon {
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.#onListPush = options.onListPush;
     this.#cluster = cluster;
-    this.#core = new ChatServer(
-      config.settings,
-      this.#cluster === undefined ? {} : { directory: this.#cluster },
-    );
+    this.#core = new ChatServer(config.settings, {
+      ...(this.#cluster === undefined ? {} : { directory: this.#cluster }),
+      ...(addressSecret === undefined ? {} : { addressSecret }),
+    });
+    this.#fixedSecret = addressSecret !== undefined;
     // Suppression summaries come out at the stats rhythm, so one interval reads as a whole.
     this.#activity = new ActivityLog(logger, {
       windowMs: config.statsIntervalMs > 0 ? config.statsIntervalMs : undefined,
@@ -172,6 +207,11 @@ class Daemon {
     this.#scheduleTick();
     if (this.#statsIntervalMs > 0) {
       this.#statsTimer = setInterval(() => this.#logStats(), this.#statsIntervalMs).unref();
+    }
+    // The address check's secret is new every hour; tokens of the one before stay valid.
+    if (!this.#fixedSecret) {
+      const rotate = () => this.#core.rotateAddressSecret(randomBytes(32));
+      this.#rotateTimer = setInterval(rotate, ADDRESS_SECRET_ROTATION_MS).unref();
     }
   }
 
@@ -286,6 +326,10 @@ class Daemon {
       errors: s.errors,
       sendWaits: s.sendWaits,
       internalErrors: s.internalErrors,
+      checkedUsers: s.checkedUsers,
+      uncheckedUsers: s.uncheckedUsers,
+      challenges: s.challenges,
+      listIntervalS: s.listIntervalEffectiveMs / 1000,
       trackedEndpoints: s.trackedEndpoints,
       trackedAddresses: s.trackedAddresses,
       ...(s.cluster === undefined ? {} : { cluster: s.cluster }),
@@ -301,6 +345,7 @@ class Daemon {
   async #shutdown(): Promise<void> {
     clearTimeout(this.#tickTimer);
     clearInterval(this.#statsTimer);
+    clearInterval(this.#rotateTimer);
     const notices = this.#core.shutdown();
     const users = notices.reduce((sum, datagram) => sum + datagram.to.length, 0);
     this.#fanout.enqueue(notices);

@@ -97,6 +97,39 @@ export class DaemonMetrics {
     counter("chat_private_messages_total", "PRIVATE messages forwarded", (s) => s.privates);
     counter("chat_list_pushes_total", "Periodic user-list pushes", (s) => s.listPushes);
     counter(
+      "chat_list_pushes_stretched_total",
+      "List pushes after which the interval was stretched to keep within --list-push-bytes-per-second",
+      (s) => s.listPushesStretched,
+    );
+    gauge(
+      "chat_list_interval_seconds",
+      "The list-push interval in force (longer than --list-interval while pushes are stretched)",
+      (s) => s.listIntervalEffectiveMs / 1000,
+    );
+    counter(
+      "chat_address_challenges_total",
+      "Address-check challenges decided (ERROR address check: <token>)",
+      (s) => s.challenges,
+    );
+    this.#counter(
+      "chat_address_tokens_total",
+      "REGISTER cookies checked, by result (accepted, refused: wrong or expired)",
+      ["result"],
+      (s) => [
+        [{ result: "accepted" }, s.tokensAccepted],
+        [{ result: "refused" }, s.tokensRefused],
+      ],
+    );
+    this.#gauge(
+      "chat_users_by_check",
+      "Users registered now, by address check (checked: with a token; unchecked: plain REGISTER)",
+      ["check"],
+      (s) => [
+        [{ check: "checked" }, s.checkedUsers],
+        [{ check: "unchecked" }, s.uncheckedUsers],
+      ],
+    );
+    counter(
       "chat_events_overflowed_total",
       "Core events lost before the daemon read them",
       (s) => s.eventsOverflowed,

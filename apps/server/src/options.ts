@@ -15,6 +15,7 @@ export type OptionKind =
   | "redis-url" // redis://, rediss:// or unix:// (cluster mode)
   | "key-prefix" // printable ASCII, no spaces, up to 64
   | "transport" // auto, native or dgram
+  | "address-check" // auto, always or off (revision 3)
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
@@ -27,7 +28,8 @@ export type DaemonKey =
   | "metrics"
   | "cluster"
   | "clusterPrefix"
-  | "transport";
+  | "transport"
+  | "addressSecretFile";
 
 /** One setting: its flag, its environment variable and where its value goes. */
 export interface OptionSpec {
@@ -193,6 +195,62 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'networks exempt from the per-IP limits; "" exempts none',
   },
   {
+    flag: "address-check",
+    env: "CHAT_ADDRESS_CHECK",
+    kind: "address-check",
+    target: core("addressCheck"),
+    valueName: "auto|always|off",
+    help: "challenge plain REGISTERs: under pressure (auto), always, or never (off: the RFC)",
+  },
+  {
+    flag: "address-secret-file",
+    env: "CHAT_ADDRESS_SECRET_FILE",
+    kind: "text",
+    target: daemon("addressSecretFile"),
+    valueName: "path",
+    help: "the address check's secret (16+ bytes), shared by a cluster's nodes; default: random, hourly",
+  },
+  {
+    flag: "max-unchecked-users",
+    env: "CHAT_MAX_UNCHECKED_USERS",
+    kind: "count",
+    target: core("addressCheckMaxUnchecked"),
+    valueName: "n",
+    help: "auto: challenge plain REGISTERs past this many unchecked users (min(1000, max-users/10))",
+  },
+  {
+    flag: "unchecked-per-second",
+    env: "CHAT_UNCHECKED_PER_SECOND",
+    kind: "rate",
+    target: core("addressCheckUncheckedPerSecond"),
+    valueName: "n",
+    help: "auto: challenge plain REGISTERs while more unchecked users than this arrive a second",
+  },
+  {
+    flag: "nameless-packets-per-second",
+    env: "CHAT_NAMELESS_PACKETS_PER_SECOND",
+    kind: "rate",
+    target: core("namelessPacketsPerSecond"),
+    valueName: "n",
+    help: "packets per second from endpoints with no name, per source IP",
+  },
+  {
+    flag: "nameless-packet-burst",
+    env: "CHAT_NAMELESS_PACKET_BURST",
+    kind: "count",
+    target: core("namelessPacketBurst"),
+    valueName: "n",
+    help: "burst of packets from endpoints with no name, per source IP",
+  },
+  {
+    flag: "list-push-bytes-per-second",
+    env: "CHAT_LIST_PUSH_BYTES_PER_SECOND",
+    kind: "count",
+    target: core("listPushBytesPerSecond"),
+    valueName: "n",
+    help: "bytes per second all list pushes may send; a larger push stretches the interval",
+  },
+  {
     flag: "max-tracked-addresses",
     env: "CHAT_MAX_TRACKED_ADDRESSES",
     kind: "count",
@@ -291,6 +349,8 @@ function describeDefault(spec: OptionSpec, defaults: ServerSettings): string {
         return "off";
       case "cluster":
         return "off (one process)";
+      case "addressSecretFile":
+        return "random, replaced hourly";
       default:
         return String(DAEMON_DEFAULTS[spec.target.daemon]);
     }
