@@ -1,5 +1,6 @@
 import {
   type ClientPacket,
+  challengeToken,
   ErrorText,
   encode,
   foldName,
@@ -10,7 +11,7 @@ import {
 import { PendingBroadcasts } from "./broadcasts.js";
 import { ChatSocket } from "./chat-socket.js";
 import { type Pending, routeError } from "./error-routing.js";
-import { closedError, noAnswer, refused } from "./errors.js";
+import { ChatError, closedError, noAnswer, refused } from "./errors.js";
 import { KeepAlive } from "./keep-alive.js";
 import { Reconnector } from "./reconnect.js";
 import { RequestQueue, sendResult } from "./request-queue.js";
@@ -42,6 +43,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   #name: string | undefined;
   #folded: string | undefined;
   #closed = false;
+  /**
+   * Revision 3's address check: the session token this endpoint registered with, sent on
+   * every LOGOUT, LIST_REQUEST, BROADCAST and PRIVATE; undefined against an RFC server.
+   */
+  #token: string | undefined;
+  /** false once the server showed it does not know cookies (an RFC server). */
+  #asksCookie = true;
 
   /** Opens a socket to the server without registering; call `register` next. */
   static async open(options: ClientOptions): Promise<ChatClient> {
@@ -63,7 +71,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#requests = new RequestQueue(send, settings);
     this.#broadcasts = new PendingBroadcasts(settings.confirmTimeoutMs);
     this.#users = new UserListCollector(settings.listMergeMs, (names) => this.#onUsers(names));
-    this.#list = new SharedCall(() => send({ opcode: Opcode.LIST_REQUEST }), waitMs, timeout);
+    const listRequest = () => send(this.#signed({ opcode: Opcode.LIST_REQUEST }));
+    this.#list = new SharedCall(listRequest, waitMs, timeout);
     this.#info = new SharedCall(() => send({ opcode: Opcode.INFO_REQUEST }), waitMs, timeout);
     this.#keepAlive = new KeepAlive(
       settings.keepAliveMs,
@@ -150,7 +159,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#assertOpen();
     assertSendableMessage(message, this.#settings.maxMessageBytes);
     const result = this.#broadcasts.track(message);
-    this.#send({ opcode: Opcode.BROADCAST, message });
+    this.#send(this.#signed({ opcode: Opcode.BROADCAST, message }));
     return result;
   }
 
@@ -162,7 +171,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return new Promise((resolve) => {
       this.#requests.push({
         kind: "private",
-        packet: { opcode: Opcode.PRIVATE, receiver: to, message },
+        packet: this.#signed({ opcode: Opcode.PRIVATE, receiver: to, message }),
         maxTries: 1,
         waitMs: () => this.#settings.confirmTimeoutMs,
         settle: (outcome) => resolve(sendResult(outcome)),
@@ -185,9 +194,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   /** Gives the name up. The client stays open and can register again. */
   async logout(): Promise<void> {
     this.#assertOpen();
+    const packet = this.#signed({ opcode: Opcode.LOGOUT });
     this.#setName(undefined);
     this.#keepAlive.stop();
-    await this.#requests.expectOk("logout", { opcode: Opcode.LOGOUT });
+    await this.#requests.expectOk("logout", packet);
   }
 
   /** Closes the client; by default it first sends one LOGOUT so the name is freed at once. */
@@ -195,6 +205,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     if (this.#closed) return;
     this.#closed = true;
     const wasRegistered = this.#name !== undefined;
+    const logout = encode(this.#signed({ opcode: Opcode.LOGOUT }));
     this.#setName(undefined);
     this.#abort.abort();
     this.#keepAlive.stop();
@@ -204,7 +215,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.#list.reject(closedError());
     this.#info.reject(closedError());
     if (wasRegistered && options.logout !== false) {
-      await this.socket.sendRawAndFlush(encode({ opcode: Opcode.LOGOUT }));
+      await this.socket.sendRawAndFlush(logout);
     }
     await this.socket.close();
     this.emit("connection", { state: "closed" });
@@ -281,10 +292,48 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     if (text === ErrorText.NOT_REGISTERED) this.#reconnector.forgotten();
   }
 
+  /**
+   * One REGISTER exchange with the address check (docs/protocol.md#revision-3-the-address-check):
+   * the held token as cookie (an empty one asks for a token), the challenge's token next, so a
+   * fresh registration takes two round trips and a keep-alive one. An RFC server refuses the
+   * cookie's NUL as `username is invalid`: then a plain REGISTER, and plain ones from then on.
+   */
   async #registerOnce(name: string, tries?: number): Promise<void> {
-    const packet: ClientPacket = { opcode: Opcode.REGISTER, name };
+    if (!this.#asksCookie) return this.#registerWith({ opcode: Opcode.REGISTER, name }, tries);
+    let cookie = this.#token ?? "";
+    for (let challenges = 0; ; challenges++) {
+      try {
+        await this.#registerWith({ opcode: Opcode.REGISTER, name, cookie }, tries);
+        this.#token = cookie === "" ? undefined : cookie;
+        return;
+      } catch (error) {
+        const text = error instanceof ChatError ? error.serverText : undefined;
+        const token = text === undefined ? undefined : challengeToken(text);
+        // A second challenge in a row means the token did not survive (a restart, a NAT
+        // rebinding); one more try, then the refusal stands.
+        if (token !== undefined && challenges < 2) {
+          cookie = token;
+          continue;
+        }
+        if (text?.startsWith(ErrorText.USERNAME_INVALID_PREFIX) && cookie === "") {
+          await this.#registerWith({ opcode: Opcode.REGISTER, name }, tries);
+          this.#asksCookie = false;
+          this.#token = undefined;
+          return;
+        }
+        throw error;
+      }
+    }
+  }
+
+  async #registerWith(packet: ClientPacket, tries?: number): Promise<void> {
     const rttMs = await this.#requests.expectOk("register", packet, tries);
     if (rttMs !== undefined) this.emit("rtt", { ms: rttMs });
+  }
+
+  /** The packet with the session token, when this endpoint registered with one. */
+  #signed<P extends ClientPacket>(packet: P): P {
+    return this.#token === undefined ? packet : { ...packet, token: this.#token };
   }
 
   #setName(name: string | undefined): void {

@@ -27,7 +27,8 @@ export function canAnswer(kind: RequestKind, text: string): boolean {
         text.startsWith(ALREADY_REGISTERED) ||
         text === ErrorText.USERNAME_TAKEN ||
         text === ErrorText.SERVER_FULL ||
-        text === ErrorText.TOO_MANY_FROM_ADDRESS
+        text === ErrorText.TOO_MANY_FROM_ADDRESS ||
+        text.startsWith(ErrorText.ADDRESS_CHECK_PREFIX)
       );
     case "private":
       return (

@@ -90,6 +90,13 @@ export class ChatServer {
     // A user's key is stored; only a nameless sender's is built (a string per datagram).
     const user = registry.byEndpoint(from);
     req.user = user;
+    if (user !== undefined) {
+      req.key = user.key;
+      // A checked user is refreshed only by packets that carry its token (dispatch).
+      if (user.token === undefined) registry.touch(user, now);
+      // QUIC's 3x rule: what an unchecked user sends is what the server may answer it, x3.
+      if (user.replyBudget !== Infinity) user.replyBudget += 3 * bytes.length;
+    }
     // Revision 2: what only a server sends is never answered, whatever its size, so two
     // servers that one forged datagram sets talking cannot bounce ERRORs forever.
     if (bytes.length > 0 && SERVER_OPCODES.has(bytes[0] as number)) {
@@ -104,12 +111,6 @@ export class ChatServer {
         return out.flush();
       }
       req.key = endpointKey(from);
-    } else {
-      req.key = user.key;
-      // A checked user is refreshed only by packets that carry its token (dispatch).
-      if (user.token === undefined) registry.touch(user, now);
-      // QUIC's 3x rule: what an unchecked user sends is what the server may answer it, x3.
-      if (user.replyBudget !== Infinity) user.replyBudget += 3 * bytes.length;
     }
     const verdict = this.state.limits.admitPacket(req.key, now);
     if (verdict !== Verdict.Admit) overLimit(this.state, req, verdict);
@@ -119,10 +120,12 @@ export class ChatServer {
 
   private dispatch(bytes: Uint8Array, req: Request): void {
     let frame = inspectFrame(bytes, "toServer");
-    // Revision 3: a token means something only from a checked user. From anyone else the
-    // packet reads as the RFC reads it (a message holding a NUL, DATA where none belongs),
-    // so a plain client meets exactly the answers it always had.
-    if (hasToken(frame) && req.user?.token === undefined) {
+    // Revision 3: a token means something only from a checked user. From a plain user the
+    // packet reads as the RFC reads it (a message holding a NUL, DATA where none belongs), so
+    // a plain client meets exactly the answers it always had. From an endpoint with no name
+    // it is read as revision 3 shapes it: a checked client the server forgot (a restart, an
+    // expiry) hears `not registered`, as the RFC would tell it, and registers again.
+    if (hasToken(frame) && req.user !== undefined && req.user.token === undefined) {
       frame = inspectFrame(bytes, "toServer", "rfc");
     }
     if (frame instanceof FrameRefusal) {
