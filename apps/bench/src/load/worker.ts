@@ -171,12 +171,12 @@ function run(command: RunCommand): Promise<RunResult> {
     if (now - dueAt > 10e6) lateSends++;
     const message = formatStamp(seq, now);
     if (command.kind === "broadcast") {
-      endpoint.socket.send({ opcode: Opcode.BROADCAST, message });
+      endpoint.socket.send({ opcode: Opcode.BROADCAST, message, token: endpoint.token });
     } else {
       // Each sender walks through every other user in turn.
       const offset = 1 + (seq % (names.length - 1));
       const receiver = names[(endpoint.index + offset) % names.length] as string;
-      endpoint.socket.send({ opcode: Opcode.PRIVATE, receiver, message });
+      endpoint.socket.send({ opcode: Opcode.PRIVATE, receiver, message, token: endpoint.token });
     }
     sent++;
   };
