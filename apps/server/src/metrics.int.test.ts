@@ -37,8 +37,16 @@ describe("Prometheus metrics", () => {
 
     const s = await scrape(port);
     expect(s.value("chat_users")).toBe(2);
-    expect(s.value("chat_received_datagrams_total", { opcode: "REGISTER" })).toBe(2);
-    expect(s.value("chat_received_bytes_total", { opcode: "REGISTER" })).toBe(3 + 5 + 3 + 3);
+    // Each client asks for a cookie first (revision 3): `name 00`, then `name 00 token`.
+    expect(s.value("chat_received_datagrams_total", { opcode: "REGISTER" })).toBe(4);
+    const token = Math.floor(Date.now() / 30_000).toString(36).length + 1 + 22;
+    const register = (name: string) => 2 * (3 + name.length + 1) + token;
+    expect(s.value("chat_received_bytes_total", { opcode: "REGISTER" })).toBe(
+      register("alice") + register("bob"),
+    );
+    expect(s.value("chat_address_challenges_total")).toBe(2);
+    expect(s.value("chat_address_tokens_total", { result: "accepted" })).toBe(2);
+    expect(s.value("chat_users_by_check", { check: "checked" })).toBe(2);
     expect(s.value("chat_received_datagrams_total", { opcode: "BROADCAST" })).toBe(1);
     expect(s.value("chat_received_datagrams_total", { opcode: "unknown" })).toBe(1);
     expect(s.value("chat_sent_datagrams_total", { opcode: "BROADCAST_FWD" })).toBe(2);
@@ -46,7 +54,8 @@ describe("Prometheus metrics", () => {
     expect(s.value("chat_dropped_datagrams_total", { reason: "unknown-opcode" })).toBe(1);
     expect(s.value("chat_registrations_total")).toBe(2);
     expect(s.value("chat_broadcasts_total")).toBe(1);
-    expect(s.value("chat_socket_sends_total")).toBe(5); // 2 OK, 2 forwards, 1 ERROR
+    // 2 challenges, 2 OK, 2 forwards, 1 ERROR
+    expect(s.value("chat_socket_sends_total")).toBe(7);
     expect(s.value("chat_build_info")).toBe(1);
     // Process metrics and event-loop lag come with it.
     expect(s.types.get("process_resident_memory_bytes")).toBe("gauge");
