@@ -121,6 +121,8 @@ function readFlags(argv: readonly string[]): Flags {
   }
 }
 
+const ADDRESS_CHECK_MODES: readonly string[] = ["auto", "always", "off"];
+
 function isFlag(spec: OptionSpec): boolean {
   return spec.kind === "flag" || spec.kind === "negated-flag";
 }
@@ -171,6 +173,11 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
     case "transport":
       if (!(TRANSPORTS as readonly string[]).includes(text)) {
         throw bad(`is not a transport (${TRANSPORTS.join(", ")})`);
+      }
+      return text;
+    case "address-check":
+      if (!ADDRESS_CHECK_MODES.includes(text)) {
+        throw bad(`is not an address-check mode (${ADDRESS_CHECK_MODES.join(", ")})`);
       }
       return text;
     case "text":

@@ -15,6 +15,7 @@ export type OptionKind =
   | "redis-url" // redis://, rediss:// or unix:// (cluster mode)
   | "key-prefix" // printable ASCII, no spaces, up to 64
   | "transport" // auto, native or dgram
+  | "address-check" // auto, always or off (revision 3)
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
@@ -199,6 +200,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     target: core("maxTrackedAddresses"),
     valueName: "n",
     help: "rate-limit entries kept (least recently used go first)",
+  },
+  {
+    flag: "address-check",
+    env: "CHAT_ADDRESS_CHECK",
+    kind: "address-check",
+    target: core("addressCheck"),
+    valueName: "auto|always|off",
+    help: "when a plain REGISTER must first pass the address check (revision 3)",
   },
   {
     flag: "log-level",
