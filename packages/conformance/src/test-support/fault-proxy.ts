@@ -15,7 +15,7 @@ export interface Fault {
   /** What reaches the client for one server datagram. */
   toClient?(bytes: Buffer, peer: string): Uint8Array[];
   /** Called for every client endpoint once its upstream socket is up. */
-  onClient?(upstream: (bytes: Uint8Array) => void): () => void;
+  onClient?(upstream: (bytes: Uint8Array) => void, peer: string): () => void;
 }
 
 export interface FaultProxy {
@@ -60,7 +60,7 @@ export async function startFaultProxy(
       for (const out of outs) toClient(from)(out);
     });
     void ready.then(() => {
-      peer.stop = fault.onClient?.((out) => socket.send(out, target.port, target.host));
+      peer.stop = fault.onClient?.((out) => socket.send(out, target.port, target.host), key);
     });
     return peer;
   }
