@@ -346,24 +346,32 @@ describe("the 3x check fails on a server that answers an unchecked user with the
 
 describe("an RFC server without revision 3 (our daemon behind a proxy that refuses a NUL in a name)", () => {
   let daemon: DaemonHandle | undefined;
+  // As the kit's run against our server (our-server.int.test.ts): a fillable server, and
+  // generous waits for a busy machine.
+  const rfcSettings: Settings = { ...settings, maxUsers: 40, timeoutMs: 2_000 };
   beforeAll(async () => {
-    daemon = await startDaemon({ args: ["--user-timeout", "2", "--list-interval", "1"] });
+    daemon = await startDaemon({
+      args: ["--user-timeout", "2", "--list-interval", "1", "--max-users", "40"],
+    });
   }, 15_000);
   afterAll(async () => {
     await daemon?.stop();
   });
 
-  it("passes the RFC checks: the kit falls back to plain REGISTERs and sends no token", async () => {
+  it("passes every RFC check (groups 1 to 5): the kit falls back to plain REGISTERs and sends no token", async () => {
     const proxy = await startFaultProxy(daemon as DaemonHandle, rfcServer);
+    const rfcChecks = ALL_CHECKS.filter(
+      (check) => /^[1-5]\./.test(check.id) && !check.needs?.perIpLimits,
+    );
     try {
-      for (const id of ["1.9", "2.11", "2.18", "3.1", "3.2", "3.5", "3.7", "4.19", "5.5"]) {
-        const result = await runCheck(checkById(id), proxy, settings);
-        expect(result.status, `${id}: ${result.detail}`).toBe("passed");
+      for (const check of rfcChecks) {
+        const result = await runCheck(check, proxy, rfcSettings);
+        expect(result.status, `${check.id}: ${result.detail}`).toBe("passed");
       }
     } finally {
       await proxy.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it("fails revision 3's checks saying how to skip them, and skips them when told", async () => {
     const proxy = await startFaultProxy(daemon as DaemonHandle, rfcServer);
