@@ -9,6 +9,7 @@ import {
   ignoresReplyBudget,
   ignoresTokens,
   neverExpires,
+  refreshesOnAnyPacket,
   refusesTokens,
   rfcServer,
   shortChallenge,
@@ -237,10 +238,17 @@ const CASES: Case[] = [
       "LOGOUT and PRIVATE without the token: expected no answer to a LOGOUT or PRIVATE without the token, got OK",
   },
   {
+    server: "keeps a checked user alive with packets that carry no token",
+    fault: refreshesOnAnyPacket(),
+    check: "6.6",
+    detail:
+      /^expected "lapsed-\w+" removed after 4000 ms of nothing but INFO_REQUESTs, got still listed$/,
+  },
+  {
     server: "lets a plain REGISTER in while said to run --address-check always",
     fault: {},
     settings: { addressCheckAlways: true },
-    check: "6.6",
+    check: "6.7",
     detail:
       'a plain REGISTER: expected ERROR "address check: <16 to 64 printable ASCII bytes>" to a plain REGISTER, got OK',
   },
@@ -320,20 +328,20 @@ describe("the 3x check fails on a server that answers an unchecked user with the
     await daemon?.stop();
   });
 
-  it("6.7 passes through a proxy that breaks nothing", async () => {
+  it("6.8 passes through a proxy that breaks nothing", async () => {
     const proxy = await startFaultProxy(daemon as DaemonHandle, {});
     try {
-      const result = await runCheck(checkById("6.7"), proxy, perIp);
+      const result = await runCheck(checkById("6.8"), proxy, perIp);
       expect(result.status, result.detail).toBe("passed");
     } finally {
       await proxy.close();
     }
   }, 20_000);
 
-  it("6.7 fails when `rate limited` is replaced by the list", async () => {
+  it("6.8 fails when `rate limited` is replaced by the list", async () => {
     const proxy = await startFaultProxy(daemon as DaemonHandle, ignoresReplyBudget());
     try {
-      const result = await runCheck(checkById("6.7"), proxy, perIp);
+      const result = await runCheck(checkById("6.8"), proxy, perIp);
       expect(result.status).toBe("failed");
       expect(result.detail).toMatch(
         /^expected ERROR "rate limited", or at most \d+ bytes, to a LIST_REQUEST from an unchecked user that sent 38 bytes, got \d+ bytes: LIST_RESPONSE/,

@@ -194,6 +194,44 @@ export const addressCheckChecks: Check[] = [
   {
     id: "6.6",
     section,
+    title:
+      "a checked user is kept alive by REGISTER name 0x00 token, not by packets without its token",
+    needs: { addressCheck: true, shortUserTimeout: true },
+    budgetMs: (settings) => settings.userTimeoutS * 3000 + 20 * settings.timeoutMs + 5_000,
+    async run(ctx) {
+      const timeoutMs = ctx.settings.userTimeoutS * 1000;
+      const kept = await checkedUser(ctx, "kept");
+      const lapsed = await checkedUser(ctx, "lapsed");
+      // Twice the timeout, then a margin for a server that expires users on a coarse tick.
+      const until = Date.now() + 2 * timeoutMs + Math.min(timeoutMs, 2_000);
+      while (Date.now() < until) {
+        await ctx.sleep(timeoutMs / 4);
+        await step("the keep-alive REGISTER with the token", () =>
+          kept.register(kept.name as string),
+        );
+        lapsed.send({ opcode: Opcode.INFO_REQUEST });
+        await step("INFO_REQUEST, which carries no token", () => lapsed.expectInfo());
+      }
+      const names = await step("LIST_REQUEST from another user", async () =>
+        (await ctx.registered()).list(),
+      );
+      const keptName = kept.name as string;
+      const lapsedName = lapsed.name as string;
+      assert(
+        names.includes(keptName),
+        `${quote(keptName)} still listed after ${2 * timeoutMs} ms of keep-alive REGISTERs`,
+        "it was gone",
+      );
+      assert(
+        !names.includes(lapsedName),
+        `${quote(lapsedName)} removed after ${2 * timeoutMs} ms of nothing but INFO_REQUESTs`,
+        "still listed",
+      );
+    },
+  },
+  {
+    id: "6.7",
+    section,
     title: "with --address-check always, a plain REGISTER gets the challenge, then its token OK",
     needs: { addressCheck: true, addressCheckAlways: true },
     async run(ctx) {
@@ -206,7 +244,7 @@ export const addressCheckChecks: Check[] = [
     },
   },
   {
-    id: "6.7",
+    id: "6.8",
     section,
     title:
       "an unchecked user is answered at most 3x the bytes it sent: a LIST_REQUEST for a longer list gets `rate limited`",

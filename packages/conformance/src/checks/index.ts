@@ -28,7 +28,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...listChecks,
   ...orderChecks,
   ...abuseChecks,
-  // Revision 3; its 3x check (6.7) shares the per-IP budgets, so it comes before those.
+  // Revision 3; its 3x check (6.8) shares the per-IP budgets, so it comes before those.
   ...addressCheckChecks,
   ...perIpChecks,
   // Run only with a second --target (another node of the same cluster).

@@ -113,6 +113,22 @@ export const rfcServer: Fault = {
   },
 };
 
+/** Hides from each client as many OKs as it is told the proxy provoked behind its back. */
+function okHider() {
+  const owed = new Map<string, number>();
+  return {
+    provoked(peer: string): void {
+      owed.set(peer, (owed.get(peer) ?? 0) + 1);
+    },
+    toClient(bytes: Buffer, peer: string): Uint8Array[] {
+      const count = owed.get(peer) ?? 0;
+      if (bytes[0] !== Opcode.OK || count === 0) return [bytes];
+      owed.set(peer, count - 1);
+      return [];
+    },
+  };
+}
+
 /**
  * Never expires a silent user: its last REGISTER (a checked one's carries its token; one
  * that only asks for a cookie is not kept) is sent again every `everyMs` behind its back,
@@ -120,7 +136,7 @@ export const rfcServer: Fault = {
  */
 export function neverExpires(everyMs: number): Fault {
   const registers = new Map<string, Uint8Array>();
-  const hidden = new Map<string, number>();
+  const hider = okHider();
   return {
     toServer(bytes, _reply, peer) {
       if (bytes[0] === Opcode.REGISTER && cookieOf(bytes) !== "") registers.set(peer, bytes);
@@ -130,16 +146,30 @@ export function neverExpires(everyMs: number): Fault {
       const timer = setInterval(() => {
         const register = registers.get(peer);
         if (register === undefined) return;
-        hidden.set(peer, (hidden.get(peer) ?? 0) + 1);
+        hider.provoked(peer);
         upstream(register);
       }, everyMs);
       return () => clearInterval(timer);
     },
-    toClient(bytes, peer) {
-      const owed = hidden.get(peer) ?? 0;
-      if (bytes[0] !== Opcode.OK || owed === 0) return [bytes];
-      hidden.set(peer, owed - 1);
-      return [];
+    toClient: hider.toClient,
+  };
+}
+
+/**
+ * Lets any packet keep a checked user alive: an INFO_REQUEST from an endpoint that
+ * registered with a token is preceded by that REGISTER again, whose OK is hidden.
+ */
+export function refreshesOnAnyPacket(): Fault {
+  const registers = new Map<string, Uint8Array>();
+  const hider = okHider();
+  return {
+    toServer(bytes, _reply, peer) {
+      if (cookieOf(bytes)) registers.set(peer, bytes);
+      const register = registers.get(peer);
+      if (bytes[0] !== Opcode.INFO_REQUEST || register === undefined) return [bytes];
+      hider.provoked(peer);
+      return [register, bytes];
     },
+    toClient: hider.toClient,
   };
 }
