@@ -147,4 +147,11 @@ export const addressCheckInvalid: InvalidVector[] = [
   unexpected("LOGOUT with a NUL before a token", `0c | 001f | 00 ${TOKEN_HEX}`),
   unexpected("LIST_REQUEST with a space in a token", `2a | 0011 | ${utf8("01234567 89abcdef")}`),
   unexpected("INFO_REQUEST with a token: only four packets carry one", `28 | 001e | ${TOKEN_HEX}`),
+  {
+    name: "REGISTER with a cookie after an overlong encoding: the cookie hides no bad name",
+    hex: `0b | 0021 | c080 00 ${TOKEN_HEX}`,
+    direction: "toServer",
+    code: "INVALID_UTF8",
+    errorTextPrefix: "username is invalid: ",
+  },
 ];
