@@ -24,6 +24,13 @@ local OPCODES = {
 local TO_SERVER = { [11] = true, [12] = true, [20] = true, [22] = true, [40] = true, [42] = true }
 -- Opcodes whose DATA must be empty.
 local EMPTY = { [0] = true, [12] = true, [40] = true, [42] = true }
+-- Revision 3, the address check: REGISTER may end in `NUL cookie` (0 to 64 bytes), a checked
+-- endpoint's LOGOUT, BROADCAST, PRIVATE and LIST_REQUEST in its session token (16 to 64
+-- bytes; LOGOUT and LIST_REQUEST have it as their whole DATA), and the server's challenge is
+-- ERROR `address check: <token>`. Both are printable ASCII (0x21 to 0x7E).
+local TOKENED = { [12] = true, [20] = true, [22] = true, [42] = true }
+local MAX_COOKIE_BYTES, MIN_TOKEN_BYTES = 64, 16
+local CHALLENGE_PREFIX = "address check: "
 
 local f = chat.fields
 f.opcode = ProtoField.uint8("chat_udp.opcode", "Opcode", base.DEC, OPCODES)
@@ -37,6 +44,8 @@ f.message = ProtoField.string("chat_udp.message", "Message", base.UNICODE)
 f.text = ProtoField.string("chat_udp.text", "Text", base.UNICODE)
 f.list_count = ProtoField.uint32("chat_udp.list.count", "Names", base.DEC)
 f.list_name = ProtoField.string("chat_udp.list.name", "Name", base.UNICODE)
+f.cookie = ProtoField.string("chat_udp.cookie", "Cookie")
+f.token = ProtoField.string("chat_udp.token", "Token")
 
 local group, severity = expert.group, expert.severity
 local e = {
@@ -216,6 +225,51 @@ local function dissect_list(tree, tvb, data_len, opcode_item)
   return #names == 0 and "(no names)" or table.concat(shown, ", ")
 end
 
+local function printable_ascii(tvb, offset, len)
+  for i = offset, offset + len - 1 do
+    local b = tvb(i, 1):uint()
+    if b < 0x21 or b > 0x7E then return false end
+  end
+  return true
+end
+
+local function token_form(tvb, offset, len, min)
+  return len >= min and len <= MAX_COOKIE_BYTES and printable_ascii(tvb, offset, len)
+end
+
+-- Where a REGISTER's cookie or another request's token starts, counted from the start of
+-- DATA, or nil. As the server reads it: the bytes after the last NUL (all of an empty-shaped
+-- DATA; after a PRIVATE's second NUL), only when they have the form; otherwise they stay in
+-- the name or message (whose rules refuse a NUL) or are a LOGOUT's or LIST_REQUEST's
+-- unexpected DATA.
+local function tail_at(tvb, opcode, data_len)
+  if opcode ~= 11 and not TOKENED[opcode] then return nil end
+  if EMPTY[opcode] then
+    return data_len > 0 and token_form(tvb, 3, data_len, MIN_TOKEN_BYTES) and 0 or nil
+  end
+  local first, last
+  for i = 0, data_len - 1 do
+    if tvb(3 + i, 1):uint() == 0 then
+      first = first or i
+      last = i
+    end
+  end
+  if last == nil or (opcode == 22 and first == last) then return nil end
+  local min = opcode == 11 and 0 or MIN_TOKEN_BYTES
+  if token_form(tvb, 3 + last + 1, data_len - last - 1, min) then return last + 1 end
+  return nil
+end
+
+-- Adds the cookie or token that starts `tail` bytes into DATA; a note for the Info column.
+local function add_tail(tree, tvb, field, tail, data_len)
+  local len = data_len - tail
+  tree:add(field, tvb(3 + tail, len))
+  if field == f.cookie then
+    return len == 0 and " [asks for a cookie]" or " [cookie]"
+  end
+  return " [token]"
+end
+
 -- "to server", "to client" or nil (a heuristic match on another port: not known).
 local function direction_of(pinfo)
   if pinfo.dst_port == chat.prefs.port then return "to server" end
@@ -273,8 +327,13 @@ function chat.dissector(tvb, pinfo, root)
     return size
   end
   -- 3. DATA shape, then 4. text
+  local tail = tail_at(tvb, opcode, data_len)
+  -- Without a cookie or token, DATA ends where the datagram does.
+  local own_len = tail and math.max(tail - 1, 0) or data_len
   if EMPTY[opcode] then
-    if data_len > 0 then
+    if tail then
+      pinfo.cols.info = label .. add_tail(tree, tvb, f.token, tail, data_len)
+    elseif data_len > 0 then
       tree:add(f.data, tvb(3, data_len))
       opcode_item:add_proto_expert_info(e.unexpected_data,
         string.format("%s carries no DATA, this one has %d bytes", name, data_len))
@@ -282,20 +341,30 @@ function chat.dissector(tvb, pinfo, root)
     end
     return size
   end
+  local note = ""
   if opcode == 11 then
-    pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.username, 3, data_len, "name")
+    local who = add_text(tree, tvb, f.username, 3, own_len, "name")
+    if tail then note = add_tail(tree, tvb, f.cookie, tail, data_len) end
+    pinfo.cols.info = label .. " " .. who .. note
   elseif opcode == 1 or opcode == 41 then
     pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.text, 3, data_len, "text")
+    local skip = #CHALLENGE_PREFIX
+    if opcode == 1 and data_len > skip and tvb:raw(3, skip) == CHALLENGE_PREFIX
+      and token_form(tvb, 3 + skip, data_len - skip, MIN_TOKEN_BYTES) then
+      tree:add(f.token, tvb(3 + skip, data_len - skip))
+    end
   elseif opcode == 20 then
-    pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.message, 3, data_len, "message")
+    if tail then note = add_tail(tree, tvb, f.token, tail, data_len) end
+    pinfo.cols.info = label .. " " .. add_text(tree, tvb, f.message, 3, own_len, "message") .. note
   elseif opcode == 21 or opcode == 23 or opcode == 22 then
     local first = opcode == 22 and f.receiver or f.sender
-    local who, message = dissect_pair(tree, tvb, data_len, first, opcode_item)
+    local who, message = dissect_pair(tree, tvb, own_len, first, opcode_item)
     if who == nil then
       pinfo.cols.info = label .. " [malformed]"
     else
-      pinfo.cols.info = string.format("%s %s%s: %s", label, opcode == 22 and "to " or "", who,
-        message)
+      if tail then note = add_tail(tree, tvb, f.token, tail, data_len) end
+      pinfo.cols.info = string.format("%s %s%s: %s%s", label, opcode == 22 and "to " or "", who,
+        message, note)
     end
   elseif opcode == 43 then
     local names = dissect_list(tree, tvb, data_len, opcode_item)
@@ -312,7 +381,9 @@ local function heuristic(tvb, pinfo, root)
   local opcode = tvb(0, 1):uint()
   local data_len = tvb(1, 2):uint()
   if OPCODES[opcode] == nil or size ~= 3 + data_len then return false end
-  if EMPTY[opcode] and data_len > 0 then return false end
+  if EMPTY[opcode] and data_len > 0 and tail_at(tvb, opcode, data_len) == nil then
+    return false
+  end
   chat.dissector(tvb, pinfo, root)
   pinfo.conversation = chat
   return true

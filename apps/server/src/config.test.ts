@@ -75,6 +75,13 @@ describe("parseCommand flags", () => {
     });
   });
 
+  it("reads --address-check (revision 3) into core's addressCheck, auto by default", () => {
+    expect(run([]).settings.addressCheck).toBe("auto");
+    expect(run(["--address-check", "always"]).settings.addressCheck).toBe("always");
+    expect(run([], { CHAT_ADDRESS_CHECK: "off" }).settings.addressCheck).toBe("off");
+    expect(failure(["--address-check", "sometimes"])).toMatch(/^--address-check[ :]/);
+  });
+
   it("takes an empty --exempt-networks as no exemption at all", () => {
     expect(run(["--exempt-networks", ""]).settings.exemptNetworks).toEqual([]);
   });

@@ -126,6 +126,8 @@ function readFlags(argv: readonly string[]): Flags {
   }
 }
 
+const ADDRESS_CHECK_MODES: readonly string[] = ["auto", "always", "off"];
+
 function isFlag(spec: OptionSpec): boolean {
   return spec.kind === "flag" || spec.kind === "negated-flag";
 }
@@ -179,7 +181,9 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
       }
       return text;
     case "address-check":
-      if (!["auto", "always", "off"].includes(text)) throw bad("is not one of auto, always, off");
+      if (!ADDRESS_CHECK_MODES.includes(text)) {
+        throw bad(`is not an address-check mode (${ADDRESS_CHECK_MODES.join(", ")})`);
+      }
       return text;
     case "text":
       return text;

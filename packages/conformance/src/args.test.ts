@@ -58,6 +58,7 @@ describe("parseCliArgs", () => {
       "30",
       "--no-rate-limit",
       "--per-ip-limits",
+      "--address-check-always",
       "--slow",
       "--only",
       "3,liveness",
@@ -76,12 +77,23 @@ describe("parseCliArgs", () => {
       registersPerMinute: 30,
       rateLimited: false,
       perIpLimits: true,
+      addressCheck: true,
+      addressCheckAlways: true,
       slow: true,
       timeoutMs: 250,
       silenceMs: 100,
     });
     expect(options.only).toBe("3,liveness");
     expect(options.json).toBe(true);
+  });
+
+  it("skips revision 3's address check for an RFC server, and refuses a contradiction", () => {
+    const rfc = run(["--target", "h:1", "--no-address-check"]).settings;
+    expect(rfc.addressCheck).toBe(false);
+    expect(rfc.addressCheckAlways).toBe(false);
+    expect(error(["--target", "h:1", "--no-address-check", "--address-check-always"])).toBe(
+      "--no-address-check and --address-check-always contradict each other",
+    );
   });
 
   it("asks for help", () => {

@@ -38,6 +38,10 @@ Tell it the settings the target runs with:
   --rate-limited           the target enforces per-endpoint rate limits (default)
   --no-rate-limit          it does not: skip the rate-limit checks
   --per-ip-limits          per-IP limits apply to this tester's address (it is not exempt)
+  --no-address-check       the target does not speak revision 3's address check (an RFC
+                           server): skip those checks (group 6)
+  --address-check-always   the target runs --address-check always and this tester's address
+                           is not exempt: check that a plain REGISTER is challenged
 
 Choose what runs and how:
   --only <pattern>         comma-separated ids ("3.2"), sections ("3", "liveness") or words of a title
@@ -78,6 +82,8 @@ const FLAGS = {
   "rate-limited": { type: "boolean" },
   "no-rate-limit": { type: "boolean" },
   "per-ip-limits": { type: "boolean" },
+  "no-address-check": { type: "boolean" },
+  "address-check-always": { type: "boolean" },
   only: { type: "string" },
   slow: { type: "boolean" },
   timeout: { type: "string" },
@@ -94,6 +100,9 @@ function toOptions(values: CommandLineValues<typeof FLAGS>): CliOptions {
   if (values["rate-limited"] && values["no-rate-limit"]) {
     throw new UsageError("--rate-limited and --no-rate-limit contradict each other");
   }
+  if (values["no-address-check"] && values["address-check-always"]) {
+    throw new UsageError("--no-address-check and --address-check-always contradict each other");
+  }
   const d = DEFAULT_SETTINGS;
   const settings: Settings = {
     userTimeoutS: number(values["user-timeout"], "--user-timeout", d.userTimeoutS, 0),
@@ -109,6 +118,8 @@ function toOptions(values: CommandLineValues<typeof FLAGS>): CliOptions {
     ),
     rateLimited: !values["no-rate-limit"],
     perIpLimits: values["per-ip-limits"] ?? false,
+    addressCheck: !values["no-address-check"],
+    addressCheckAlways: values["address-check-always"] ?? false,
     slow: values.slow ?? false,
     timeoutMs: integer(values.timeout, "--timeout", d.timeoutMs, 1),
     silenceMs: integer(values.silence, "--silence", d.silenceMs, 1),

@@ -4,6 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_CHECKS } from "./checks/index.js";
 import { runCheck } from "./runner.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
+import {
+  acceptsAnyToken,
+  ignoresReplyBudget,
+  ignoresTokens,
+  neverExpires,
+  refreshesOnAnyPacket,
+  refusesTokens,
+  rfcServer,
+  shortChallenge,
+} from "./test-support/address-check-faults.js";
 import { type Fault, startFaultProxy } from "./test-support/fault-proxy.js";
 
 /*
@@ -34,6 +44,8 @@ interface Case {
   readonly fault: Fault;
   readonly check: string;
   readonly detail: string | RegExp;
+  /** What the kit is told about the server, where the case tells it something untrue. */
+  readonly settings?: Partial<Settings>;
 }
 
 const CASES: Case[] = [
@@ -102,9 +114,10 @@ const CASES: Case[] = [
   {
     server: "lets terminal escapes through",
     fault: {
+      // The escape goes, the rest (a checked sender's token included) stays.
       toServer: (bytes) =>
         bytes[0] === Opcode.BROADCAST && bytes.includes(0x1b)
-          ? [encode({ opcode: Opcode.BROADCAST, message: "[31mred" })]
+          ? [encode({ ...decode(bytes, { direction: "toServer" }), message: "[31mred" } as Packet)]
           : [bytes],
     },
     check: "2.18",
@@ -184,16 +197,60 @@ const CASES: Case[] = [
   },
   {
     server: "never expires a silent user",
-    fault: {
-      // Keep every endpoint alive behind its back, and hide the answers.
-      onClient(upstream) {
-        const timer = setInterval(() => upstream(encode({ opcode: Opcode.INFO_REQUEST })), 400);
-        return () => clearInterval(timer);
-      },
-      toClient: (bytes) => (bytes[0] === Opcode.INFO_RESPONSE ? [] : [bytes]),
-    },
+    // Keeps every endpoint alive behind its back with its own REGISTER, and hides the OKs.
+    fault: neverExpires(400),
     check: "3.10",
     detail: /removed after 2000 ms of silence, got still listed after \d+ ms/,
+  },
+  {
+    server: "challenges with a token too short to be one",
+    fault: shortChallenge,
+    check: "6.1",
+    detail:
+      'expected ERROR "address check: <16 to 64 printable ASCII bytes>", got ERROR "address check: abc"',
+  },
+  {
+    server: "refuses the token it handed out",
+    fault: refusesTokens,
+    check: "6.2",
+    detail:
+      /^REGISTER with the challenge's token: expected OK to REGISTER "[^"]+" with the challenge's token, got ERROR "address check: /,
+  },
+  {
+    server: "accepts a token made for another endpoint",
+    fault: acceptsAnyToken(),
+    check: "6.3",
+    detail:
+      'REGISTER with another endpoint\'s token: expected a fresh ERROR "address check: <16 to 64 printable ASCII bytes>", got OK',
+  },
+  {
+    server: "answers a checked user's LIST_REQUEST and BROADCAST without its token",
+    fault: ignoresTokens(),
+    check: "6.4",
+    detail:
+      /^expected no answer to a LIST_REQUEST or BROADCAST without the token, got (LIST_RESPONSE|BROADCAST_FWD)/,
+  },
+  {
+    server: "lets a LOGOUT without the token log a checked user out",
+    fault: ignoresTokens(),
+    check: "6.5",
+    detail:
+      "LOGOUT and PRIVATE without the token: expected no answer to a LOGOUT or PRIVATE without the token, got OK",
+  },
+  {
+    server: "keeps a checked user alive with packets that carry no token",
+    fault: refreshesOnAnyPacket(),
+    check: "6.6",
+    detail:
+      /^expected "lapsed-\w+" removed after 4000 ms of nothing but INFO_REQUESTs, got still listed$/,
+  },
+  {
+    server: "lets a plain REGISTER in while said to run --address-check always",
+    fault: {},
+    settings: { addressCheckAlways: true },
+    check: "6.7",
+    detail:
+      'a plain REGISTER: expected ERROR "address check: <16 to 64 printable ASCII bytes>" to a plain REGISTER, got OK',
   },
 ];
 
@@ -212,11 +269,11 @@ describe("each check fails on a server that breaks its rule", () => {
     await daemon?.stop();
   });
 
-  for (const { server, fault, check: id, detail } of CASES) {
+  for (const { server, fault, check: id, detail, settings: told } of CASES) {
     it(`${id} fails when the server ${server}`, async () => {
       const proxy = await startFaultProxy(daemon as DaemonHandle, fault);
       try {
-        const result = await runCheck(checkById(id), proxy, settings);
+        const result = await runCheck(checkById(id), proxy, { ...settings, ...told });
         expect(result.status).toBe("failed");
         if (typeof detail === "string") expect(result.detail).toContain(detail);
         else expect(result.detail).toMatch(detail);
@@ -229,7 +286,8 @@ describe("each check fails on a server that breaks its rule", () => {
   it("the same checks pass through a proxy that breaks nothing", async () => {
     const proxy = await startFaultProxy(daemon as DaemonHandle, {});
     try {
-      for (const id of new Set(CASES.map((c) => c.check))) {
+      // A case that tells the kit something untrue of this daemon has no honest pass here.
+      for (const id of new Set(CASES.filter((c) => !c.settings).map((c) => c.check))) {
         const result = await runCheck(checkById(id), proxy, settings);
         expect(result.status, `${id}: ${result.detail}`).toBe("passed");
       }
@@ -255,4 +313,88 @@ describe("the rate-limit checks fail on a server without rate limits", () => {
       expect(result.detail).toBe('expected at least one ERROR "rate limited", got none');
     }, 20_000);
   }
+});
+
+describe("the 3x check fails on a server that answers an unchecked user with the whole list", () => {
+  let daemon: DaemonHandle | undefined;
+  // Loopback not exempt, so a plain REGISTER makes an unchecked user (revision 3).
+  const perIp: Settings = { ...settings, perIpLimits: true };
+  beforeAll(async () => {
+    daemon = await startDaemon({
+      args: ["--user-timeout", "2", "--list-interval", "1", "--exempt-networks", ""],
+    });
+  }, 15_000);
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+
+  it("6.8 passes through a proxy that breaks nothing", async () => {
+    const proxy = await startFaultProxy(daemon as DaemonHandle, {});
+    try {
+      const result = await runCheck(checkById("6.8"), proxy, perIp);
+      expect(result.status, result.detail).toBe("passed");
+    } finally {
+      await proxy.close();
+    }
+  }, 20_000);
+
+  it("6.8 fails when `rate limited` is replaced by the list", async () => {
+    const proxy = await startFaultProxy(daemon as DaemonHandle, ignoresReplyBudget());
+    try {
+      const result = await runCheck(checkById("6.8"), proxy, perIp);
+      expect(result.status).toBe("failed");
+      expect(result.detail).toMatch(
+        /^expected ERROR "rate limited", or at most \d+ bytes, to a LIST_REQUEST from an unchecked user that sent 38 bytes, got \d+ bytes: LIST_RESPONSE/,
+      );
+    } finally {
+      await proxy.close();
+    }
+  }, 20_000);
+});
+
+describe("an RFC server without revision 3 (our daemon behind a proxy that refuses a NUL in a name)", () => {
+  let daemon: DaemonHandle | undefined;
+  // As the kit's run against our server (our-server.int.test.ts): a fillable server, and
+  // generous waits for a busy machine.
+  const rfcSettings: Settings = { ...settings, maxUsers: 40, timeoutMs: 2_000 };
+  beforeAll(async () => {
+    daemon = await startDaemon({
+      args: ["--user-timeout", "2", "--list-interval", "1", "--max-users", "40"],
+    });
+  }, 15_000);
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+
+  it("passes every RFC check (groups 1 to 5): the kit falls back to plain REGISTERs and sends no token", async () => {
+    const proxy = await startFaultProxy(daemon as DaemonHandle, rfcServer);
+    const rfcChecks = ALL_CHECKS.filter(
+      (check) => /^[1-5]\./.test(check.id) && !check.needs?.perIpLimits,
+    );
+    try {
+      for (const check of rfcChecks) {
+        const result = await runCheck(check, proxy, rfcSettings);
+        expect(result.status, `${check.id}: ${result.detail}`).toBe("passed");
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 180_000);
+
+  it("fails revision 3's checks saying how to skip them, and skips them when told", async () => {
+    const proxy = await startFaultProxy(daemon as DaemonHandle, rfcServer);
+    try {
+      const failed = await runCheck(checkById("6.1"), proxy, settings);
+      expect(failed.status).toBe("failed");
+      expect(failed.detail).toBe(
+        'REGISTER with an empty cookie: expected ERROR "address check: <16 to 64 printable ASCII bytes>", got ERROR "username is invalid: contains NUL" (a server without revision 3\'s address check answers so: pass --no-address-check)',
+      );
+      const rfc = { ...settings, addressCheck: false };
+      for (const check of ALL_CHECKS.filter((c) => c.id.startsWith("6."))) {
+        expect((await runCheck(check, proxy, rfc)).status, check.id).toBe("skipped");
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 20_000);
 });

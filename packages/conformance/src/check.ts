@@ -15,6 +15,10 @@ export interface Needs {
   readonly smallMaxUsers?: true;
   /** A second target, another node of the same cluster (a second --target). */
   readonly twoTargets?: true;
+  /** The target speaks revision 3's address check (not --no-address-check). */
+  readonly addressCheck?: true;
+  /** The target challenges every plain REGISTER (--address-check-always). */
+  readonly addressCheckAlways?: true;
 }
 
 export interface Check {

@@ -1,5 +1,7 @@
 import {
   type ClientPacket,
+  challengeToken,
+  checkName,
   ErrorText,
   encode,
   encodeFrame,
@@ -18,6 +20,14 @@ type Forward = Extract<ServerPacket, { opcode: 21 | 23 }>;
 /** After a LIST_RESPONSE, how long to wait for a later one (a push may race a reply). */
 const LIST_SETTLE_MS = 40;
 
+/** Revision 3: the requests a checked endpoint sends with its session token. */
+const TOKENED: ReadonlySet<number> = new Set([
+  Opcode.LOGOUT,
+  Opcode.LIST_REQUEST,
+  Opcode.BROADCAST,
+  Opcode.PRIVATE,
+]);
+
 /**
  * One tester endpoint with the expectations checks are written in. Every `expect…` waits
  * for the next datagram and fails with "expected X, got Y" when it is not X.
@@ -29,6 +39,14 @@ export class TestClient {
   name: string | undefined;
   /** True once it has sent a REGISTER, until a LOGOUT is acknowledged. */
   mayHoldName = false;
+  /**
+   * Revision 3: the session token this endpoint registered with (the token of the server's
+   * challenge), sent at the end of its LOGOUT, LIST_REQUEST, BROADCAST and PRIVATE; undefined
+   * while it holds no checked name.
+   */
+  token: string | undefined;
+  /** The target answered a cookie with `username is invalid`: an RFC server, so plain REGISTERs. */
+  private rfcServer = false;
 
   constructor(
     private readonly probe: Probe,
@@ -41,21 +59,81 @@ export class TestClient {
     this.probe.sendRaw(bytes);
   }
 
-  /** Sends a well-framed packet (names and messages are not checked: checks send bad ones). */
+  /**
+   * Sends a well-framed packet (names and messages are not checked: checks send bad ones),
+   * with this endpoint's session token where revision 3 wants one and the packet has none.
+   */
   send(packet: ClientPacket): void {
-    this.sendRaw(encode(packet));
+    this.sendRaw(this.encode(packet));
   }
 
-  /** Sends a frame whose DATA parts (joined by NUL) may hold anything, NULs and bad UTF-8 included. */
+  /** The datagram `send` sends, for checks that send it many times. */
+  encode(packet: ClientPacket): Uint8Array {
+    if (this.token === undefined || !TOKENED.has(packet.opcode) || "token" in packet) {
+      return encode(packet);
+    }
+    return encode({ ...packet, token: this.token } as ClientPacket);
+  }
+
+  /**
+   * Sends a frame whose DATA parts (joined by NUL) may hold anything, NULs and bad UTF-8
+   * included. A checked endpoint's BROADCAST and PRIVATE get its token as a last part, and
+   * its LOGOUT and LIST_REQUEST without parts the token as their DATA; `sendRaw` adds nothing.
+   */
   sendParts(opcode: number, ...parts: Array<string | Uint8Array>): void {
-    this.sendRaw(encodeFrame(opcode, parts.map(bytesOf)));
+    const withToken =
+      this.token !== undefined &&
+      (opcode === Opcode.BROADCAST ||
+        opcode === Opcode.PRIVATE ||
+        (TOKENED.has(opcode) && parts.length === 0));
+    const all = withToken ? [...parts, this.token as string] : parts;
+    this.sendRaw(encodeFrame(opcode, all.map(bytesOf)));
   }
 
-  /** REGISTER `name` and expect OK. */
+  /** REGISTER `name` as `registerAnswer` does, and expect OK. */
   async register(name: string): Promise<void> {
-    this.sendParts(Opcode.REGISTER, name);
-    await this.expectOk(`OK to REGISTER ${quote(name)}`);
+    const reply = await this.registerAnswer(name);
+    const expected = `OK to REGISTER ${quote(name)}`;
+    assert(reply.opcode === Opcode.OK, expected, describePacket(reply));
     this.name = name;
+  }
+
+  /**
+   * REGISTER `name` as every client of the project does (revision 3): with a cookie first
+   * (empty, or the session token this endpoint holds), then again with the token of the
+   * server's challenge `address check: <token>`; after `username is invalid` to the cookie
+   * (an RFC server: a name may hold no NUL) a plain REGISTER, and from then on only those.
+   * Returns the final answer: OK, or the ERROR a check may expect.
+   */
+  async registerAnswer(name: string): Promise<ServerPacket> {
+    if (!this.rfcServer) {
+      const cookie = this.token ?? "";
+      this.sendParts(Opcode.REGISTER, name, cookie);
+      const first = await this.next(
+        `OK or ERROR "address check: <token>" to REGISTER ${quote(name)} with a cookie`,
+      );
+      const token = first.opcode === Opcode.ERROR ? challengeToken(first.text) : undefined;
+      if (token !== undefined) {
+        this.sendParts(Opcode.REGISTER, name, token);
+        const second = await this.next(`OK to REGISTER ${quote(name)} with the challenge's token`);
+        if (second.opcode === Opcode.OK) this.token = token;
+        return second;
+      }
+      const refusedCookie =
+        first.opcode === Opcode.ERROR &&
+        first.text.startsWith(ErrorText.USERNAME_INVALID_PREFIX) &&
+        checkName(name) === undefined;
+      if (!refusedCookie) return first;
+      this.rfcServer = true;
+    }
+    this.sendParts(Opcode.REGISTER, name);
+    return this.next(`OK to REGISTER ${quote(name)}`);
+  }
+
+  /** A plain REGISTER (the RFC's, no cookie); the answer. */
+  async registerPlain(name: string): Promise<ServerPacket> {
+    this.sendParts(Opcode.REGISTER, name);
+    return this.next(`an answer to a plain REGISTER ${quote(name)}`);
   }
 
   /** LOGOUT and expect OK. */
@@ -64,6 +142,7 @@ export class TestClient {
     await this.expectOk("OK to LOGOUT");
     this.name = undefined;
     this.mayHoldName = false;
+    this.token = undefined;
   }
 
   /** The next datagram, pushes included; `undefined` when none arrives within `timeoutMs`. */

@@ -96,5 +96,7 @@ describe("the chat-conformance command", () => {
     const help = await cli("--help");
     expect(help.code).toBe(0);
     expect(help.out).toContain("--per-ip-limits");
+    expect(help.out).toContain("--no-address-check");
+    expect(help.out).toContain("--address-check-always");
   });
 });

@@ -49,7 +49,11 @@ describe("our server, loopback exempt from per-IP limits (the default)", () => {
   // The per-IP checks need a daemon that limits loopback: they run in the next block.
   testEach(
     // The cross-node checks need a cluster: packages/cluster-redis runs them.
-    ALL_CHECKS.filter((check) => !check.needs?.perIpLimits && !check.needs?.twoTargets),
+    // `always` needs a daemon run so: the last block.
+    ALL_CHECKS.filter(
+      (check) =>
+        !check.needs?.perIpLimits && !check.needs?.twoTargets && !check.needs?.addressCheckAlways,
+    ),
     () => daemon as DaemonHandle,
     settings,
   );
@@ -69,5 +73,23 @@ describe('our server with --exempt-networks "" (per-IP limits apply to loopback)
     ALL_CHECKS.filter((check) => check.needs?.perIpLimits),
     () => daemon as DaemonHandle,
     perIpSettings,
+  );
+});
+
+describe('our server with --address-check always and --exempt-networks "" (revision 3)', () => {
+  let daemon: DaemonHandle | undefined;
+  beforeAll(async () => {
+    // Exempt networks are trusted even with `always`: loopback must not be exempt here.
+    daemon = await startDaemon({
+      args: [...TIMERS, "--address-check", "always", "--exempt-networks", ""],
+    });
+  }, 15_000);
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+  testEach(
+    ALL_CHECKS.filter((check) => check.id.startsWith("6.") && !check.needs?.perIpLimits),
+    () => daemon as DaemonHandle,
+    { ...settings, addressCheckAlways: true },
   );
 });

@@ -14,7 +14,7 @@ describe("the check list", () => {
   it("gives every check a unique id <group>.<n>, named after its group's section", () => {
     expect(new Set(ids(ALL_CHECKS)).size).toBe(ALL_CHECKS.length);
     for (const check of ALL_CHECKS) {
-      expect(check.id).toMatch(/^([1-5]|C)\.\d+$/);
+      expect(check.id).toMatch(/^([1-6]|C)\.\d+$/);
       expect(check.section).toBe(groupSection(check.id.split(".")[0] as string).title);
     }
   });
@@ -27,6 +27,7 @@ describe("the check list", () => {
       ["3", "4"],
       ["4", "5"],
       ["5", "6"],
+      ["6", undefined],
       ["C", undefined],
     ]);
   });
@@ -88,6 +89,15 @@ describe("skipReason", () => {
     expect(skipReason({ smallMaxUsers: true }, DEFAULT_SETTINGS)).toMatch(/max-users 10000/);
     const small = { ...DEFAULT_SETTINGS, maxUsers: 20, perIpLimits: true };
     expect(skipReason({ smallMaxUsers: true, perIpLimits: true }, small)).toBeUndefined();
+  });
+
+  it("runs revision 3's checks unless told the target is an RFC server, `always` only when told", () => {
+    expect(skipReason({ addressCheck: true }, DEFAULT_SETTINGS)).toBeUndefined();
+    const rfc = { ...DEFAULT_SETTINGS, addressCheck: false };
+    expect(skipReason({ addressCheck: true }, rfc)).toMatch(/--no-address-check/);
+    const always = { addressCheck: true, addressCheckAlways: true } as const;
+    expect(skipReason(always, DEFAULT_SETTINGS)).toMatch(/--address-check-always/);
+    expect(skipReason(always, { ...DEFAULT_SETTINGS, addressCheckAlways: true })).toBeUndefined();
   });
 
   it("runs the cross-node checks only with a second target", () => {

@@ -74,6 +74,12 @@ export function skipReason(
     return "needs a second --target, another node of the same cluster";
   }
   if (needs.rateLimits && !settings.rateLimited) return "target runs without rate limits";
+  if (needs.addressCheck && !settings.addressCheck) {
+    return "target runs without revision 3's address check (--no-address-check)";
+  }
+  if (needs.addressCheckAlways && !settings.addressCheckAlways) {
+    return "needs a target that challenges every plain REGISTER from this tester (pass --address-check-always if it runs --address-check always and does not exempt this tester's address)";
+  }
   if (needs.perIpLimits && !settings.perIpLimits) {
     return "per-IP limits do not apply to this tester (pass --per-ip-limits if they do)";
   }

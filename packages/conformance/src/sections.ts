@@ -28,6 +28,20 @@ const PROTOCOL_GROUP_TITLES: Readonly<Record<string, string>> = {
   "5": "Abuse limits",
 };
 
+/**
+ * Group 6 checks revision 3's address check. Its section is the document's heading that
+ * starts "Revision 3" when it has one, else the anchor the code cites.
+ */
+const ADDRESS_CHECK_GROUP: CheckGroup = {
+  document: "docs/protocol.md",
+  ...(PROTOCOL_SECTIONS.find(
+    (s) => s.anchor.startsWith("revision-3") && s.parent === undefined,
+  ) ?? {
+    anchor: "revision-3-the-address-check",
+    title: "Revision 3: the address check",
+  }),
+};
+
 const CLUSTER_GROUP: CheckGroup = {
   document: "docs/cluster.md",
   anchor: "guarantees",
@@ -41,6 +55,7 @@ export const CHECK_GROUPS: ReadonlyMap<string, CheckGroup> = new Map([
     if (section === undefined) throw new Error(`docs/protocol.md has no section "${title}"`);
     return [group, { document: "docs/protocol.md", ...section }];
   }),
+  ["6", ADDRESS_CHECK_GROUP],
   ["C", CLUSTER_GROUP],
 ]);
 

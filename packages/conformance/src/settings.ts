@@ -18,6 +18,10 @@ export interface Settings {
   readonly registersPerMinute: number;
   /** The target applies its per-IP limits to the tester's address (not exempt): run those checks. */
   readonly perIpLimits: boolean;
+  /** The target speaks revision 3's address check: run those checks (not --no-address-check). */
+  readonly addressCheck: boolean;
+  /** The target runs `--address-check always`: every plain REGISTER is challenged. */
+  readonly addressCheckAlways: boolean;
   /** Run slow checks even when the target's timers make them take long. */
   readonly slow: boolean;
   /** How long to wait for one reply, in milliseconds. */
@@ -35,6 +39,8 @@ export const DEFAULT_SETTINGS: Settings = {
   registersPerMinute: DEFAULTS.registersPerIpPerMinute,
   rateLimited: true,
   perIpLimits: false,
+  addressCheck: true,
+  addressCheckAlways: false,
   slow: false,
   timeoutMs: 1_000,
   silenceMs: 300,

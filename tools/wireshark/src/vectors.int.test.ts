@@ -25,6 +25,9 @@ interface ValidVector {
     sender?: string;
     receiver?: string;
     names?: string[];
+    /** Revision 3: a REGISTER's cookie, a LOGOUT/LIST_REQUEST/BROADCAST/PRIVATE's token. */
+    cookie?: string;
+    token?: string;
   };
 }
 interface InvalidVector {
@@ -43,6 +46,7 @@ const SERVER_PORT = 9999;
 const CLIENT_PORT = 40_000;
 const OTHER_PORT = 7000; // not 9999: only the heuristic can claim these
 const TO_SERVER = new Set([11, 12, 20, 22, 40, 42]);
+const CHALLENGE_PREFIX = "address check: ";
 
 // The vector's code (packages/protocol's ProtocolErrorCode) and the expert info that flags it.
 const EXPERT_FOR_CODE: Record<string, string> = {
@@ -187,6 +191,14 @@ describe.skipIf(tshark === undefined)(
         "LIST_RESPONSE alice, bob, Zoë, Jo",
       );
       expect(infoOf("BROADCAST with TAB and LF")).toBe("BROADCAST a\\tb\\nc");
+      expect(infoOf("REGISTER alice with an empty cookie: asks for a token")).toBe(
+        "REGISTER alice [asks for a cookie]",
+      );
+      expect(infoOf("REGISTER alice with a 30-byte cookie, the token of a challenge")).toBe(
+        "REGISTER alice [cookie]",
+      );
+      expect(infoOf("LOGOUT with a token")).toBe("LOGOUT [token]");
+      expect(infoOf("PRIVATE bob NUL hey NUL token")).toBe("PRIVATE to bob: hey [token]");
       expect(info[invalidAt[vectors.invalid.findIndex((v) => v.name === "opcode 99")]!]).toBe(
         "opcode 99 [unknown opcode]",
       );
@@ -214,6 +226,22 @@ function expectDecoded(frame: Frame, vector: ValidVector): void {
     }
     expect(found?.value, field).toBe(utf8Hex(expected));
     if (printable(expected)) expect(found?.show, field).toBe(expected);
+  }
+  // Revision 3: the cookie, the token, and the token a challenge (ERROR) hands out.
+  const challenged =
+    packet.opcode === 1 && packet.text?.startsWith(CHALLENGE_PREFIX)
+      ? packet.text.slice(CHALLENGE_PREFIX.length)
+      : undefined;
+  for (const [field, expected] of [
+    ["chat_udp.cookie", packet.cookie],
+    ["chat_udp.token", packet.token ?? challenged],
+  ] as const) {
+    const found = frame.one(field);
+    if (expected === undefined) expect(found, field).toBeUndefined();
+    else {
+      expect(found?.value ?? "", field).toBe(utf8Hex(expected));
+      expect(found?.show, field).toBe(expected);
+    }
   }
   if (packet.names !== undefined) {
     expect(frame.one("chat_udp.list.count")?.show).toBe(String(packet.names.length));

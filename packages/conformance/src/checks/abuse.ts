@@ -150,7 +150,7 @@ export const abuseChecks: Check[] = [
     async run(ctx) {
       const sender = await ctx.registered();
       const count = 3 * DEFAULTS.broadcastBurst;
-      await blast(sender, encode({ opcode: Opcode.BROADCAST, message: "spam" }), count);
+      await blast(sender, sender.encode({ opcode: Opcode.BROADCAST, message: "spam" }), count);
       const arrivals = await gather(sender, ctx.settings.silenceMs);
       const forwarded = countOpcode(arrivals, Opcode.BROADCAST_FWD);
       const limited = arrivals.filter(isRateLimited).length;

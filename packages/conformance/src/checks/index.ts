@@ -1,5 +1,6 @@
 import type { Check } from "../check.js";
 import { abuseChecks } from "./abuse.js";
+import { addressCheckChecks } from "./address-check.js";
 import { clusterChecks } from "./cluster.js";
 import { foldingChecks } from "./folding.js";
 import { framingChecks } from "./framing.js";
@@ -27,6 +28,8 @@ export const ALL_CHECKS: readonly Check[] = [
   ...listChecks,
   ...orderChecks,
   ...abuseChecks,
+  // Revision 3; its 3x check (6.8) shares the per-IP budgets, so it comes before those.
+  ...addressCheckChecks,
   ...perIpChecks,
   // Run only with a second --target (another node of the same cluster).
   ...clusterChecks,

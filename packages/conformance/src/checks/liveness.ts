@@ -1,6 +1,6 @@
-import { ErrorText, Opcode } from "@chat/protocol";
-import { type Check, fail, step } from "../check.js";
-import { quote } from "../describe.js";
+import { challengeToken, ErrorText, Opcode } from "@chat/protocol";
+import { assert, type Check, fail, step } from "../check.js";
+import { describePacket, quote } from "../describe.js";
 import { groupSection } from "../sections.js";
 import type { Settings } from "../settings.js";
 
@@ -73,12 +73,28 @@ export const livenessChecks: Check[] = [
   {
     id: "3.11",
     section,
-    title: "every packet refreshes a user: INFO_REQUEST keep-alives hold it past user-timeout",
+    title:
+      "every packet refreshes an unchecked user: INFO_REQUEST keep-alives hold it past user-timeout",
     needs: { shortUserTimeout: true },
     budgetMs: (settings) => settings.userTimeoutS * 2000 + 10 * settings.timeoutMs + 5_000,
     async run(ctx) {
       const timeoutMs = ctx.settings.userTimeoutS * 1000;
-      const alive = await ctx.registered();
+      // A plain REGISTER: a checked user (revision 3) is kept alive only by packets that
+      // carry its token, so an INFO_REQUEST does not refresh it.
+      const alive = await ctx.client();
+      const plainName = ctx.name();
+      const reply = await alive.registerPlain(plainName);
+      if (reply.opcode === Opcode.ERROR && challengeToken(reply.text) !== undefined) {
+        ctx.skip(
+          "the target challenges a plain REGISTER (revision 3): no unchecked user to keep alive",
+        );
+      }
+      assert(
+        reply.opcode === Opcode.OK,
+        `OK to REGISTER ${quote(plainName)}`,
+        describePacket(reply),
+      );
+      alive.name = plainName;
       const until = Date.now() + 2 * timeoutMs;
       while (Date.now() < until) {
         await ctx.sleep(timeoutMs / 4);

@@ -1,5 +1,5 @@
 import { Opcode } from "@chat/protocol";
-import { type ByteSource, frame, toBytes } from "../bytes.js";
+import { type ByteSource, toBytes } from "../bytes.js";
 import { type Check, type CheckContext, step } from "../check.js";
 import { quote } from "../describe.js";
 import { groupSection } from "../sections.js";
@@ -14,7 +14,7 @@ async function refusesBroadcasts(ctx: CheckContext, messages: ByteSource[]): Pro
   const client = await ctx.registered();
   for (const message of messages) {
     await step(`BROADCAST ${label(message)}`, async () => {
-      client.sendRaw(frame(Opcode.BROADCAST, message));
+      client.sendParts(Opcode.BROADCAST, toBytes(message));
       await client.expectMessageInvalid();
     });
   }

@@ -130,7 +130,9 @@ export const nameChecks: Check[] = [
     id: "2.11",
     section,
     title: "a username with NUL is refused",
-    run: (ctx) => refusesNames(ctx, [around(ctx, "\0")]),
+    // Revision 3 reads printable ASCII after a REGISTER's last NUL as a cookie, so the NUL
+    // here is followed by a letter that no cookie holds.
+    run: (ctx) => refusesNames(ctx, [around(ctx, "\0é")]),
   },
   {
     id: "2.12",

@@ -64,8 +64,13 @@ export const perIpChecks: Check[] = [
       for (let i = 0; i < limit; i++)
         users.push(await step(`user ${i + 1} of ${limit}`, () => ctx.registered()));
       const extra = await ctx.client();
-      extra.sendParts(Opcode.REGISTER, ctx.name());
-      await step(`user ${limit + 1}`, () => extra.expectError(ErrorText.TOO_MANY_FROM_ADDRESS));
+      const expected = `ERROR "${ErrorText.TOO_MANY_FROM_ADDRESS}"`;
+      const reply = await step(`user ${limit + 1}`, () => extra.registerAnswer(ctx.name()));
+      assert(
+        reply.opcode === Opcode.ERROR && reply.text === ErrorText.TOO_MANY_FROM_ADDRESS,
+        `${expected} to user ${limit + 1}`,
+        describePacket(reply),
+      );
     },
   },
   {
@@ -80,8 +85,7 @@ export const perIpChecks: Check[] = [
       const client = await ctx.client();
       const attempts = ctx.settings.registersPerMinute + 1;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        client.sendParts(Opcode.REGISTER, ctx.name("minute"));
-        const reply = await client.next(`OK or ERROR "${ErrorText.TOO_MANY_FROM_ADDRESS}"`);
+        const reply = await client.registerAnswer(ctx.name("minute"));
         if (reply.opcode === Opcode.ERROR && reply.text === ErrorText.TOO_MANY_FROM_ADDRESS) return;
         assert(reply.opcode === Opcode.OK, `OK to REGISTER ${attempt}`, describePacket(reply));
         await client.logout();

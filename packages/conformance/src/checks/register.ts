@@ -132,8 +132,7 @@ export const registerChecks: Check[] = [
       // Earlier users may still be present, so fill up to the limit, however many that takes.
       for (let count = 0; count <= ctx.settings.maxUsers; count++) {
         const client = await ctx.client();
-        client.sendParts(Opcode.REGISTER, ctx.name("full"));
-        const reply = await client.next('OK or ERROR "server is full"');
+        const reply = await client.registerAnswer(ctx.name("full"));
         if (reply.opcode === Opcode.OK) continue;
         if (reply.opcode === Opcode.ERROR && reply.text === ErrorText.SERVER_FULL) return;
         fail('OK or ERROR "server is full"', describePacket(reply));

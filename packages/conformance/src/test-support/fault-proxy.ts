@@ -7,12 +7,15 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
  */
 
 export interface Fault {
-  /** What reaches the server for one client datagram; `reply` answers the client directly. */
-  toServer?(bytes: Buffer, reply: (bytes: Uint8Array) => void): Uint8Array[];
+  /**
+   * What reaches the server for one client datagram; `reply` answers the client directly.
+   * `peer` names the client endpoint, for faults that keep state per client.
+   */
+  toServer?(bytes: Buffer, reply: (bytes: Uint8Array) => void, peer: string): Uint8Array[];
   /** What reaches the client for one server datagram. */
-  toClient?(bytes: Buffer): Uint8Array[];
+  toClient?(bytes: Buffer, peer: string): Uint8Array[];
   /** Called for every client endpoint once its upstream socket is up. */
-  onClient?(upstream: (bytes: Uint8Array) => void): () => void;
+  onClient?(upstream: (bytes: Uint8Array) => void, peer: string): () => void;
 }
 
 export interface FaultProxy {
@@ -42,7 +45,7 @@ export async function startFaultProxy(
     if (peer === undefined) peer = openPeer(key, from);
     const { socket, ready } = peer;
     void ready.then(() => {
-      const outs = fault.toServer ? fault.toServer(bytes, toClient(from)) : [bytes];
+      const outs = fault.toServer ? fault.toServer(bytes, toClient(from), key) : [bytes];
       for (const out of outs) socket.send(out, target.port, target.host);
     });
   });
@@ -53,11 +56,11 @@ export async function startFaultProxy(
     const peer: Peer = { socket, ready };
     peers.set(key, peer);
     socket.on("message", (bytes) => {
-      const outs = fault.toClient ? fault.toClient(bytes) : [bytes];
+      const outs = fault.toClient ? fault.toClient(bytes, key) : [bytes];
       for (const out of outs) toClient(from)(out);
     });
     void ready.then(() => {
-      peer.stop = fault.onClient?.((out) => socket.send(out, target.port, target.host));
+      peer.stop = fault.onClient?.((out) => socket.send(out, target.port, target.host), key);
     });
     return peer;
   }

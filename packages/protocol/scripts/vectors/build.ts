@@ -25,7 +25,7 @@ export function buildVectors() {
   return {
     version: VECTORS_VERSION,
     description:
-      "Test vectors for CHAT UDP as @chat/protocol reads it (docs/protocol.md). Hex is the whole datagram for valid/invalid and the bare field for names/messages.",
+      "Test vectors for CHAT UDP as @chat/protocol reads it (docs/protocol.md). Hex is the whole datagram for valid/invalid and the bare field for names/messages. Revision 3 (the address check): a valid packet may hold a REGISTER's `cookie` or a LOGOUT/LIST_REQUEST/BROADCAST/PRIVATE's `token`, and such a vector's optional `rfc` is how an RFC reader takes the same bytes (a packet with its rules result, or a refusal).",
     opcodes: Opcode,
     limits: {
       maxDatagramBytes: MAX_DATAGRAM_BYTES,

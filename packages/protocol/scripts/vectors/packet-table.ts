@@ -1,6 +1,7 @@
 import type { ProtocolErrorCode } from "../../src/errors.js";
 import type { Direction } from "../../src/frame.js";
 import { Opcode } from "../../src/opcodes.js";
+import { addressCheckInvalid, addressCheckValid } from "./address-check-table.js";
 import { frame, type InvalidVector, utf8, type ValidVector } from "./types.js";
 
 /*
@@ -169,6 +170,7 @@ export const valid: ValidVector[] = [
     packet: { opcode: Opcode.LIST_RESPONSE, names: [] },
     rules: "pass",
   },
+  ...addressCheckValid,
 ];
 
 export const invalid: InvalidVector[] = [
@@ -272,4 +274,5 @@ export const invalid: InvalidVector[] = [
   },
   malformed("ERROR whose text is not UTF-8", "01 | 0003 | e080af", "INVALID_UTF8", "toClient"),
   malformed("INFO_RESPONSE whose text is not UTF-8", "29 | 0001 | c2", "INVALID_UTF8", "toClient"),
+  ...addressCheckInvalid,
 ];

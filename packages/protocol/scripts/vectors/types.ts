@@ -7,10 +7,21 @@ import type { Packet } from "../../src/packets.js";
 export interface ValidVector {
   name: string;
   hex: string;
+  /** With revision 3, a REGISTER's `cookie` and a LOGOUT/LIST_REQUEST/BROADCAST/PRIVATE's `token`. */
   packet: Packet;
   /** Whether the decoded packet also passes the name and message rules (`validate`). */
   rules: "pass" | "fail";
+  /**
+   * Revision 3 vectors with a cookie or token: the same bytes as the RFC reads them, which is
+   * how an RFC server reads them and how ours reads a sender that holds no session token.
+   */
+  rfc?: RfcReading;
 }
+
+/** Either the packet an RFC reader decodes, with its rules result, or its refusal. */
+export type RfcReading =
+  | { packet: Packet; rules: "pass" | "fail" }
+  | { code: ProtocolErrorCode; errorTextPrefix: string };
 
 export interface InvalidVector {
   name: string;

@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildVectors, serializeVectors, VECTORS_FILE } from "../../scripts/vectors/build.js";
+import { challengeToken } from "../address-check.js";
+import type { DataShape } from "../data-shapes.js";
 import { decode } from "../decode.js";
 import { encode } from "../encode.js";
+import { ErrorText } from "../error-texts.js";
 import { FrameRefusal, ProtocolError } from "../errors.js";
 import { decodeFrame, inspectFrame } from "../frame.js";
 import { Opcode } from "../opcodes.js";
-import type { Packet } from "../packets.js";
+import { type Packet, RFC_SHAPES } from "../packets.js";
 import { decodeMessage, decodeName, foldName, nameSkeleton } from "../text.js";
 import { validate } from "../validate.js";
 
@@ -66,6 +69,35 @@ describe.each(vectors.valid)("valid vector: $name", (vector) => {
     if (vector.rules === "pass") expect(run).not.toThrow();
     else expect(thrown(run)).toBeInstanceOf(ProtocolError);
   });
+
+  const { packet } = vector;
+  if (packet.opcode === Opcode.ERROR && packet.text.startsWith(ErrorText.ADDRESS_CHECK_PREFIX)) {
+    it("is a challenge whose token is read back", () => {
+      expect(challengeToken(packet.text)).toBe(
+        packet.text.slice(ErrorText.ADDRESS_CHECK_PREFIX.length),
+      );
+    });
+  }
+
+  const rfc = vector.rfc;
+  if (rfc !== undefined) {
+    it("reads as its `rfc` says without revision 3's cookie and token", () => {
+      const datagram = bytes(vector.hex);
+      const opcode = datagram[0] as number;
+      if ("packet" in rfc) {
+        const read = (RFC_SHAPES[opcode] as DataShape).decode(datagram, opcode) as Packet;
+        expect(read).toEqual(rfc.packet);
+        const run = () => validate(read);
+        if (rfc.rules === "pass") expect(run).not.toThrow();
+        else expect(thrown(run)).toBeInstanceOf(ProtocolError);
+      } else {
+        const refusal = inspectFrame(datagram, "toServer", "rfc");
+        expect(refusal).toBeInstanceOf(FrameRefusal);
+        expect(refusal).toMatchObject({ code: rfc.code });
+        expect((refusal as FrameRefusal).text.startsWith(rfc.errorTextPrefix)).toBe(true);
+      }
+    });
+  }
 });
 
 describe.each(vectors.invalid)("invalid vector: $name", (vector) => {
