@@ -7,6 +7,7 @@ import {
   type ProtocolErrorCode,
 } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MIN_NAME_BYTES } from "./limits.js";
+import { invisibleCharacter } from "./unicode/blank.js";
 import { nfkcCasefold } from "./unicode/fold.js";
 import { skeleton } from "./unicode/skeleton.js";
 import { decodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
@@ -26,6 +27,10 @@ const DESCRIBE: Array<[RegExp, string]> = [
   [/\p{Cf}/u, "contains an invisible format character"],
   [/\uFFFD/u, "contains U+FFFD"],
 ];
+/** A combining mark first: it has no base to sit on (revision 3). */
+const LEADING_MARK = /^\p{M}/u;
+/** The same nonspacing mark twice in a row on one base, in NFD (UTS #39 §5.4, revision 3). */
+const REPEATED_MARK = /(\p{Mn})\1/u;
 
 /** Why a (decoded) name is refused, or `undefined` if it is a valid name. */
 export function checkName(name: string): string | undefined {
@@ -40,10 +45,26 @@ function checkUnicodeName(name: string, stored: () => string): string | undefine
   if (FORBIDDEN_IN_NAME.test(name)) {
     for (const [pattern, reason] of DESCRIBE) if (pattern.test(name)) return reason;
   }
+  const invisible = invisibleCharacter(name);
+  if (invisible !== undefined) {
+    return `contains an invisible character (${codePointLabel(invisible)})`;
+  }
   if (utf8Length(stored()) > MAX_NAME_BYTES) {
     return `longer than ${MAX_NAME_BYTES} bytes once normalized`;
   }
+  if (LEADING_MARK.test(stored())) return "starts with a combining mark";
+  const repeated = REPEATED_MARK.exec(name.normalize("NFD"));
+  if (repeated !== null) {
+    return `repeats a combining mark (${codePointLabel(repeated[1] as string)})`;
+  }
+  // A name whose NFKC_Casefold is empty would have to hold only Default_Ignorable_Code_Point
+  // characters, refused above (blank.test.ts checks every code point), so none gets here.
   return undefined;
+}
+
+/** "U+0301": how a reason names a character. */
+function codePointLabel(char: string): string {
+  return `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /*
@@ -85,11 +106,15 @@ export function foldName(name: string): string {
 }
 
 /**
- * The key look-alike names clash in (docs/protocol.md#revision-2): the UTS #39 skeleton of
- * the folded name. "аlice" (Cyrillic а) and "alice" share one; "bobby" and "bob" do not.
+ * The key look-alike names clash in (docs/protocol.md#revision-3-identity):
+ * NFKC_Casefold(skeleton(NFKC(name))), for a valid (NFC) name. The skeleton comes before the
+ * fold, since confusables.txt maps capitals and digits that folding would remove first
+ * (I→l, 0→O): "biIl" and "bill", "B0BBY" and "BOBBY", Cyrillic "аlice" and "alice" share a
+ * key; "bobby" and "bob" do not. Two names clash when their folds or their keys are equal.
  */
-export function nameSkeleton(folded: string): string {
-  return skeleton(folded);
+export function lookAlikeKey(name: string): string {
+  if (isAscii(name)) return foldName(skeleton(name));
+  return foldName(skeleton(name.normalize("NFKC")));
 }
 
 /** A refusal as data: the exact ERROR text and the stable code, without an Error's stack. */

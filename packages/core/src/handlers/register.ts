@@ -1,4 +1,4 @@
-import { ErrorText, foldName, nameRefusal, nameSkeleton, parseName } from "@chat/protocol";
+import { ErrorText, foldName, lookAlikeKey, nameRefusal, parseName } from "@chat/protocol";
 import { addressGroupKey } from "../ip-address.js";
 import { SERVER_FULL, TOO_MANY_FROM_ADDRESS, USERNAME_TAKEN } from "../refusals.js";
 import { OK_PACKET } from "../replies.js";
@@ -21,9 +21,9 @@ export function register(state: ServerState, req: Request, nameBytes: Uint8Array
     else out.refuseWith({ text: ErrorText.alreadyRegisteredAs(user.name) }, req);
     return;
   }
-  // Equal folds have equal skeletons, so one look-up refuses a taken name and a look-alike.
-  const skeleton = nameSkeleton(folded);
-  if (registry.bySkeletonKey(skeleton) !== undefined) {
+  // A taken name (equal fold) or a look-alike (equal key): two look-ups (revision 3).
+  const skeleton = lookAlikeKey(name);
+  if (registry.clashesWith(folded, skeleton)) {
     out.refuse(USERNAME_TAKEN, req);
     return;
   }
