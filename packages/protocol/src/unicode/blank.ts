@@ -13,12 +13,12 @@ let invisible: RegExp | undefined;
 
 function pattern(): RegExp {
   if (invisible === undefined) {
-    const escape = (hex: string) => `\\u{${hex}}`;
+    const point = (hex: string) => `\\u{${hex}}`;
     const ranges = DEFAULT_IGNORABLE.split(";").map((range) => {
       const [first, last] = range.split("-") as [string, string];
-      return first === last ? escape(first) : `${escape(first)}-${escape(last)}`;
+      return first === last ? point(first) : `${point(first)}-${point(last)}`;
     });
-    const blanks = BLANKS.split(";").map(escape);
+    const blanks = BLANKS.split(";").map(point);
     invisible = new RegExp(`[${[...ranges, ...blanks].join("")}]`, "u");
   }
   return invisible;
