@@ -29,7 +29,7 @@ const DESCRIBE: Array<[RegExp, string]> = [
 ];
 /** A combining mark first: it has no base to sit on (revision 3). */
 const LEADING_MARK = /^\p{M}/u;
-/** The same nonspacing mark twice in a row on one base, in NFD (UTS #39 §5.4, revision 3). */
+/** The same nonspacing mark twice in a row on one base, in NFD (UTS #39 "Optional Detection", revision 3). */
 const REPEATED_MARK = /(\p{Mn})\1/u;
 
 /** Why a (decoded) name is refused, or `undefined` if it is a valid name. */
