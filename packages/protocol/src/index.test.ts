@@ -15,6 +15,7 @@ const PUBLISHED = [
   "ErrorText",
   "FrameRefusal",
   "HEADER_BYTES",
+  "INVISIBLE_CLASS",
   "MAX_DATAGRAM_BYTES",
   "MAX_DATA_BYTES",
   "MAX_MESSAGE_BYTES_CEILING",

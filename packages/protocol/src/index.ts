@@ -51,7 +51,7 @@ export {
   parseName,
   type TextRefusal,
 } from "./text.js";
-export { isInvisible } from "./unicode/blank.js";
+export { INVISIBLE_CLASS, isInvisible } from "./unicode/blank.js";
 export { CASE_FOLDING_UNICODE_VERSION } from "./unicode/case-folding.generated.js";
 export { CONFUSABLES_UNICODE_VERSION } from "./unicode/confusables.generated.js";
 export { decodeUtf8, encodeUtf8 } from "./utf8.js";

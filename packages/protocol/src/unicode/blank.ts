@@ -9,18 +9,24 @@ import { DEFAULT_IGNORABLE } from "./case-folding.generated.js";
  * from the generated (Unicode 17.0.0) tables, so the answer does not depend on the engine's ICU.
  */
 
+const point = (hex: string) => `\\u{${hex}}`;
+
+/**
+ * The characters that draw nothing as a regular expression character class ("[…]", for
+ * the u flag), so a client can build them into its own escaping.
+ */
+export const INVISIBLE_CLASS = `[${[
+  ...DEFAULT_IGNORABLE.split(";").map((range) => {
+    const [first, last] = range.split("-") as [string, string];
+    return first === last ? point(first) : `${point(first)}-${point(last)}`;
+  }),
+  ...BLANKS.split(";").map(point),
+].join("")}]`;
+
 let invisible: RegExp | undefined;
 
 function pattern(): RegExp {
-  if (invisible === undefined) {
-    const point = (hex: string) => `\\u{${hex}}`;
-    const ranges = DEFAULT_IGNORABLE.split(";").map((range) => {
-      const [first, last] = range.split("-") as [string, string];
-      return first === last ? point(first) : `${point(first)}-${point(last)}`;
-    });
-    const blanks = BLANKS.split(";").map(point);
-    invisible = new RegExp(`[${[...ranges, ...blanks].join("")}]`, "u");
-  }
+  invisible ??= new RegExp(INVISIBLE_CLASS, "u");
   return invisible;
 }
 
