@@ -81,9 +81,13 @@ function referenceCheckName(name: string): string | undefined {
   if (/^\p{M}/u.test(name.normalize("NFC"))) return "starts with a combining mark";
   const nfd = [...name.normalize("NFD")];
   for (let i = 1; i < nfd.length; i++) {
-    if (nfd[i] === nfd[i - 1] && /\p{Mn}/u.test(nfd[i] as string)) {
-      return `repeats a combining mark (${label(nfd[i] as string)})`;
-    }
+    const mark = nfd[i] as string;
+    if (mark !== nfd[i - 1] || !/\p{Mn}/u.test(mark)) continue;
+    // Unless one character of the name is that pair by itself (Gurung Khema U+16121).
+    const byDesign = [...name.normalize("NFC")].some((c) =>
+      c.normalize("NFD").includes(mark + mark),
+    );
+    if (!byDesign) return `repeats a combining mark (${label(mark)})`;
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ export function register(state: ServerState, req: Request, nameBytes: Uint8Array
     return;
   }
   // A taken name (equal fold) or a look-alike (equal key): two look-ups (revision 3).
-  const skeleton = lookAlikeKey(name);
+  const skeleton = lookAlikeKey(name, folded);
   if (registry.clashesWith(folded, skeleton)) {
     out.refuse(USERNAME_TAKEN, req);
     return;

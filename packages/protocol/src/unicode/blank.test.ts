@@ -36,4 +36,27 @@ describe("characters that draw nothing", () => {
     }
     expect(foldsAway).toEqual([]);
   });
+
+  it("let the mark rules skip NFD for names without a mark: no character alone starts with one or repeats one", () => {
+    const wrong: string[] = [];
+    for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
+      if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+      const char = String.fromCodePoint(codePoint);
+      if (!ASSIGNED.test(char)) continue;
+      const isMark = /\p{M}/u.test(char);
+      if (!isMark && /^\p{M}/u.test(char.normalize("NFC")))
+        wrong.push(`${codePoint.toString(16)} NFC`);
+      if (!isMark && /(\p{Mn})\1/u.test(char.normalize("NFD"))) {
+        wrong.push(`${codePoint.toString(16)} NFD`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("keeps a vowel sign that is one character decomposing into the same mark twice (Gurung Khema)", () => {
+    const letter = String.fromCodePoint(0x16100);
+    expect(checkName(`${letter}\u{16121}`)).toBeUndefined();
+    expect(checkName(`${letter}\u{1611e}\u{1611e}\u{1611e}x`)).toBeUndefined(); // NFC: U+16121 U+1611E
+    expect(checkName("da\u0301\u0301ve")).toBe("repeats a combining mark (U+0301)");
+  });
 });

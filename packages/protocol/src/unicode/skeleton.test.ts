@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CONFUSABLES_UNICODE_VERSION } from "./confusables.generated.js";
-import { skeleton } from "./skeleton.js";
+import { nfkcCasefold } from "./fold.js";
+import { asciiLookAlikeKey, skeleton } from "./skeleton.js";
 
 /** The released file the generator read, kept in the repository (data/README.md says where from). */
 const CONFUSABLES_TXT = readFileSync(
@@ -63,5 +65,31 @@ describe(`skeleton (UTS #39, confusables.txt of Unicode ${CONFUSABLES_UNICODE_VE
   it("maps ASCII look-alikes the way the table says (m and rn, I and l)", () => {
     expect(skeleton("modern")).toBe(skeleton("rnodern"));
     expect(skeleton("Ian")).toBe(skeleton("lan"));
+  });
+
+  it("gives an ASCII name the key the general path gives: NFKC_Casefold of its skeleton", () => {
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+      maxLength: 32,
+    });
+    fc.assert(
+      fc.property(printable, (name) => {
+        const key = asciiLookAlikeKey(name, name.toLowerCase());
+        // undefined: some prototype is not ASCII, and the general path takes the name.
+        if (key !== undefined) expect(key).toBe(nfkcCasefold(skeleton(name)));
+      }),
+      { numRuns: 2000 },
+    );
+    for (let code = 0x21; code < 0x7f; code++) {
+      const char = String.fromCharCode(code);
+      const key = asciiLookAlikeKey(char, char.toLowerCase());
+      if (key !== undefined) expect(key).toBe(nfkcCasefold(skeleton(char)));
+    }
+  });
+
+  it("returns the fold itself when no character maps, so most keys cost no memory", () => {
+    const folded = "bob";
+    expect(asciiLookAlikeKey("BOB", folded)).toBe(folded);
   });
 });
