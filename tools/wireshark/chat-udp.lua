@@ -127,6 +127,20 @@ local FORMAT = {
   { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F },
 }
 
+-- Characters that draw nothing (docs/protocol.md, revision 3: identity): every
+-- Default_Ignorable_Code_Point of Unicode 17.0.0 and the graphic blanks (U+2800 BRAILLE
+-- PATTERN BLANK ...). The same list as @chat/protocol's INVISIBLE_CLASS; a test checks
+-- every code point against it.
+local INVISIBLE = {
+  { 0xAD, 0xAD }, { 0x34F, 0x34F }, { 0x61C, 0x61C }, { 0x115F, 0x1160 }, { 0x17B4, 0x17B5 },
+  { 0x180B, 0x180F }, { 0x200B, 0x200F }, { 0x202A, 0x202E }, { 0x2060, 0x206F },
+  { 0x2800, 0x2800 }, { 0x3164, 0x3164 }, { 0xFE00, 0xFE0F }, { 0xFEFF, 0xFEFF },
+  { 0xFFA0, 0xFFA0 }, { 0xFFF0, 0xFFF8 }, { 0x13441, 0x13442 }, { 0x1BCA0, 0x1BCA3 },
+  { 0x1D159, 0x1D159 }, { 0x1D173, 0x1D17A }, { 0xE0000, 0xE0FFF },
+}
+-- Line and paragraph separators: some terminals and widgets break the line at them.
+local SEPARATORS = { { 0x2028, 0x2029 } }
+
 -- Why a server refuses this (valid UTF-8) name, or nil.
 local function name_problem(points, bytes)
   if bytes == 0 then return "empty" end
@@ -136,6 +150,7 @@ local function name_problem(points, bytes)
     if in_ranges(cp, WHITESPACE) then return string.format("whitespace U+%04X", cp) end
     if in_ranges(cp, FORMAT) then return string.format("format character U+%04X", cp) end
     if cp == 0xFFFD then return "replacement character U+FFFD" end
+    if in_ranges(cp, INVISIBLE) then return string.format("invisible character U+%04X", cp) end
   end
   return nil
 end
@@ -154,13 +169,42 @@ local function message_problem(points, bytes)
   return nil
 end
 
-local ESCAPES = { ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
+local ESCAPES = { [0x09] = "\\t", [0x0A] = "\\n", [0x0D] = "\\r" }
 
--- Text for the Info column: control characters shown as escapes, never obeyed.
-local function visible(text)
-  return (text:gsub("%c", function(c)
-    return ESCAPES[c] or string.format("\\x%02x", c:byte())
-  end))
+local function utf8_char(cp)
+  if cp < 0x80 then return string.char(cp) end
+  if cp < 0x800 then return string.char(0xC0 + math.floor(cp / 0x40), 0x80 + cp % 0x40) end
+  if cp < 0x10000 then
+    return string.char(0xE0 + math.floor(cp / 0x1000), 0x80 + math.floor(cp / 0x40) % 0x40,
+      0x80 + cp % 0x40)
+  end
+  return string.char(0xF0 + math.floor(cp / 0x40000), 0x80 + math.floor(cp / 0x1000) % 0x40,
+    0x80 + math.floor(cp / 0x40) % 0x40, 0x80 + cp % 0x40)
+end
+
+-- Text for the packet list and tree, escaped as the terminal client escapes what it shows:
+-- C0 and C1 controls and DEL as \xNN (TAB, LF, CR as \t \n \r), format characters (bidi
+-- overrides and isolates, zero-width ...), line separators and characters that draw
+-- nothing as <U+XXXX>; the presentation selectors U+FE0E and U+FE0F are dropped. So an
+-- RLO in a message cannot reverse the Info column. Bytes that are not UTF-8 are \xNN.
+local function visible(raw)
+  local points = decode_utf8(raw)
+  if points == nil then
+    return (raw:gsub("[^\32-\126]", function(c) return string.format("\\x%02x", c:byte()) end))
+  end
+  local out = {}
+  for _, cp in ipairs(points) do
+    if in_ranges(cp, CONTROLS) then
+      out[#out + 1] = ESCAPES[cp] or string.format("\\x%02x", cp)
+    elseif cp == 0xFE0E or cp == 0xFE0F then
+      -- dropped, as the terminal client does
+    elseif in_ranges(cp, FORMAT) or in_ranges(cp, INVISIBLE) or in_ranges(cp, SEPARATORS) then
+      out[#out + 1] = string.format("<U+%04X>", cp)
+    else
+      out[#out + 1] = utf8_char(cp)
+    end
+  end
+  return table.concat(out)
 end
 
 -- Adds one text field (a name, a message, a description) and checks it.
@@ -173,7 +217,7 @@ local function add_text(tree, tvb, field, offset, len, kind)
   if points == nil then
     item:add_proto_expert_info(e.invalid_utf8,
       string.format("Invalid UTF-8 at byte %d of this field", bad))
-    return visible(range:string(ENC_UTF_8))
+    return visible(raw)
   end
   local problem
   if kind == "name" then
@@ -373,17 +417,47 @@ function chat.dissector(tvb, pinfo, root)
   return size
 end
 
--- On other ports: only a well-formed datagram with a known opcode is claimed, and its
--- conversation is then dissected as CHAT UDP (so a later malformed datagram is flagged too).
-local function heuristic(tvb, pinfo, root)
+-- On other ports, one well-formed datagram proves little (3 bytes of anything can look
+-- like OK). A conversation is claimed only on more evidence: well-formed datagrams in
+-- both directions whose opcodes agree on who is the client (one side sends only requests,
+-- REGISTER ... LIST_REQUEST, the other only answers). Until then its datagrams are left to
+-- other dissectors; once claimed, the whole conversation is CHAT UDP (Wireshark shows the
+-- earlier datagrams as such when it dissects them again, as tshark -2 does).
+local evidence = {}
+
+function chat.init()
+  evidence = {}
+end
+
+local function well_formed(tvb)
   local size = tvb:len()
-  if size < 3 or size > MAX_DATAGRAM then return false end
+  if size < 3 or size > MAX_DATAGRAM then return nil end
   local opcode = tvb(0, 1):uint()
   local data_len = tvb(1, 2):uint()
-  if OPCODES[opcode] == nil or size ~= 3 + data_len then return false end
-  if EMPTY[opcode] and data_len > 0 and tail_at(tvb, opcode, data_len) == nil then
-    return false
+  if OPCODES[opcode] == nil or size ~= 3 + data_len then return nil end
+  -- A LOGOUT or LIST_REQUEST may carry a session token (revision 3).
+  if EMPTY[opcode] and data_len > 0 and tail_at(tvb, opcode, data_len) == nil then return nil end
+  return opcode
+end
+
+local function heuristic(tvb, pinfo, root)
+  local opcode = well_formed(tvb)
+  if opcode == nil then return false end
+  local from = tostring(pinfo.src) .. "/" .. tostring(pinfo.src_port)
+  local to = tostring(pinfo.dst) .. "/" .. tostring(pinfo.dst_port)
+  local key = from < to and (from .. " " .. to) or (to .. " " .. from)
+  local seen = evidence[key]
+  if seen == nil then
+    seen = { sent = {} }
+    evidence[key] = seen
   end
+  -- Who is the client, by this datagram's opcode: the sender of a request, or the
+  -- receiver of an answer. Two datagrams that disagree end the case for good.
+  local client = TO_SERVER[opcode] and from or to
+  if seen.client == nil then seen.client = client end
+  if seen.client ~= client then seen.contradicted = true end
+  seen.sent[from] = true
+  if seen.contradicted or not (seen.sent[from] and seen.sent[to]) then return false end
   chat.dissector(tvb, pinfo, root)
   pinfo.conversation = chat
   return true

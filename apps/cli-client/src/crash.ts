@@ -1,3 +1,5 @@
+import { sanitizeMessage } from "@chat/client/cli";
+
 /** What a crash handler needs from the process, so it can be tested without crashing one. */
 export interface CrashHooks {
   /** Hands the terminal back: leaves the alternate screen, shows the cursor, cooked mode. */
@@ -31,7 +33,8 @@ export function crashHandler(hooks: CrashHooks): (error: unknown) => void {
       // Restoring is best effort; the error below matters more.
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    hooks.write(`chat: crashed: ${detail}\n`);
+    // An error may quote what a server sent: escaped like everything else we print.
+    hooks.write(`chat: crashed: ${sanitizeMessage(detail).join("\n")}\n`);
     hooks.exit(CRASH_EXIT_CODE);
   };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { sanitizeLine } from "@chat/client/cli";
 import { type Options, parseArgs, USAGE, UsageError } from "./args.js";
 import { readConfig } from "./files/config.js";
 import { runListen, runSend } from "./script-mode.js";
@@ -12,7 +13,7 @@ function parse(): Options {
     return parseArgs(process.argv.slice(2), loaded.config);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`chat: ${error.message}\n`);
+    process.stderr.write(`chat: ${sanitizeLine(error.message)}\n`);
     process.exit(2);
   }
 }
@@ -25,7 +26,7 @@ function exitWith(code: number): void {
 const options = parse();
 const io = { stdout: process.stdout, stderr: process.stderr };
 if (options.mode !== "tui") {
-  for (const problem of loaded.problems) process.stderr.write(`chat: ${problem}\n`);
+  for (const problem of loaded.problems) process.stderr.write(`chat: ${sanitizeLine(problem)}\n`);
 }
 switch (options.mode) {
   case "help":

@@ -1,6 +1,7 @@
+import { jsonLine } from "@chat/client/cli";
+import { HOSTILE_CHARACTERS, HOSTILE_TEXT, startHostileServer } from "@chat/client/testing";
 import { type DaemonHandle, startDaemon } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonLine } from "./script-mode.js";
 import { assertBuilt, CliProcess, runCli } from "./test-support/cli.js";
 
 describe("jsonLine", () => {
@@ -127,4 +128,54 @@ describe("scripting mode against the real server", () => {
     const again = await runCli(["--server", server, "--name", "ears", "--send", "back"]);
     expect(again.code).toBe(0);
   }, 30_000);
+});
+
+describe("scripting mode against a hostile server", () => {
+  it("--send prints the server's ERROR texts escaped on stderr", async () => {
+    assertBuilt();
+    const hostile = await startHostileServer();
+    try {
+      const server = `${hostile.host}:${hostile.port}`;
+      const refused = await runCli(["--server", server, "--name", "refuse-me", "--send", "x"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).not.toMatch(HOSTILE_CHARACTERS);
+      expect(refused.stderr).toMatch(
+        /^chat: cannot register as refuse-me: \\x1b\]0;pwned\\x07\\x1b\[2J.*<U\+202E>evil<U\+2800><U\+3164>\n$/,
+      );
+      const sent = await runCli(["--server", server, "--name", "bob", "--send", "hi"]);
+      expect(sent.code).toBe(1);
+      expect(sent.stderr).not.toMatch(HOSTILE_CHARACTERS);
+      expect(sent.stderr).toMatch(/^chat: not delivered \(failed: \\x1b\]0;pwned/);
+      expect(sent.stdout).toBe("");
+    } finally {
+      await hostile.close();
+    }
+  });
+
+  it("--listen writes what the server sends as JSON with every dangerous character escaped", async () => {
+    const hostile = await startHostileServer();
+    const ears = new CliProcess([
+      "--server",
+      `${hostile.host}:${hostile.port}`,
+      "--name",
+      "ears",
+      "--listen",
+    ]);
+    try {
+      const users = await ears.waitForLine((line) => JSON.parse(line).event === "users");
+      expect(users).not.toMatch(HOSTILE_CHARACTERS);
+      expect(users).toContain("\\u202eevil\\u2800\\u3164");
+      // Escaped, not dropped: a script still reads the exact names.
+      expect(JSON.stringify(JSON.parse(users))).toContain(
+        JSON.stringify(HOSTILE_TEXT).slice(1, -1),
+      );
+      ears.child.kill("SIGINT");
+      expect(await ears.exited).toBe(0);
+      expect(ears.lines.join("\n")).not.toMatch(HOSTILE_CHARACTERS);
+      expect(ears.stderr).not.toMatch(HOSTILE_CHARACTERS);
+    } finally {
+      ears.kill();
+      await hostile.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { ChatClient, type ClientEvents } from "@chat/client";
+import { jsonLine, sanitizeLine } from "@chat/client/cli";
 import { type ChatConnection, reasonOf } from "./app/connection.js";
 import { clientOptions, type Options } from "./args.js";
 
@@ -10,6 +11,14 @@ import { clientOptions, type Options } from "./args.js";
 export interface ScriptIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+}
+
+/**
+ * A line on stderr. Server-supplied text (ERROR texts, reasons) is in most of them, so every
+ * one is escaped as the terminal client escapes what it shows.
+ */
+function complain(io: ScriptIo, text: string): void {
+  io.stderr.write(`chat: ${sanitizeLine(text)}\n`);
 }
 
 /** How long leaving waits for the OK to LOGOUT. */
@@ -25,7 +34,7 @@ async function openClient(options: Options, io: ScriptIo): Promise<ChatClient | 
   try {
     return await ChatClient.open(clientOptions(options));
   } catch (error) {
-    io.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
+    complain(io, `cannot open a socket to ${options.host}: ${reasonOf(error)}`);
     return undefined;
   }
 }
@@ -35,7 +44,7 @@ async function register(client: ChatClient, name: string, io: ScriptIo): Promise
     await client.register(name);
     return true;
   } catch (error) {
-    io.stderr.write(`chat: cannot register as ${name}: ${reasonOf(error)}\n`);
+    complain(io, `cannot register as ${name}: ${reasonOf(error)}`);
     await client.close({ logout: false }).catch(() => undefined);
     return false;
   }
@@ -57,21 +66,8 @@ export async function runSend(options: Options, io: ScriptIo): Promise<number> {
   }
   await leave(client);
   if (outcome === "delivered") return 0;
-  io.stderr.write(`chat: not delivered (${outcome})\n`);
+  complain(io, `not delivered (${outcome})`);
   return 1;
-}
-
-// JSON.stringify escapes C0 controls; also escape C1 controls, format characters and
-// line separators, so the output cannot drive a terminal it is printed on.
-const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
-
-export function jsonLine(value: unknown): string {
-  return `${JSON.stringify(value).replace(UNSAFE_IN_JSON, (char) => {
-    return char
-      .split("")
-      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`)
-      .join("");
-  })}\n`;
 }
 
 const LISTENED: ReadonlyArray<keyof ClientEvents> = [
@@ -121,7 +117,7 @@ export async function runListen(
     // Someone took the name while the server had forgotten us: nothing more will come.
     client.on("connection", ({ state, reason }) => {
       if (state !== "refused") return;
-      io.stderr.write(`chat: cannot get the name ${options.name} back: ${reason}\n`);
+      complain(io, `cannot get the name ${options.name} back: ${reason}`);
       stop(1);
     });
   });

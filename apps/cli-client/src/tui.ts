@@ -1,4 +1,5 @@
 import { ChatClient } from "@chat/client";
+import { sanitizeLine } from "@chat/client/cli";
 import { ChatApp } from "./app/chat-app.js";
 import { reasonOf } from "./app/connection.js";
 import { clientOptions, type Options, serverLabel } from "./args.js";
@@ -14,7 +15,9 @@ export async function runTui(options: Options, loaded: LoadedConfig): Promise<vo
   try {
     client = await ChatClient.open(clientOptions(options));
   } catch (error) {
-    process.stderr.write(`chat: cannot open a socket to ${options.host}: ${reasonOf(error)}\n`);
+    process.stderr.write(
+      `chat: ${sanitizeLine(`cannot open a socket to ${options.host}: ${reasonOf(error)}`)}\n`,
+    );
     process.exit(1);
   }
   let view: BlessedView | undefined;

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { CommandLineError, readCommandLine } from "@chat/client/cli";
+import { CommandLineError, MAX_TIMER_MS, readCommandLine } from "@chat/client/cli";
 import { resolveSettings, type ServerSettings } from "@chat/core";
 import { TRANSPORTS, type TransportChoice } from "./link.js";
 import {
@@ -48,9 +48,6 @@ export class ConfigError extends Error {
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-
-// setTimeout fires at once for delays above 2^31 - 1 ms, so no timer may be longer.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const PARSE_OPTIONS = Object.fromEntries([
   ...OPTIONS.map((spec) => [

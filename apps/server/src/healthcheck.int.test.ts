@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { fileURLToPath } from "node:url";
+import { HOSTILE_CHARACTERS, startHostileServer } from "@chat/client/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DaemonHandle, startDaemon } from "./testing/index.js";
 import { VERSION } from "./version.js";
@@ -84,6 +85,20 @@ describe("healthcheck command", () => {
     expect(daemon.logs().some((line) => line.msg === "user joined")).toBe(false);
   });
 
+  it("refuses a timeout no timer can hold with exit 2, instead of a false unhealthy after 1 ms", async () => {
+    const result = await healthcheck(
+      "--target",
+      `127.0.0.1:${daemon.port}`,
+      "--timeout",
+      "9999999999",
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "healthcheck: --timeout 9999999999: longer than a timer can wait (at most 2147483 seconds)\n" +
+        "usage: healthcheck --target <host:port> [--timeout <seconds>]\n",
+    );
+  });
+
   it.each([
     [[]],
     [["--target", "localhost"]],
@@ -93,5 +108,22 @@ describe("healthcheck command", () => {
     const result = await healthcheck(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("usage: healthcheck --target <host:port>");
+  });
+});
+
+describe("healthcheck against a hostile server", () => {
+  it("prints the server's INFO text escaped: no escape sequence, bidi override or blank raw", async () => {
+    const hostile = await startHostileServer();
+    try {
+      const result = await healthcheck("--target", `127.0.0.1:${hostile.port}`);
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(HOSTILE_CHARACTERS);
+      expect(result.stdout).toMatch(
+        /^healthy: \\x1b\]0;pwned\\x07\\x1b\[2J.*\\x9b1m<U\+202E>evil<U\+2800><U\+3164> \(rtt/,
+      );
+      expect(result.stderr).toBe("");
+    } finally {
+      await hostile.close();
+    }
   });
 });

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { ChatClient, isChatError } from "@chat/client";
-import { CommandLineError, parseHostPort, readCommandLine } from "@chat/client/cli";
+import {
+  CommandLineError,
+  parseHostPort,
+  parseSeconds,
+  readCommandLine,
+  sanitizeLine,
+} from "@chat/client/cli";
 
 /**
  * `chat-healthcheck --target host:port [--timeout s]`: exit 0 when the server answers INFO
@@ -24,11 +30,8 @@ function parseProbe(argv: readonly string[]): Probe {
   });
   if (values.target === undefined) throw new CommandLineError("--target HOST:PORT is required");
   const { host, port } = parseHostPort(values.target, "--target");
-  const seconds = Number(values.timeout ?? "2");
-  if (!/^\d+(\.\d+)?$/.test(values.timeout ?? "2") || seconds <= 0) {
-    throw new Error(`--timeout: ${JSON.stringify(values.timeout)} is not a number of seconds`);
-  }
-  return { host, port, timeoutMs: seconds * 1000 };
+  // A timeout no timer can hold would fire at once and report a false "unhealthy".
+  return { host, port, timeoutMs: parseSeconds(values.timeout ?? "2", "--timeout") };
 }
 
 /** The INFO answer's text, or throws why there was none in time. */
@@ -65,15 +68,16 @@ async function main(): Promise<void> {
   try {
     target = parseProbe(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`healthcheck: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`healthcheck: ${sanitizeLine((error as Error).message)}\n${USAGE}\n`);
     process.exitCode = EXIT_USAGE;
     return;
   }
   try {
-    process.stdout.write(`healthy: ${await probe(target)}\n`);
+    // The INFO text and any ERROR text come from the server: escaped before printing.
+    process.stdout.write(`healthy: ${sanitizeLine(await probe(target))}\n`);
   } catch (error) {
     const reason = isChatError(error) || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`unhealthy: ${reason}\n`);
+    process.stderr.write(`unhealthy: ${sanitizeLine(reason)}\n`);
     process.exitCode = EXIT_UNHEALTHY;
   }
 }

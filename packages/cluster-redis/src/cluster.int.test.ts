@@ -51,6 +51,33 @@ describe("names across nodes", () => {
     expect(await register(b, 8, "\u0430lice")).toEqual(error(ErrorText.USERNAME_TAKEN));
   });
 
+  it("claims by fold and by look-alike key (revision 3): capitals and digits still map", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "bill")).toEqual(OK);
+    // Equal folds, different keys (I looks like l): taken by the fold.
+    expect(await register(b, 2, "BILL")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    // Different folds, equal keys: taken by the look-alike key.
+    expect(await register(b, 3, "biIl")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    expect(await register(a, 4, "BOBBY")).toEqual(OK);
+    expect(await register(b, 5, "B0BBY")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    expect(await register(b, 6, "\u0410D\u041cIN")).toEqual(OK);
+    expect(await register(a, 7, "ADMIN")).toEqual(error(ErrorText.USERNAME_TAKEN));
+    // Honest names of other scripts do not clash.
+    expect(await register(a, 8, "иван")).toEqual(OK);
+    expect(await register(b, 9, "ελένη")).toEqual(OK);
+  });
+
+  it("frees the look-alike key with the name: after a LOGOUT the look-alike may join", async () => {
+    const [a, b] = (await startCluster()) as [TestNode, TestNode];
+    expect(await register(a, 1, "bill")).toEqual(OK);
+    a.send(endpoint(1), { opcode: 12 });
+    let reply: Packet = error("");
+    for (let tries = 0; tries < 50 && reply.opcode !== 0; tries++) {
+      reply = await register(b, 10 + tries, "biIl");
+    }
+    expect(reply).toEqual(OK);
+  });
+
   it("frees a name everywhere on LOGOUT", async () => {
     const [a, b] = (await startCluster()) as [TestNode, TestNode];
     expect(await register(a, 1, "alice")).toEqual(OK);

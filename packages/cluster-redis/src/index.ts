@@ -4,6 +4,5 @@ export {
   type ClusterOptions,
   checkPrefix,
   redisOptions,
-  skeletonClaimKey,
 } from "./options.js";
 export { RedisDirectory } from "./redis-directory.js";

@@ -1,4 +1,3 @@
-import { nameSkeleton } from "@chat/protocol";
 import type { RedisOptions } from "ioredis";
 
 /** The cluster's settings; only `url` is required. */
@@ -12,8 +11,6 @@ export interface ClusterOptions {
   readonly renewMs?: number;
   /** A command that takes longer fails (and the node resyncs); nothing waits forever. */
   readonly commandTimeoutMs?: number;
-  /** Names clash in Redis when their claim keys are equal (default: the look-alike skeleton, as in core). */
-  readonly claimKey?: (folded: string) => string;
   /** This node's id on the bus; random by default. */
   readonly nodeId?: string;
 }
@@ -24,12 +21,6 @@ export const CLUSTER_DEFAULTS = {
   renewMs: 1000,
   commandTimeoutMs: 2000,
 } as const;
-
-/**
- * Default claim key: names clash in the cluster exactly when they clash in core, by the
- * UTS #39 skeleton of the folded name (equal folds have equal skeletons).
- */
-export const skeletonClaimKey = (folded: string): string => nameSkeleton(folded);
 
 /** A prefix is printable, without spaces or newlines, at most 64 bytes. */
 export function checkPrefix(prefix: string): string {

@@ -7,18 +7,12 @@ import type {
   PrivateOutcome,
   RemotePrivate,
 } from "@chat/core";
-import { foldName } from "@chat/protocol";
+import { foldName, lookAlikeKey } from "@chat/protocol";
 import { Redis } from "ioredis";
 import { type BusMessage, parseBusMessage, parsePrivate } from "./bus.js";
 import { BusOrder } from "./bus-order.js";
 import type { ClusterHost, ClusterLogger, ClusterStats } from "./host.js";
-import {
-  CLUSTER_DEFAULTS,
-  type ClusterOptions,
-  checkPrefix,
-  redisOptions,
-  skeletonClaimKey,
-} from "./options.js";
+import { CLUSTER_DEFAULTS, type ClusterOptions, checkPrefix, redisOptions } from "./options.js";
 import { parseEntry, Roster } from "./roster.js";
 import { ScriptRunner } from "./script-runner.js";
 
@@ -36,7 +30,6 @@ export class RedisDirectory implements Directory {
   readonly #prefix: string;
   readonly #leaseMs: number;
   readonly #renewMs: number;
-  readonly #claimKey: (folded: string) => string;
   readonly #maxUsers: number;
   readonly #log: ClusterLogger;
   readonly #cmd: Redis;
@@ -60,7 +53,7 @@ export class RedisDirectory implements Directory {
   #closed = false;
   #renewTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
-  /** Claim keys of claims in flight: a rejoin must not release them. */
+  /** Folded names of claims in flight: a rejoin must not release them. */
   readonly #claiming = new Map<number, string>();
   #firstSync: (() => void) | undefined;
   readonly #counts = { broadcastsPublished: 0, broadcastsLost: 0, syncs: 0 };
@@ -72,7 +65,6 @@ export class RedisDirectory implements Directory {
     this.#prefix = checkPrefix(options.prefix ?? CLUSTER_DEFAULTS.prefix);
     this.#leaseMs = options.leaseMs ?? CLUSTER_DEFAULTS.leaseMs;
     this.#renewMs = options.renewMs ?? CLUSTER_DEFAULTS.renewMs;
-    this.#claimKey = options.claimKey ?? skeletonClaimKey;
     this.#maxUsers = options.maxUsers;
     this.#log = options.logger ?? quiet;
     const redis = redisOptions(
@@ -169,9 +161,15 @@ export class RedisDirectory implements Directory {
       this.#settleClaim(claim.id, "unavailable");
       return;
     }
-    const key = this.#claimKey(claim.folded);
-    this.#claiming.set(claim.id, key);
-    const args = [this.node, token, key, claim.folded, claim.name, String(this.#maxUsers)];
+    this.#claiming.set(claim.id, claim.folded);
+    const args = [
+      this.node,
+      token,
+      claim.folded,
+      claim.skeleton,
+      claim.name,
+      String(this.#maxUsers),
+    ];
     this.#scripts.run("CLAIM", args).then(
       (result) => {
         this.#claiming.delete(claim.id);
@@ -210,7 +208,7 @@ export class RedisDirectory implements Directory {
       settle();
       return;
     }
-    const args = [this.node, token, this.#claimKey(folded), folded];
+    const args = [this.node, token, folded];
     this.#scripts.run("RELEASE", args).then(
       (result) => {
         if (Number(result) === -1) this.#lost("fenced");
@@ -253,7 +251,7 @@ export class RedisDirectory implements Directory {
     }
     const { receiverFolded: folded, forward } = request;
     const payload = forward === undefined ? "" : asBuffer(forward);
-    const args = [this.node, token, this.#claimKey(folded), folded, payload];
+    const args = [this.node, token, folded, payload];
     this.#scripts.run("PRIVATE", args).then(
       (result) => {
         const code = Number(result);
@@ -356,9 +354,9 @@ export class RedisDirectory implements Directory {
     const args = [this.node, token, String(this.#leaseMs), String(names.length)];
     for (const [i, name] of names.entries()) {
       const f = folded[i] as string;
-      args.push(this.#claimKey(f), f, name);
+      args.push(f, lookAlikeKey(name), name);
     }
-    // Then the claim keys of claims in flight, which the join must leave alone.
+    // Then the folded names of claims in flight, which the join must leave alone.
     args.push(...this.#claiming.values());
     const claimed = (await this.#scripts.run("JOIN", args)) as number[];
     this.#token = token;

@@ -84,10 +84,10 @@ export class Roster {
   }
 }
 
-/** Reads a claims entry, "node\nregSeq\nfolded\nname". */
+/** Reads a names entry, "node\nregSeq\nfolded\nname\nlookAlikeKey" (the key is not kept). */
 export function parseEntry(entry: string): RosterEntry | undefined {
   const parts = entry.split("\n");
-  if (parts.length !== 4) return undefined;
+  if (parts.length !== 5) return undefined;
   const [node, regSeq, folded, name] = parts as [string, string, string, string];
   return { node, regSeq: Number(regSeq), folded, name };
 }

@@ -117,4 +117,14 @@ describe("parseCliArgs", () => {
     expect(error(["--target", "h:1", "--max-message", "70000"])).toMatch(/at most 65471/);
     expect(error(["--target", "h:1", "--rate-limited", "--no-rate-limit"])).toMatch(/contradict/);
   });
+
+  it("refuses every duration a timer cannot hold, instead of waiting 1 ms", () => {
+    expect(error(["--target", "h:1", "--user-timeout", "9999999999"])).toBe(
+      "--user-timeout 9999999999: longer than a timer can wait (at most 2147483 seconds)",
+    );
+    expect(error(["--target", "h:1", "--list-interval", "3000000"])).toMatch(/longer than a timer/);
+    expect(error(["--target", "h:1", "--timeout", "2147483648"])).toMatch(/longer than a timer/);
+    expect(error(["--target", "h:1", "--silence", "99999999999"])).toMatch(/longer than a timer/);
+    expect(error(["--target", "h:1", "--timeout", "0"])).toMatch(/at least 1 ms/);
+  });
 });

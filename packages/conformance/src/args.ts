@@ -2,6 +2,8 @@ import {
   CommandLineError,
   type CommandLineValues,
   parseHostPort,
+  parseMilliseconds,
+  parseSeconds,
   readCommandLine,
 } from "@chat/client/cli";
 import { MAX_MESSAGE_BYTES_CEILING } from "@chat/protocol";
@@ -105,8 +107,8 @@ function toOptions(values: CommandLineValues<typeof FLAGS>): CliOptions {
   }
   const d = DEFAULT_SETTINGS;
   const settings: Settings = {
-    userTimeoutS: number(values["user-timeout"], "--user-timeout", d.userTimeoutS, 0),
-    listIntervalS: number(values["list-interval"], "--list-interval", d.listIntervalS, 0),
+    userTimeoutS: seconds(values["user-timeout"], "--user-timeout", d.userTimeoutS),
+    listIntervalS: seconds(values["list-interval"], "--list-interval", d.listIntervalS),
     maxMessageBytes: integer(values["max-message"], "--max-message", d.maxMessageBytes, 1),
     maxUsers: integer(values["max-users"], "--max-users", d.maxUsers, 1),
     maxUsersPerIp: integer(values["max-users-per-ip"], "--max-users-per-ip", d.maxUsersPerIp, 1),
@@ -121,8 +123,8 @@ function toOptions(values: CommandLineValues<typeof FLAGS>): CliOptions {
     addressCheck: !values["no-address-check"],
     addressCheckAlways: values["address-check-always"] ?? false,
     slow: values.slow ?? false,
-    timeoutMs: integer(values.timeout, "--timeout", d.timeoutMs, 1),
-    silenceMs: integer(values.silence, "--silence", d.silenceMs, 1),
+    timeoutMs: milliseconds(values.timeout, "--timeout", d.timeoutMs),
+    silenceMs: milliseconds(values.silence, "--silence", d.silenceMs),
   };
   if (settings.maxMessageBytes > MAX_MESSAGE_BYTES_CEILING) {
     throw new UsageError(`--max-message must be at most ${MAX_MESSAGE_BYTES_CEILING}`);
@@ -140,6 +142,29 @@ function toOptions(values: CommandLineValues<typeof FLAGS>): CliOptions {
 export function parseTarget(text: string): Target {
   try {
     return parseHostPort(text.trim(), "--target");
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/*
+ * Durations become timers, and a timer fires at once past 2^31 - 1 ms: the shared readers
+ * refuse what a timer cannot hold (exit 2), as every command does.
+ */
+function seconds(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  return usage(() => parseSeconds(text, flag, { zero: true })) / 1000;
+}
+
+function milliseconds(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  return usage(() => parseMilliseconds(text, flag));
+}
+
+function usage<T>(read: () => T): T {
+  try {
+    return read();
   } catch (error) {
     if (error instanceof CommandLineError) throw new UsageError(error.message);
     throw error;

@@ -35,6 +35,18 @@ function rewriteToClient(opcode: number, change: (packet: Packet) => Packet | un
   };
 }
 
+/** A fault that changes the name of every REGISTER on its way to the server. */
+function rewriteRegister(change: (name: string) => string): Fault {
+  return {
+    toServer(bytes) {
+      if (bytes[0] !== Opcode.REGISTER) return [bytes];
+      const packet = decode(bytes, { direction: "toServer" });
+      if (packet.opcode !== Opcode.REGISTER) return [bytes];
+      return [encode({ ...packet, name: change(packet.name) })];
+    },
+  };
+}
+
 function errorText(packet: Packet): string {
   return packet.opcode === Opcode.ERROR ? packet.text : "";
 }
@@ -90,6 +102,33 @@ const CASES: Case[] = [
     ),
     check: "2.31",
     detail: /expected ERROR "username is already present", got OK/,
+  },
+  {
+    server: "looks for look-alikes in the folded name, as revision 2 did",
+    fault: rewriteRegister((name) => name.toLowerCase()),
+    check: "2.33",
+    detail:
+      /^REGISTER "biIl[^"]*" while "bill[^"]*" is present: expected ERROR "username is already present", got OK$/,
+  },
+  {
+    server: "refuses every name outside ASCII",
+    fault: {
+      toServer(bytes, reply) {
+        if (bytes[0] !== Opcode.REGISTER || bytes.every((byte) => byte < 0x80)) return [bytes];
+        reply(
+          encode({ opcode: Opcode.ERROR, text: `${ErrorText.USERNAME_INVALID_PREFIX}not ASCII` }),
+        );
+        return [];
+      },
+    },
+    check: "2.34",
+    detail: /got ERROR "username is invalid: not ASCII"/,
+  },
+  {
+    server: "takes blanks, fillers and repeated accents for letters",
+    fault: rewriteRegister((name) => name.replace(/\u2800|\u3164|\u115f|\ufe0f|\u0301/gu, "x")),
+    check: "2.35",
+    detail: /^REGISTER "\u3164": expected ERROR "username is invalid: <reason>", got OK$/,
   },
   {
     server: "ignores malformed datagrams",

@@ -98,7 +98,15 @@ describe("cluster mode: REGISTER", () => {
     expect(to(send(peer(3), { opcode: 11, name: "\u0430lice" }), peer(3))).toEqual([
       error(ErrorText.USERNAME_TAKEN),
     ]);
-    expect(directory.claims).toHaveLength(1);
+    // A fold in flight with another key ("BILL": I looks like l), and a key in flight.
+    send(peer(4), { opcode: 11, name: "bill" });
+    expect(to(send(peer(5), { opcode: 11, name: "BILL" }), peer(5))).toEqual([
+      error(ErrorText.USERNAME_TAKEN),
+    ]);
+    expect(to(send(peer(6), { opcode: 11, name: "biIl" }), peer(6))).toEqual([
+      error(ErrorText.USERNAME_TAKEN),
+    ]);
+    expect(directory.claims).toHaveLength(2);
   });
 
   it("keeps local rules local: a keep-alive REGISTER and a local clash cost no claim", () => {

@@ -52,6 +52,55 @@ describe("REGISTER", () => {
     expect(t.server.users()).toEqual(["alice", "bob", "bobby"]);
   });
 
+  it("refuses look-alikes that case folding hid (revision 3): every pair of the issue", () => {
+    const pairs: Array<[string, string]> = [
+      ["bill", "biIl"],
+      ["alice", "aIice"],
+      ["lol", "\u04c0o\u04c0"], // Cyrillic palochka
+      ["BOB", "\u0392\u039f\u0392"], // Greek
+      ["ADMIN", "\u0410D\u041cIN"], // Cyrillic А, М
+      ["SCOTT", "\u0405\u0421\u041e\u0422\u0422"],
+      ["HTML", "\u041d\u0422\u041cL"],
+      ["BOBBY", "B0BBY"],
+      ["MAX", "\u041c\u0410\u0425"],
+      ["apple", "\u0430\u0440\u0440\u04cf\u0435"],
+    ];
+    const t = new TestServer();
+    for (const [i, [held, lookAlike]] of pairs.entries()) {
+      expect(t.register(peer(2 * i + 1), held)).toEqual([OK]);
+      expect(t.register(peer(2 * i + 2), lookAlike)).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+    }
+  });
+
+  it("refuses a name whose fold is held even when its look-alike key differs (BILL and bill)", () => {
+    const t = new TestServer();
+    t.register(peer(1), "bill");
+    expect(t.register(peer(2), "BILL")).toEqual([error(ErrorText.USERNAME_TAKEN)]);
+  });
+
+  it("refuses blank and invisible names with the reason", () => {
+    const t = new TestServer();
+    const refused: Array<[string, string]> = [
+      ["\u3164", "contains an invisible character (U+3164)"],
+      ["\u2800", "contains an invisible character (U+2800)"],
+      ["\u2800\u2800", "contains an invisible character (U+2800)"],
+      ["\u0301", "starts with a combining mark"],
+      ["carol\u2800", "contains an invisible character (U+2800)"],
+      ["da\u0301\u0301ve", "repeats a combining mark (U+0301)"],
+    ];
+    t.register(peer(1), "carol");
+    for (const [i, [name, reason]] of refused.entries()) {
+      expect(t.register(peer(10 + i), name)).toEqual([error(`username is invalid: ${reason}`)]);
+    }
+  });
+
+  it("still registers honest names of every script, and names mixing a script with digits", () => {
+    const t = new TestServer();
+    const names = ["иван", "ελένη", "李小龍", "Zoë", "renée", "иван2000", "李小龍88", "user42"];
+    for (const [i, name] of names.entries()) expect(t.register(peer(i + 1), name)).toEqual([OK]);
+    expect(t.server.users()).toEqual(names);
+  });
+
   it("frees the look-alike check with the name: after alice leaves, аlice may join", () => {
     const t = new TestServer();
     t.register(peer(1), "alice");

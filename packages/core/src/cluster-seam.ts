@@ -42,8 +42,9 @@ const CLUSTER_UNAVAILABLE = refusal(ErrorText.CLUSTER_UNAVAILABLE);
 export class ClusterSeam {
   private nextId = 1;
   private readonly claims = new Map<number, PendingClaim>();
-  /** Endpoint key → claim id, and skeleton → claim id, of the claims in flight. */
+  /** Endpoint key, folded name and look-alike key → claim id, of the claims in flight. */
   private readonly claimByKey = new Map<string, number>();
+  private readonly claimByFolded = new Map<string, number>();
   private readonly claimBySkeleton = new Map<string, number>();
   /** Claims in flight per address group, checked and plain apart: the per-IP caps count them. */
   private readonly claimsPerGroup = new Map<string, number>();
@@ -66,7 +67,7 @@ export class ClusterSeam {
     // A retransmitted REGISTER while its claim is in flight: the outcome will answer it.
     if (this.claimByKey.has(req.key)) return;
     // The name, or a look-alike of it, is being claimed for another endpoint here.
-    if (this.claimBySkeleton.has(name.skeleton)) {
+    if (this.claimByFolded.has(name.folded) || this.claimBySkeleton.has(name.skeleton)) {
       this.out.refuse(USERNAME_TAKEN, req);
       return;
     }
@@ -78,6 +79,7 @@ export class ClusterSeam {
     const endpoint = { address: req.from.address, port: req.from.port };
     this.claims.set(id, { name, endpoint, key: req.key, groupKey, session });
     this.claimByKey.set(req.key, id);
+    this.claimByFolded.set(name.folded, id);
     this.claimBySkeleton.set(name.skeleton, id);
     this.countClaim(groupKey, session, 1);
     this.directory.claim({ id, ...name, endpoint });
@@ -88,6 +90,7 @@ export class ClusterSeam {
     if (claim === undefined) return;
     this.claims.delete(id);
     this.claimByKey.delete(claim.key);
+    this.claimByFolded.delete(claim.name.folded);
     this.claimBySkeleton.delete(claim.name.skeleton);
     this.countClaim(claim.groupKey, claim.session, -1);
     const req: Request = { from: claim.endpoint, key: claim.key, user: undefined, now };

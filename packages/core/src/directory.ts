@@ -14,7 +14,10 @@ export interface Claim {
   /** NFC, as it will be stored and shown. */
   readonly name: string;
   readonly folded: string;
-  /** UTS #39 skeleton of `folded`: names clash cluster-wide when their skeletons are equal. */
+  /**
+   * Look-alike key, NFKC_Casefold(skeleton(NFKC(name))): names clash cluster-wide when their
+   * folds or their keys are equal.
+   */
   readonly skeleton: string;
   readonly endpoint: Endpoint;
 }

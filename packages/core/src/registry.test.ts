@@ -1,4 +1,4 @@
-import { foldName, nameSkeleton } from "@chat/protocol";
+import { foldName, lookAlikeKey } from "@chat/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { endpointKey, type NameForms, Registry, type User } from "./registry.js";
@@ -7,7 +7,7 @@ import type { Endpoint } from "./types.js";
 const ep = (port: number) => ({ address: "192.0.2.1", port });
 function forms(name: string): NameForms {
   const folded = foldName(name);
-  return { name, folded, skeleton: nameSkeleton(folded) };
+  return { name, folded, skeleton: lookAlikeKey(name) };
 }
 function add(r: Registry, name: string, port: number, now = 0) {
   return r.add(forms(name), ep(port), endpointKey(ep(port)), "192.0.2.1", now);

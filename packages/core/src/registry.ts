@@ -8,7 +8,7 @@ export interface User extends Linked<User> {
   readonly name: string;
   /** NFKC_Casefold: the form names clash in and a PRIVATE's receiver is looked up by. */
   readonly folded: string;
-  /** UTS #39 skeleton of `folded` (often the same string): look-alike names clash in it. */
+  /** Look-alike key, NFKC_Casefold(skeleton(NFKC(name))) (often the same string as `folded`). */
   readonly skeleton: string;
   /** UTF-8 of `name`, so forwards need no re-encoding. */
   readonly nameBytes: Uint8Array;
@@ -76,7 +76,7 @@ export class Registry {
   private readonly byAddress = new Map<string, User | Map<number, User>>();
   /** Also registration order: a Map iterates in insertion order. */
   private readonly byFolded = new Map<string, User>();
-  /** Look-alike check of a new name: one entry per user, O(1) per REGISTER. */
+  /** Look-alike check of a new name, by look-alike key: one entry per user, O(1) per REGISTER. */
   private readonly bySkeleton = new Map<string, User>();
   /** Least recently seen first. */
   private readonly bySeen = new RecencyList<User>();
@@ -113,9 +113,13 @@ export class Registry {
     return this.byFolded.get(folded);
   }
 
-  /** The user whose name looks like one with this skeleton (equal folds have equal skeletons). */
-  bySkeletonKey(skeleton: string): User | undefined {
-    return this.bySkeleton.get(skeleton);
+  /**
+   * Whether a new name clashes with a held one: an equal fold or an equal look-alike key
+   * (docs/protocol.md#revision-3-identity). Equal folds need not have equal keys ("BILL" and
+   * "bill": I looks like l), so this is two look-ups, whatever the number of users.
+   */
+  clashesWith(folded: string, skeleton: string): boolean {
+    return this.byFolded.has(folded) || this.bySkeleton.has(skeleton);
   }
 
   /** Names held from one address group: checked ones, or plain (unchecked) ones apart. */

@@ -5,6 +5,7 @@ import {
   decodeFrame,
   encode,
   foldName,
+  lookAlikeKey,
   MAX_UNREGISTERED_REPLY_BYTES,
   Opcode,
   type RawPacket,
@@ -182,6 +183,8 @@ export class CoreModel {
     }
     const folded = new Set(names.map(foldName));
     if (folded.size !== names.length) fail(`two users share a folded name: ${names.join(", ")}`);
+    const keys = new Set(names.map((name) => lookAlikeKey(name)));
+    if (keys.size !== names.length) fail(`two users look alike: ${names.join(", ")}`);
     if (names.length > this.server.settings.maxUsers) fail(`${names.length} users > maxUsers`);
   }
 

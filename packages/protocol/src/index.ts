@@ -52,14 +52,15 @@ export {
   checkMessageBytes,
   checkName,
   foldName,
+  lookAlikeKey,
   messageRefusal,
   nameRefusal,
-  nameSkeleton,
   normalizeName,
   parseFoldedName,
   parseName,
   type TextRefusal,
 } from "./text.js";
+export { INVISIBLE_CLASS, isInvisible } from "./unicode/blank.js";
 export { CASE_FOLDING_UNICODE_VERSION } from "./unicode/case-folding.generated.js";
 export { CONFUSABLES_UNICODE_VERSION } from "./unicode/confusables.generated.js";
 export { decodeUtf8, encodeUtf8 } from "./utf8.js";

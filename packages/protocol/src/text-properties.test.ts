@@ -72,9 +72,28 @@ function referenceCheckName(name: string): string | undefined {
   if (/\p{White_Space}/u.test(name)) return "contains whitespace";
   if (/\p{Cf}/u.test(name)) return "contains an invisible format character";
   if (name.includes("\uFFFD")) return "contains U+FFFD";
+  const invisible = /[\p{Default_Ignorable_Code_Point}\u2800\u{13441}\u{13442}\u{1D159}]/u.exec(
+    name,
+  );
+  if (invisible !== null) return `contains an invisible character (${label(invisible[0])})`;
   if (Buffer.byteLength(name.normalize("NFC"), "utf8") > 32)
     return "longer than 32 bytes once normalized";
+  if (/^\p{M}/u.test(name.normalize("NFC"))) return "starts with a combining mark";
+  const nfd = [...name.normalize("NFD")];
+  for (let i = 1; i < nfd.length; i++) {
+    const mark = nfd[i] as string;
+    if (mark !== nfd[i - 1] || !/\p{Mn}/u.test(mark)) continue;
+    // Unless one character of the name is that pair by itself (Gurung Khema U+16121).
+    const byDesign = [...name.normalize("NFC")].some((c) =>
+      c.normalize("NFD").includes(mark + mark),
+    );
+    if (!byDesign) return `repeats a combining mark (${label(mark)})`;
+  }
   return undefined;
+}
+
+function label(char: string): string {
+  return `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 const asciiText = fc

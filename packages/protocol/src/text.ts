@@ -7,8 +7,9 @@ import {
   type ProtocolErrorCode,
 } from "./errors.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, MAX_NAME_BYTES, MIN_NAME_BYTES } from "./limits.js";
+import { invisibleCharacter } from "./unicode/blank.js";
 import { nfkcCasefold } from "./unicode/fold.js";
-import { skeleton } from "./unicode/skeleton.js";
+import { asciiLookAlikeKey, mappedSkeleton } from "./unicode/skeleton.js";
 import { decodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
 
 /*
@@ -20,12 +21,19 @@ import { decodeUtf8, isValidUtf8, utf8Length } from "./utf8.js";
 
 // Controls (C0, DEL, C1), any White_Space, format characters (Cf) and U+FFFD.
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{White_Space}\p{Cf}\uFFFD]/u;
+// Any combining mark: only a name holding one can repeat one (no single character's NFD
+// holds the same mark twice, a test checks every code point), so NFD is skipped without.
+const ANY_MARK = /\p{M}/u;
 const DESCRIBE: Array<[RegExp, string]> = [
   [/\p{Cc}/u, "contains a control character"],
   [/\p{White_Space}/u, "contains whitespace"],
   [/\p{Cf}/u, "contains an invisible format character"],
   [/\uFFFD/u, "contains U+FFFD"],
 ];
+/** A combining mark first: it has no base to sit on (revision 3). */
+const LEADING_MARK = /^\p{M}/u;
+/** The same nonspacing mark twice in a row on one base, in NFD (UTS #39 "Optional Detection", revision 3). */
+const REPEATED_MARK = /(\p{Mn})\1/u;
 
 /** Why a (decoded) name is refused, or `undefined` if it is a valid name. */
 export function checkName(name: string): string | undefined {
@@ -40,10 +48,38 @@ function checkUnicodeName(name: string, stored: () => string): string | undefine
   if (FORBIDDEN_IN_NAME.test(name)) {
     for (const [pattern, reason] of DESCRIBE) if (pattern.test(name)) return reason;
   }
+  const invisible = invisibleCharacter(name);
+  if (invisible !== undefined) {
+    return `contains an invisible character (${codePointLabel(invisible)})`;
+  }
   if (utf8Length(stored()) > MAX_NAME_BYTES) {
     return `longer than ${MAX_NAME_BYTES} bytes once normalized`;
   }
+  if (ANY_MARK.test(name)) {
+    if (LEADING_MARK.test(stored())) return "starts with a combining mark";
+    const repeated = REPEATED_MARK.exec(name.normalize("NFD"));
+    if (repeated !== null && !repeatsByDesign(stored(), repeated[0])) {
+      return `repeats a combining mark (${codePointLabel(repeated[1] as string)})`;
+    }
+  }
+  // A name whose NFKC_Casefold is empty would have to hold only Default_Ignorable_Code_Point
+  // characters, refused above (blank.test.ts checks every code point), so none gets here.
   return undefined;
+}
+
+/*
+ * A few vowel signs are one character that decomposes into the same mark twice (Gurung
+ * Khema U+16121 is U+1611E U+1611E): such a repeat is the character itself, not a mark
+ * typed twice, so a name holding it stays valid.
+ */
+function repeatsByDesign(nfc: string, pair: string): boolean {
+  for (const char of nfc) if (char.normalize("NFD").includes(pair)) return true;
+  return false;
+}
+
+/** "U+0301": how a reason names a character. */
+function codePointLabel(char: string): string {
+  return `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /*
@@ -85,11 +121,24 @@ export function foldName(name: string): string {
 }
 
 /**
- * The key look-alike names clash in (docs/protocol.md#revision-2): the UTS #39 skeleton of
- * the folded name. "аlice" (Cyrillic а) and "alice" share one; "bobby" and "bob" do not.
+ * The key look-alike names clash in (docs/protocol.md#revision-3-identity):
+ * NFKC_Casefold(skeleton(NFKC(name))), for a valid (NFC) name. The skeleton comes before the
+ * fold, since confusables.txt maps capitals and digits that folding would remove first
+ * (I→l, 0→O): "biIl" and "bill", "B0BBY" and "BOBBY", Cyrillic "аlice" and "alice" share a
+ * key; "bobby" and "bob" do not. Two names clash when their folds or their keys are equal.
+ * `folded`, when given, must be `foldName(name)`: it saves folding twice.
  */
-export function nameSkeleton(folded: string): string {
-  return skeleton(folded);
+export function lookAlikeKey(name: string, folded?: string): string {
+  const ascii = isAscii(name);
+  if (ascii) {
+    const key = asciiLookAlikeKey(name, folded ?? name.toLowerCase());
+    if (key !== undefined) return key;
+  }
+  const nfkc = ascii ? name : name.normalize("NFKC");
+  const mapped = mappedSkeleton(nfkc);
+  // Nothing maps: the skeleton is NFD(nfkc), whose fold is the name's own (pass it if known).
+  if (mapped === undefined) return folded ?? foldName(nfkc);
+  return foldName(mapped);
 }
 
 /** A refusal as data: the exact ERROR text and the stable code, without an Error's stack. */

@@ -30,13 +30,17 @@ export interface Frame {
   one(name: string): Field | undefined;
 }
 
-/** Dissects a capture file with the dissector loaded; `prefs` are `-o` settings. */
+/**
+ * Dissects a capture file with the dissector loaded; `prefs` are `-o` settings. Two passes
+ * (-2), as Wireshark's packet list does when it dissects again: a conversation the heuristic
+ * claims at its answer shows as CHAT UDP from its first datagram.
+ */
 export async function dissectFile(
   tshark: string,
   file: string,
   prefs: readonly string[] = [],
 ): Promise<Frame[]> {
-  const args = ["-n", "-r", file, "-X", `lua_script:${DISSECTOR}`, "-T", "pdml"];
+  const args = ["-n", "-2", "-r", file, "-X", `lua_script:${DISSECTOR}`, "-T", "pdml"];
   for (const pref of prefs) args.push("-o", pref);
   const { stdout, stderr, code } = await run(tshark, args);
   if (code !== 0) throw new Error(`tshark exited with ${code}: ${stderr}`);
@@ -47,7 +51,7 @@ export async function dissectFile(
 
 /** The Info column of every frame, as the packet list shows it. */
 export async function infoColumns(tshark: string, file: string): Promise<string[]> {
-  const args = ["-n", "-r", file, "-X", `lua_script:${DISSECTOR}`, "-T", "fields"];
+  const args = ["-n", "-2", "-r", file, "-X", `lua_script:${DISSECTOR}`, "-T", "fields"];
   const { stdout, stderr, code } = await run(tshark, [...args, "-e", "_ws.col.Info"]);
   if (code !== 0) throw new Error(`tshark exited with ${code}: ${stderr}`);
   return stdout.replace(/\n$/, "").split("\n");

@@ -85,6 +85,8 @@ describe.skipIf(tshark === undefined)(
     const invalidAt: number[] = [];
     const heuristicAt: number[] = [];
     const strangersAt: number[] = [];
+    const unprovenAt: number[] = [];
+    const hostileAt: number[] = [];
     for (const vector of vectors.valid) {
       const payload = bytes(vector.hex);
       validAt.push(records.length);
@@ -95,10 +97,37 @@ describe.skipIf(tshark === undefined)(
       invalidAt.push(records.length);
       records.push(vector.direction === "toClient" ? toClient(payload) : toServer(payload));
     }
+    // A conversation on another port, each datagram the way it goes: requests to the
+    // server, answers to the client. The heuristic claims it once both sides spoke.
     for (const vector of vectors.valid) {
       heuristicAt.push(records.length);
-      records.push({ payload: bytes(vector.hex), srcPort: CLIENT_PORT + 1, dstPort: OTHER_PORT });
+      const client = CLIENT_PORT + 1;
+      records.push(
+        TO_SERVER.has(vector.packet.opcode)
+          ? { payload: bytes(vector.hex), srcPort: client, dstPort: OTHER_PORT }
+          : { payload: bytes(vector.hex), srcPort: OTHER_PORT, dstPort: client },
+      );
     }
+    // Well formed but unproven: one datagram alone; two one way; answers that contradict
+    // who is the client (an OK each way).
+    for (const [src, dst, hex] of [
+      [CLIENT_PORT + 3, OTHER_PORT + 2, "000000"],
+      [CLIENT_PORT + 4, OTHER_PORT + 3, "280000"],
+      [CLIENT_PORT + 4, OTHER_PORT + 3, "2a0000"],
+      [CLIENT_PORT + 5, OTHER_PORT + 4, "000000"],
+      [OTHER_PORT + 4, CLIENT_PORT + 5, "000000"],
+    ] as const) {
+      unprovenAt.push(records.length);
+      records.push({ payload: bytes(hex), srcPort: src, dstPort: dst });
+    }
+    // What a hostile server forwards: an RLO, C1 CSI, BEL and a braille blank.
+    const hostile = Buffer.concat([
+      Buffer.from([21, 0, 0]),
+      Buffer.from("mallory\u2800\u0000a\u202eb\u009b2J\u0007c\u3164d", "utf8"),
+    ]);
+    hostile.writeUInt16BE(hostile.length - 3, 1);
+    hostileAt.push(records.length);
+    records.push(toClient(hostile));
     // Not CHAT UDP: LENGTH that does not match, an unknown opcode, a DNS query.
     for (const hex of [
       "0b0009616c696365",
@@ -180,6 +209,17 @@ describe.skipIf(tshark === undefined)(
 
     it("leaves other UDP traffic on other ports alone", () => {
       for (const at of strangersAt) expect(frames[at]!.one("chat_udp")).toBeUndefined();
+    });
+
+    it("claims no conversation on one datagram, one direction or answers both ways", () => {
+      for (const at of unprovenAt)
+        expect(frames[at]!.one("chat_udp"), `frame ${at + 1}`).toBeUndefined();
+    });
+
+    it("escapes bidi overrides, C1 controls and blanks in the Info column as the terminal client does", () => {
+      const shown = info[hostileAt[0]!]!;
+      expect(shown).toBe("BROADCAST_FWD mallory<U+2800>: a<U+202E>b\\x9b2J\\x07c<U+3164>d");
+      expect(shown).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e\u2800\u3164]/u);
     });
 
     it("shows the opcode's name and the text in the Info column, control characters escaped", () => {

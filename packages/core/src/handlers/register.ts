@@ -1,4 +1,4 @@
-import { ErrorText, foldName, nameRefusal, nameSkeleton, parseName } from "@chat/protocol";
+import { ErrorText, foldName, lookAlikeKey, nameRefusal, parseName } from "@chat/protocol";
 import { addressGroupKey } from "../ip-address.js";
 import { SERVER_FULL, TOO_MANY_FROM_ADDRESS, USERNAME_TAKEN } from "../refusals.js";
 import { type Session, TRUSTED } from "../registry.js";
@@ -84,9 +84,9 @@ function registerNew(state: ServerState, req: Request, nameBytes: Uint8Array, se
     return;
   }
   const folded = foldName(name);
-  // Equal folds have equal skeletons, so one look-up refuses a taken name and a look-alike.
-  const skeleton = nameSkeleton(folded);
-  if (registry.bySkeletonKey(skeleton) !== undefined) {
+  // A taken name (equal fold) or a look-alike (equal key): two look-ups (revision 3).
+  const skeleton = lookAlikeKey(name, folded);
+  if (registry.clashesWith(folded, skeleton)) {
     out.refuse(USERNAME_TAKEN, req);
     return;
   }

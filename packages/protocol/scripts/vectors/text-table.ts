@@ -4,14 +4,17 @@ import { type MessageVector, type NameClashVector, type NameVector, utf8 } from 
 
 const DEFAULT_MAX = 1024;
 
-/** A valid name with its comparison key (NFKC_Casefold) and look-alike key (UTS #39 skeleton), written out. */
-const validName = (name: string, text: string, folded: string, skeleton = folded): NameVector => ({
+/**
+ * A valid name with its comparison key (NFKC_Casefold) and its look-alike key
+ * (NFKC_Casefold(skeleton(NFKC(name))), revision 3), written out.
+ */
+const validName = (name: string, text: string, folded: string, lookAlike = folded): NameVector => ({
   name,
   hex: utf8(text),
   valid: true,
   stored: text.normalize("NFC"),
   folded,
-  skeleton,
+  lookAlike,
 });
 
 const badName = (name: string, hex: string, reason: string): NameVector => ({
@@ -26,30 +29,42 @@ const CONTROL = "contains a control character";
 const SPACE = "contains whitespace";
 const FORMAT = "contains an invisible format character";
 const NOT_UTF8 = "not valid UTF-8";
+const invisible = (codePoint: string) => `contains an invisible character (U+${codePoint})`;
+const LEADING_MARK = "starts with a combining mark";
 
 export const names: NameVector[] = [
   validName("one byte", "a", "a"),
   validName("32 bytes", "a".repeat(32), "a".repeat(32)),
-  validName("16 × é is 32 bytes", "é".repeat(16), "é".repeat(16), "e\u0301".repeat(16)),
+  validName("16 × é is 32 bytes", "é".repeat(16), "é".repeat(16)),
   validName("mixed case", "Alice", "alice"),
-  validName("composed é", "Jos\u00e9", "jos\u00e9", "jose\u0301"),
-  validName("decomposed é, stored composed", "Jose\u0301", "jos\u00e9", "jose\u0301"),
+  validName("composed é", "Jos\u00e9", "jos\u00e9"),
+  validName("decomposed é, stored composed", "Jose\u0301", "jos\u00e9"),
   validName("fullwidth letters, folded to ASCII", "Ａｌｉｃｅ", "alice"),
   validName("sharp s folds to ss (full case folding)", "Straße", "strasse"),
-  validName("final sigma folds to sigma", "ΟΔΥΣΣΕΥΣ", "οδυσσευσ", "o\u1e9fuoo\ua793uo"),
+  validName("final sigma folds to sigma", "ΟΔΥΣΣΕΥΣ", "οδυσσευσ", "o\u03b4y\u0283\u0283ey\u0283"),
   validName(
     "titlecase digraph ǅ folds to dž (NFKC, then case)",
     "ǅemal",
     "d\u017eemal",
     "dz\u0306ernal",
   ),
-  validName("variation selector U+FE0F is folded away", "alice\ufe0f", "alice"),
   validName("Cyrillic а: a look-alike of alice", "\u0430lice", "\u0430lice", "alice"),
   validName("Greek ο: a look-alike of bob", "b\u03bfb", "b\u03bfb", "bob"),
   validName("m looks like rn", "modern", "modern", "rnodern"),
+  validName("capital I looks like l: the skeleton comes before the fold", "biIl", "biil", "bill"),
+  validName("digit 0 looks like capital O", "B0BBY", "b0bby", "bobby"),
+  validName("Cyrillic palochka Ӏ looks like l", "\u04c0o\u04c0", "\u04cfo\u04cf", "lol"),
+  validName("Greek capitals ΒΟΒ look like BOB", "\u0392\u039f\u0392", "\u03b2\u03bf\u03b2", "bob"),
   validName("CJK", "日本語", "日本語"),
   validName("emoji", "😀", "😀"),
-  validName("punctuation; 0 and 1 look like O and l", "user_01.x-y", "user_01.x-y", "user_Ol.x-y"),
+  validName("punctuation; 0 and 1 look like O and l", "user_01.x-y", "user_01.x-y", "user_ol.x-y"),
+  validName("Cyrillic иван", "иван", "иван", "\u1d0e\u0299a\u029c"),
+  validName("Greek ελένη", "ελένη", "ελένη", "\ua793\u03bb\ua793\u0301vn\u0329"),
+  validName("Chinese 李小龍", "李小龍", "李小龍"),
+  validName("Zoë", "Zo\u00eb", "zo\u00eb", "zo\u00eb"),
+  validName("renée", "ren\u00e9e", "ren\u00e9e", "ren\u00e9e"),
+  validName("Cyrillic with digits", "иван2000", "иван2000", "\u1d0e\u0299a\u029c2ooo"),
+  validName("Han with digits", "李小龍88", "李小龍88"),
   badName("empty", "", "empty"),
   badName("33 bytes", utf8("a".repeat(33)), "longer than 32 bytes"),
   badName("11 × € is 33 bytes", utf8("€".repeat(11)), "longer than 32 bytes"),
@@ -66,6 +81,34 @@ export const names: NameVector[] = [
   badName("right-to-left override U+202E", utf8("a\u202eb"), FORMAT),
   badName("left-to-right isolate U+2066", utf8("a\u2066b"), FORMAT),
   badName("byte-order mark U+FEFF", utf8("\ufeffab"), FORMAT),
+  badName("Hangul filler U+3164 alone", utf8("\u3164"), invisible("3164")),
+  badName("Hangul choseong filler U+115F", utf8("a\u115fb"), invisible("115F")),
+  badName("Hangul jungseong filler U+1160", utf8("a\u1160b"), invisible("1160")),
+  badName("halfwidth Hangul filler U+FFA0", utf8("\uffa0"), invisible("FFA0")),
+  badName("variation selector U+FE0F", utf8("alice\ufe0f"), invisible("FE0F")),
+  badName("combining grapheme joiner U+034F", utf8("a\u034fb"), invisible("034F")),
+  badName("braille pattern blank U+2800 alone", utf8("\u2800"), invisible("2800")),
+  badName("braille pattern blank twice", utf8("\u2800\u2800"), invisible("2800")),
+  badName("carol and a braille blank", utf8("carol\u2800"), invisible("2800")),
+  badName("Egyptian hieroglyph full blank U+13441", utf8("a\u{13441}"), invisible("13441")),
+  badName("musical symbol null notehead U+1D159", utf8("a\u{1d159}"), invisible("1D159")),
+  badName("a lone combining mark", utf8("\u0301"), LEADING_MARK),
+  badName("a combining mark first", utf8("\u0308alice"), LEADING_MARK),
+  badName(
+    "dave with the same accent twice",
+    utf8("da\u0301\u0301ve"),
+    "repeats a combining mark (U+0301)",
+  ),
+  badName(
+    "the same accent twice, once precomposed",
+    utf8("d\u00e1\u0301ve"),
+    "repeats a combining mark (U+0301)",
+  ),
+  badName(
+    "only characters that fold to nothing (refused as invisible first)",
+    utf8("\u115f\u1160"),
+    invisible("115F"),
+  ),
   badName("replacement character U+FFFD", utf8("a\ufffdb"), "contains U+FFFD"),
   badName("overlong NUL C0 80", "61 c080", NOT_UTF8),
   badName("overlong '/' E0 80 AF", "e080af", NOT_UTF8),
@@ -145,8 +188,62 @@ export const nameClashes: NameClashVector[] = [
   { name: "Cyrillic а in alice", held: "alice", registering: "\u0430lice", clash: "look-alike" },
   { name: "Greek ο in bob", held: "bob", registering: "b\u03bfb", clash: "look-alike" },
   { name: "rn for m", held: "modern", registering: "rnodern", clash: "look-alike" },
-  // Folding comes first, so a capital I is an i before the skeleton sees it (docs/protocol.md).
-  { name: "capital I for l, folded to i first", held: "bill", registering: "biIl", clash: "none" },
+  // Revision 3: the skeleton comes before the fold, so capitals and digits still map.
+  { name: "capital I for l", held: "bill", registering: "biIl", clash: "look-alike" },
+  { name: "capital I for l in alice", held: "alice", registering: "aIice", clash: "look-alike" },
+  {
+    name: "Cyrillic palochka Ӏ for l",
+    held: "lol",
+    registering: "\u04c0o\u04c0",
+    clash: "look-alike",
+  },
+  {
+    name: "Greek ΒΟΒ for BOB",
+    held: "BOB",
+    registering: "\u0392\u039f\u0392",
+    clash: "look-alike",
+  },
+  {
+    name: "Cyrillic А and М in ADMIN",
+    held: "ADMIN",
+    registering: "\u0410D\u041cIN",
+    clash: "look-alike",
+  },
+  {
+    name: "Cyrillic ЅСОТТ for SCOTT",
+    held: "SCOTT",
+    registering: "\u0405\u0421\u041e\u0422\u0422",
+    clash: "look-alike",
+  },
+  {
+    name: "Cyrillic НТМ in HTML",
+    held: "HTML",
+    registering: "\u041d\u0422\u041cL",
+    clash: "look-alike",
+  },
+  { name: "digit 0 for O", held: "BOBBY", registering: "B0BBY", clash: "look-alike" },
+  {
+    name: "Cyrillic МАХ for MAX",
+    held: "MAX",
+    registering: "\u041c\u0410\u0425",
+    clash: "look-alike",
+  },
+  {
+    name: "Cyrillic аррӏе for apple",
+    held: "apple",
+    registering: "\u0430\u0440\u0440\u04cf\u0435",
+    clash: "look-alike",
+  },
+  {
+    name: "capitals of a held name whose key differs",
+    held: "bill",
+    registering: "BILL",
+    clash: "folded",
+  },
+  { name: "Cyrillic иван and Greek ελένη", held: "иван", registering: "ελένη", clash: "none" },
+  { name: "иван and ivan", held: "ivan", registering: "иван", clash: "none" },
+  { name: "Zoë and renée", held: "Zoë", registering: "renée", clash: "none" },
+  { name: "a script with digits", held: "иван", registering: "иван2000", clash: "none" },
   { name: "a longer name", held: "bob", registering: "bobby", clash: "none" },
   { name: "a different letter", held: "alice", registering: "alicia", clash: "none" },
   { name: "a diaeresis", held: "zoe", registering: "zoë", clash: "none" },

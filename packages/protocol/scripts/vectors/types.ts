@@ -43,8 +43,8 @@ export interface NameVector {
   stored?: string;
   /** Valid names: the comparison key (NFKC_Casefold). */
   folded?: string;
-  /** Valid names: the look-alike key (UTS #39 skeleton of `folded`). */
-  skeleton?: string;
+  /** Valid names: the look-alike key, NFKC_Casefold(skeleton(NFKC(name))) (revision 3). */
+  lookAlike?: string;
   code?: ProtocolErrorCode;
   /** Invalid names: our reason, after "username is invalid: ". */
   reason?: string;
@@ -55,7 +55,7 @@ export interface NameClashVector {
   name: string;
   held: string;
   registering: string;
-  /** "folded": equal NFKC_Casefold forms; "look-alike": equal skeletons only; "none": no clash. */
+  /** "folded": equal NFKC_Casefold forms; "look-alike": equal look-alike keys only; "none": no clash. */
   clash: "folded" | "look-alike" | "none";
 }
 

@@ -4,8 +4,8 @@ import { parseCodePointMap } from "./tables.js";
 /*
  * The UTS #39 skeleton: NFD, each character replaced by its prototype from Unicode's
  * confusables.txt, NFD again. Two names with one skeleton look alike ("аlice" in Cyrillic
- * and "alice"). Callers pass an NFKC_Casefold form, which holds no default ignorables, so
- * the step that removes them is already done.
+ * and "alice"). Callers pass a valid name's NFKC form, which holds no default ignorables
+ * (they make a name invalid), so the step that removes them is already done.
  */
 
 let prototypes: Map<number, string> | undefined;
@@ -36,6 +36,36 @@ function asciiTable(): ReadonlyArray<string | undefined> {
   return asciiPrototypes;
 }
 
+let asciiKeys: ReadonlyArray<string | null> | undefined;
+
+/**
+ * The look-alike key of an ASCII name, NFKC_Casefold(skeleton(name)), given its fold (lower
+ * case): each character's prototype in lower case, or `undefined` when some character's
+ * prototype is not ASCII ("%" looks like "º/₀"), for the general path. On ASCII the
+ * skeleton is a concatenation and folding is per character, so no string is built unless
+ * a character maps; most keys are then `folded` itself, which costs no memory.
+ */
+export function asciiLookAlikeKey(name: string, folded: string): string | undefined {
+  if (asciiKeys === undefined) {
+    const prototypes = asciiTable();
+    asciiKeys = Array.from({ length: 0x80 }, (_, code) => {
+      const prototype = prototypes[code] ?? String.fromCharCode(code);
+      return isAscii(prototype) ? prototype.toLowerCase() : null;
+    });
+  }
+  let out: string | undefined;
+  for (let i = 0; i < name.length; i++) {
+    const key = asciiKeys[name.charCodeAt(i)];
+    if (key === null || key === undefined) return undefined;
+    if (out === undefined) {
+      if (key === folded[i]) continue;
+      out = folded.slice(0, i);
+    }
+    out += key;
+  }
+  return out ?? folded;
+}
+
 /** The "cp:mapped" entries of the table's head whose code point is ASCII. */
 function* asciiEntries(): Generator<string> {
   let start = 0;
@@ -51,24 +81,40 @@ function* asciiEntries(): Generator<string> {
 
 /** The skeleton of `text`; `text` itself (the same string) when nothing maps. */
 export function skeleton(text: string): string {
+  const mapped = mappedSkeleton(text);
+  if (mapped !== undefined) return mapped;
+  if (isAscii(text)) return text; // NFD is the identity on ASCII
+  const nfd = text.normalize("NFD");
+  return nfd === text ? text : nfd;
+}
+
+/**
+ * The skeleton of `text` when some character of it has a prototype, else `undefined`
+ * (the skeleton is then only NFD(text)). A caller that folds the skeleton next can skip the
+ * work, since NFKC_Casefold(NFD(text)) is NFKC_Casefold(text).
+ */
+export function mappedSkeleton(text: string): string | undefined {
   if (isAscii(text)) {
     const ascii = asciiTable();
-    // NFD is the identity on ASCII, and so is NFD of an ASCII prototype.
     let out: string | undefined;
     for (let i = 0; i < text.length; i++) {
       const prototype = ascii[text.charCodeAt(i)];
       if (prototype !== undefined) out = (out ?? text.slice(0, i)) + prototype;
       else if (out !== undefined) out += text[i];
     }
-    return out === undefined || !isAscii(out) ? (out?.normalize("NFD") ?? text) : out;
+    // NFD is the identity on ASCII, and so is NFD of an ASCII prototype.
+    if (out === undefined) return undefined;
+    return isAscii(out) ? out : out.normalize("NFD");
   }
   const map = table();
   let out = "";
+  let changed = false;
   for (const char of text.normalize("NFD")) {
-    out += map.get(char.codePointAt(0) as number) ?? char;
+    const prototype = map.get(char.codePointAt(0) as number);
+    if (prototype !== undefined) changed = true;
+    out += prototype ?? char;
   }
-  const result = out.normalize("NFD");
-  return result === text ? text : result;
+  return changed ? out.normalize("NFD") : undefined;
 }
 
 function isAscii(text: string): boolean {
