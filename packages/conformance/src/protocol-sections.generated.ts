@@ -14,6 +14,7 @@ export const PROTOCOL_SECTIONS: readonly ProtocolSection[] = [
   { anchor: "6-abuse-limits", title: "Abuse limits", number: "6" },
   { anchor: "7-decisions-and-why", title: "Decisions and why", number: "7" },
   { anchor: "revision-2", title: "Revision 2" },
+  { anchor: "revision-3-identity", title: "Revision 3: identity" },
   { anchor: "revision-3-the-address-check", title: "Revision 3: the address check" },
   { anchor: "wire-forms", title: "Wire forms", parent: "revision-3-the-address-check" },
   { anchor: "tokens", title: "Tokens", parent: "revision-3-the-address-check" },

@@ -9,7 +9,8 @@ const numRuns = Number(process.env.FUZZ_TEST_RUNS ?? 300);
 
 describe("core fuzz (short run)", () => {
   for (const [name, target] of Object.entries(coreTargets)) {
-    it(name, () => {
+    // Seconds alone; minutes on a loaded 2-core CI machine, which must not fail it.
+    it(name, { timeout: 180_000 }, () => {
       const verdict = target({ numRuns });
       expect(verdict.failed, verdict.report).toBe(false);
     });
