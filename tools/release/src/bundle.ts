@@ -24,7 +24,7 @@ const ENTRIES = {
 } as const;
 
 /** node-gyp's output, where `pnpm install` builds the addon. */
-const ADDON_BUILD = "packages/udp-batch/build/Release/udp_batch.node";
+export const ADDON_BUILD = join(REPO_ROOT, "packages/udp-batch/build/Release/udp_batch.node");
 
 /*
  * An ES module has no `require`; the CommonJS inside (blessed, pino, ioredis) needs one for
@@ -61,8 +61,7 @@ export async function bundleAll(outDir: string): Promise<BundleReport[]> {
     CHAT_UDP_BATCH_BESIDE: JSON.stringify(ARTIFACTS.addon),
   });
   await bundle(ENTRIES.conformance, join(outDir, ARTIFACTS.conformance), []);
-  const addon = join(REPO_ROOT, ADDON_BUILD);
-  if (existsSync(addon)) copyFileSync(addon, join(outDir, ARTIFACTS.addon));
+  if (existsSync(ADDON_BUILD)) copyFileSync(ADDON_BUILD, join(outDir, ARTIFACTS.addon));
   return [ARTIFACTS.client, ARTIFACTS.server, ARTIFACTS.conformance, ARTIFACTS.addon]
     .filter((file) => existsSync(join(outDir, file)))
     .map((file) => ({ file, bytes: readFileSync(join(outDir, file)).byteLength }));
