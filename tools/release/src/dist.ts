@@ -28,7 +28,11 @@ const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(2)} MB`;
 try {
   const { outDir, executable } = parse(process.argv.slice(2));
   const written = await bundleAll(outDir);
-  if (executable) {
+  const canBuildExecutable = process.platform === "linux" && process.arch === "x64";
+  if (executable && !canBuildExecutable) {
+    console.log(`(no ${ARTIFACTS.executable}: the single executable is built on Linux x64 only)`);
+  }
+  if (executable && canBuildExecutable) {
     const output = join(outDir, ARTIFACTS.executable);
     await buildExecutable(join(outDir, ARTIFACTS.client), output);
     written.push({ file: ARTIFACTS.executable, bytes: statSync(output).size });

@@ -18,13 +18,25 @@ export interface Packed {
  */
 export async function pack(dir: string, dest: string): Promise<Packed> {
   mkdirSync(dest, { recursive: true });
-  const { stdout } = await exec("pnpm", ["pack", "--json", "--pack-destination", dest], {
-    cwd: dir,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const [command, ...prefix] = pnpmCommand();
+  const { stdout } = await exec(
+    command as string,
+    [...prefix, "pack", "--json", "--pack-destination", dest],
+    {
+      cwd: dir,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const { filename } = JSON.parse(stdout) as { filename: string };
   const unpacked = join(dest, basename(filename, ".tgz"));
   mkdirSync(unpacked, { recursive: true });
   await exec("tar", ["-xzf", filename, "-C", unpacked]);
   return { tarball: filename, root: join(unpacked, "package") };
+}
+
+// Under `pnpm run` (turbo runs tests that way) pnpm names itself in npm_execpath; CI starts
+// pnpm through npx, which need not leave it on the PATH.
+function pnpmCommand(): string[] {
+  const execPath = process.env.npm_execpath;
+  return execPath && /pnpm/.test(execPath) ? [process.execPath, execPath] : ["pnpm"];
 }
