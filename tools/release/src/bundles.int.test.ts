@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ChatClient, connect } from "@chat/client";
+import { startRedis } from "@chat/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADDON_BUILD, ARTIFACTS, bundleAll, REPO_ROOT } from "./bundle.js";
 import {
@@ -39,6 +41,7 @@ function addonIfBuilt(): string[] {
   return existsSync(artifact(ARTIFACTS.addon)) ? [artifact(ARTIFACTS.addon)] : [];
 }
 
+const HAS_REDIS = spawnSync("redis-server", ["--version"]).status === 0;
 const target = () => `127.0.0.1:${server.port}`;
 
 /** A user of the workspace's SDK on the bundled server, collecting the broadcasts it sees. */
@@ -95,6 +98,41 @@ describe("chat-server.mjs alone", () => {
   });
 });
 
+// prom-client and ioredis are imported only when asked for: they must be in the bundle too.
+describe("chat-server.mjs alone, with what it loads on demand", () => {
+  it("serves Prometheus metrics (--metrics)", async () => {
+    const lone = await startBundledServer(alone(artifact(ARTIFACTS.server)), [
+      "--metrics",
+      "127.0.0.1:0",
+    ]);
+    try {
+      const metricsLine = await lone.logLine((line) => line.msg === "metrics listening");
+      const response = await fetch(`http://127.0.0.1:${metricsLine.port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("process_cpu_user_seconds_total");
+    } finally {
+      await lone.stop();
+    }
+  });
+
+  it.skipIf(!HAS_REDIS)("joins a cluster on a real Redis (--cluster)", async () => {
+    const redis = await startRedis();
+    try {
+      const lone = await startBundledServer(alone(artifact(ARTIFACTS.server)), [
+        "--cluster",
+        redis.url,
+      ]);
+      try {
+        await lone.logLine((line) => line.msg === "cluster joined");
+      } finally {
+        await lone.stop();
+      }
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
 describe("chat.mjs alone", () => {
   const folder = () => alone(artifact(ARTIFACTS.client));
 
@@ -115,16 +153,17 @@ describe("chat.mjs alone", () => {
   });
 
   it("--listen prints what is broadcast, as JSON lines", async () => {
+    const heardIt = (stdout: string) => stdout.includes('"message":"anyone there?"');
     const listening = run(
       process.execPath,
       ["chat.mjs", "--server", target(), "--name", "json-listener", "--listen"],
-      { cwd: folder(), env: withoutChatVariables(), timeoutMs: 4_000 },
+      { cwd: folder(), env: withoutChatVariables(), timeoutMs: 20_000, until: heardIt },
     );
     const { client } = await listener("json-talker");
+    // Broadcast until the listener has registered and heard one (then it is stopped).
+    const broadcasting = setInterval(() => void client.broadcast("anyone there?"), 200);
     try {
-      // Broadcast until the listener has registered and heard one (it is killed at 4 s).
-      const broadcasting = setInterval(() => void client.broadcast("anyone there?"), 200);
-      const { stdout } = await listening.finally(() => clearInterval(broadcasting));
+      const { stdout } = await listening;
       const events = stdout.split("\n").filter((line) => line.startsWith("{"));
       expect(events.map((line) => JSON.parse(line))).toContainEqual(
         expect.objectContaining({
@@ -134,6 +173,7 @@ describe("chat.mjs alone", () => {
         }),
       );
     } finally {
+      clearInterval(broadcasting);
       await client.close();
     }
   });

@@ -36,11 +36,19 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `command` in `cwd` to completion (killed after `timeoutMs`). */
+/**
+ * Runs `command` in `cwd` to completion, or until its output satisfies `until` (then it is
+ * stopped); killed after `timeoutMs`.
+ */
 export function run(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    until?: (stdout: string) => boolean;
+  },
 ): Promise<RunResult> {
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -52,6 +60,7 @@ export function run(
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
+    if (options.until?.(stdout)) child.kill("SIGTERM");
   });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
@@ -72,11 +81,16 @@ export interface BundledServer {
   readonly address: string;
   /** The "listening" line: transport, transportWhy, version, settings. */
   readonly listening: Record<string, unknown>;
+  /** The first JSON line on stdout (written already or still to come) that matches. */
+  logLine(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
 /** Starts `node chat-server.mjs` in `folder` on 127.0.0.1, port 0; resolves once listening. */
-export function startBundledServer(
+export async function startBundledServer(
   folder: string,
   args: readonly string[] = [],
 ): Promise<BundledServer> {
@@ -98,22 +112,51 @@ export function startBundledServer(
     clearTimeout(timer);
     children.delete(child);
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the bundled server did not listen within 15 s: ${stderr}`));
-    }, 15_000);
-    closed.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the bundled server exited before listening: ${stderr}`));
-    });
-    createInterface({ input: child.stdout }).on("line", (text) => {
-      const line = parseObject(text);
-      if (line?.msg !== "listening") return;
-      clearTimeout(timer);
-      resolve({ port: Number(line.port), address: String(line.address), listening: line, stop });
-    });
+  const lines: Record<string, unknown>[] = [];
+  const watchers = new Set<() => void>();
+  createInterface({ input: child.stdout }).on("line", (text) => {
+    const line = parseObject(text);
+    if (line === undefined) return;
+    lines.push(line);
+    for (const watch of [...watchers]) watch();
   });
+  const logLine = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 15_000) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = lines.find(predicate);
+        if (found === undefined) return;
+        done();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no such log line within ${timeoutMs} ms; stderr: ${stderr}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        watchers.delete(check);
+      };
+      watchers.add(check);
+      check();
+    });
+  const exitedEarly = closed.then(() => {
+    throw new Error(`the bundled server exited before listening: ${stderr}`);
+  });
+  const listening = await Promise.race([
+    logLine((line) => line.msg === "listening"),
+    exitedEarly,
+  ]).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  exitedEarly.catch(() => {}); // later exits are the test's business
+  return {
+    port: Number(listening.port),
+    address: String(listening.address),
+    listening,
+    logLine,
+    stop,
+  };
 }
 
 /** The environment without the caller's CHAT_* settings (a transport choice, say). */
