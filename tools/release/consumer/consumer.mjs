@@ -45,9 +45,13 @@ console.log("ok @chat/client: registered two users, a broadcast went from one to
 // @chat/conformance: its API loads, and its command runs against the server.
 assert.ok(ALL_CHECKS.length > 0);
 const bin = join("node_modules", ".bin", "chat-conformance");
-const report = execFileSync(bin, ["--target", `${host}:${port}`, "--only", "1"], {
-  encoding: "utf8",
-});
+const report = execFileSync(
+  bin,
+  ["--target", `${host}:${port}`, "--only", "1", "--timeout", "2000"],
+  {
+    encoding: "utf8",
+  },
+);
 assert.match(report, /[1-9]\d* passed, 0 failed/);
 console.log(`ok @chat/conformance: chat-conformance --only 1: ${report.trim().split("\n").at(-1)}`);
 
