@@ -10,6 +10,7 @@ import {
   alone,
   type BundledServer,
   HAS_TMUX,
+  removeAloneFolders,
   run,
   startBundledServer,
   Terminal,
@@ -35,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   rmSync(out, { recursive: true, force: true });
+  removeAloneFolders();
 });
 
 function addonIfBuilt(): string[] {

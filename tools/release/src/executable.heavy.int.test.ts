@@ -9,6 +9,7 @@ import {
   alone,
   type BundledServer,
   HAS_TMUX,
+  removeAloneFolders,
   run,
   startBundledServer,
   Terminal,
@@ -38,6 +39,7 @@ describe.skipIf(!IS_LINUX_X64)("the single executable `chat` alone", () => {
   afterAll(async () => {
     await server?.stop();
     rmSync(out, { recursive: true, force: true });
+    removeAloneFolders();
   });
 
   const target = () => `127.0.0.1:${server.port}`;

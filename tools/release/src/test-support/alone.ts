@@ -11,10 +11,15 @@ import { createInterface } from "node:readline";
 
 const folders: string[] = [];
 const children = new Set<ChildProcess>();
+// A test runner that dies before afterAll must not leave processes behind.
 process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
+
+/** Removes every folder alone() made (a test file's afterAll; some hold a 100 MB binary). */
+export function removeAloneFolders(): void {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
 
 /** A new empty folder holding copies of `files`; throws if a node_modules could be reached. */
 export function alone(...files: string[]): string {
