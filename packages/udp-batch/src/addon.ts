@@ -37,14 +37,22 @@ export type AddonLoad =
   | { readonly ok: true; readonly binding: UdpBatchBinding; readonly path: string }
   | { readonly ok: false; readonly reason: string };
 
-/** Where `pnpm install` builds the addon (node-gyp's default output). */
-export const DEFAULT_ADDON_PATH = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "build",
-  "Release",
-  "udp_batch.node",
-);
+/*
+ * Set by the release bundle (tools/release: esbuild's `define`) to the addon's file name:
+ * a bundled server (chat-server.mjs) finds the addon beside itself. Undefined otherwise.
+ */
+declare const CHAT_UDP_BATCH_BESIDE: string | undefined;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Where the addon is looked for: where `pnpm install` builds it (node-gyp's default
+ * output), or, in a bundled server, beside the bundle.
+ */
+export const DEFAULT_ADDON_PATH =
+  typeof CHAT_UDP_BATCH_BESIDE === "string"
+    ? join(HERE, CHAT_UDP_BATCH_BESIDE)
+    : join(HERE, "..", "build", "Release", "udp_batch.node");
 
 /** Overrides the addon's path; a path with no addon forces the node:dgram fallback. */
 export const ADDON_PATH_VARIABLE = "CHAT_UDP_BATCH_ADDON";
