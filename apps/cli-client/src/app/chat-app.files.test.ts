@@ -56,13 +56,15 @@ describe("ChatApp settings, history across runs and /log", () => {
 
     const second = await started("me", { history: HistoryStore.open(path).store });
     await second.type("", "up");
-    expect(second.app.input.text).toBe("me"); // --name, recalled first as before
+    expect(second.app.input.text).toBe("/query bob"); // not the --name
     await second.type("", "up");
-    expect(second.app.input.text).toBe("/query bob");
+    expect(second.app.input.text).toBe("hello room");
+    await second.type("", "up");
     await second.type("", "up");
     expect(second.app.input.text).toBe("hello room");
     second.app.input.clear();
-    await second.type("/query bob", "enter", "up");
+    await second.type("/query bob", "enter");
+    await second.type("", "up");
     expect(second.app.input.text).toBe("hello bob");
   });
 

@@ -1,3 +1,4 @@
+import { foldName } from "@chat/protocol";
 import type { Command } from "./commands.js";
 import { reasonOf } from "./connection.js";
 import { helpLines } from "./help.js";
@@ -42,8 +43,11 @@ export async function runCommand(
     case "broadcast":
       if (peer !== undefined) return session.sendPrivate(peer, command.text);
       return session.broadcast(command.text);
-    case "msg":
-      return session.sendPrivate(command.to, command.text);
+    case "msg": {
+      // Echoed where it was typed too, unless that is already the user's own window.
+      const inTheirWindow = peer !== undefined && foldName(peer) === foldName(command.to);
+      return session.sendPrivate(command.to, command.text, inTheirWindow ? undefined : "current");
+    }
     default:
       return; // window commands are the app's
   }

@@ -14,7 +14,7 @@ import { rowWidth, wrapRow } from "./wrap.js";
  * Every name and text is sanitised here, the one place entries become rows.
  */
 
-export type Delivery = "sending" | "delivered" | "unconfirmed" | "failed";
+export type Delivery = "queued" | "sending" | "delivered" | "unconfirmed" | "failed";
 
 export type LogEntry =
   | {
@@ -69,6 +69,8 @@ function nameSegment(name: string, own: boolean): Segment {
 
 function deliverySuffix(delivery: Delivery | undefined, error: string | undefined): Segment[] {
   switch (delivery) {
+    case "queued":
+      return [{ text: " ⋯ queued", style: { fg: "grey" } }];
     case "sending":
       return [{ text: " …", style: { fg: "grey" } }];
     case "delivered":

@@ -1,7 +1,9 @@
-import { foldName } from "@chat/protocol";
+import { DEFAULT_MAX_MESSAGE_BYTES, foldName } from "@chat/protocol";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
 import { Roster } from "./roster.js";
+import { type SendKind, type SendOutcome, SendPacer } from "./send-pacer.js";
+import { splitMessage } from "./split-message.js";
 
 export type Phase = "naming" | "registering" | "chat" | "quitting" | "closed";
 
@@ -57,6 +59,8 @@ export class Session {
   #listed = false;
   /** The name we last held, to say which one the server would not give back. */
   #heldName: string | undefined;
+  /** Every line sent goes through here, under the server's rate limits. */
+  readonly pacer: SendPacer;
 
   constructor(
     public client: ChatConnection,
@@ -64,7 +68,12 @@ export class Session {
     /** How the server is shown, e.g. "127.0.0.1:9999"; changes with /server. */
     public server: string,
     readonly openClient?: OpenClient,
-  ) {}
+    pacer: SendPacer = new SendPacer(),
+    /** The largest message the server takes; longer lines are sent in pieces. */
+    readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+  ) {
+    this.pacer = pacer;
+  }
 
   get name(): string | undefined {
     return this.client.name;
@@ -179,24 +188,69 @@ export class Session {
     this.notice("Choose a name and press Enter.");
   }
 
-  /** Sends to the room; the line shows at once and its fate when known. */
-  broadcast(text: string): Promise<void> {
-    const entry: LogEntry = {
-      kind: "broadcast",
-      at: this.now(),
-      from: this.name ?? "?",
-      text,
-      own: true,
-    };
-    const id = this.hooks.add({ ...entry, delivery: "sending" }, "room");
-    return this.#track(id, () => this.client.broadcast(text));
+  /**
+   * Sends to the room; each line shows at once (queued while the pacer holds it back) and
+   * its fate when known. A line over the largest message goes as several.
+   */
+  async broadcast(text: string): Promise<void> {
+    const sends = splitMessage(text, this.maxMessageBytes).map((piece) => {
+      const entry: LogEntry = {
+        kind: "broadcast",
+        at: this.now(),
+        from: this.name ?? "?",
+        text: piece,
+        own: true,
+        delivery: "queued",
+      };
+      const id = this.hooks.add(entry, "room");
+      return this.#paced("broadcast", [id], () => this.client.broadcast(piece));
+    });
+    await Promise.all(sends);
   }
 
-  /** Sends to one user; the line goes to their window. */
-  sendPrivate(to: string, text: string): Promise<void> {
-    const entry: LogEntry = { kind: "private", at: this.now(), direction: "out", peer: to, text };
-    const id = this.hooks.add({ ...entry, delivery: "sending" }, { peer: to });
-    return this.#track(id, () => this.client.sendPrivate(to, text));
+  /**
+   * Sends to one user; the line goes to their window, and is echoed with its fate in
+   * `typedIn` too when it was typed elsewhere (/msg in the room).
+   */
+  async sendPrivate(to: string, text: string, typedIn?: Target): Promise<void> {
+    const sends = splitMessage(text, this.maxMessageBytes).map((piece) => {
+      const entry: LogEntry = {
+        kind: "private",
+        at: this.now(),
+        direction: "out",
+        peer: to,
+        text: piece,
+        delivery: "queued",
+      };
+      const ids = [this.hooks.add(entry, { peer: to })];
+      if (typedIn !== undefined) ids.push(this.hooks.add(entry, typedIn));
+      return this.#paced("private", ids, () => this.client.sendPrivate(to, piece));
+    });
+    await Promise.all(sends);
+  }
+
+  /** Lines still waiting for their turn to be sent. */
+  get queued(): number {
+    return this.pacer.queued;
+  }
+
+  #paced(kind: SendKind, ids: number[], send: () => Promise<SendOutcome>): Promise<void> {
+    const update = (delivery: Delivery, error?: string) => {
+      for (const id of ids) this.hooks.update(id, delivery, error);
+    };
+    return new Promise((resolve) => {
+      this.pacer.submit({
+        kind,
+        send,
+        started: () => update("sending"),
+        settled: ({ status, error }) => {
+          update(status, error);
+          this.hooks.changed();
+          resolve();
+        },
+      });
+      this.hooks.changed();
+    });
   }
 
   /** /nick succeeded: the list is not to say that we left and someone joined. */
@@ -224,18 +278,6 @@ export class Session {
   /** Fills the user list and the round-trip time at once, not at the first push. */
   async refresh(): Promise<void> {
     await Promise.all([this.who(false), this.#measureRtt()]);
-  }
-
-  async #track(
-    id: number,
-    send: () => Promise<{ status: Delivery; error?: string }>,
-  ): Promise<void> {
-    try {
-      const result = await send();
-      this.hooks.update(id, result.status, result.error);
-    } catch (error) {
-      this.hooks.update(id, "failed", reasonOf(error));
-    }
   }
 
   async #measureRtt(): Promise<void> {
@@ -292,7 +334,9 @@ export class Session {
     if (this.phase === "quitting" || this.phase === "closed") return;
     const wasRegistered = this.registered;
     this.phase = "quitting";
-    this.notice("Logging out…");
+    const unsent = this.pacer.queued;
+    this.pacer.clear("not sent: the client left");
+    this.notice(unsent > 0 ? `Logging out (${unsent} queued lines not sent)…` : "Logging out…");
     if (wasRegistered) {
       await Promise.race([this.client.logout().catch(() => undefined), sleep(QUIT_WAIT_MS)]);
     }
