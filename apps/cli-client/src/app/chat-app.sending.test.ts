@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { ChatError } from "@chat/client";
+import { describe, expect, it, vi } from "vitest";
 import { started, tick } from "../test-support/app-harness.js";
 import type { Key } from "./keys.js";
 import { BROADCAST_RATE } from "./send-pacer.js";
@@ -130,5 +131,53 @@ describe("ChatApp name prompt", () => {
     const { app, type } = await started("me");
     await type("", "up");
     expect(app.input.text).toBe("");
+  });
+});
+
+describe("ChatApp with an unreachable server at start", () => {
+  it("keeps trying the name with backoff while commands still work", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { client, app, type, status } = await started(null);
+      let unreachable = true;
+      const register = client.register.bind(client);
+      client.register = async (name: string) => {
+        client.calls.push(`try ${name}`);
+        if (unreachable)
+          throw new ChatError("TIMEOUT", "no answer from 127.0.0.1:9999 after 6 tries");
+        return register(name);
+      };
+      await type("me", "enter");
+      const lastText = () => app.windows.current.log.entries().at(-1)?.text;
+      expect(lastText()).toContain("cannot reach the server: no answer from 127.0.0.1:9999");
+      expect(status()).toContain("unreachable; trying again in 1 s");
+      expect(app.frame().prompt).toBe("name: ");
+      await vi.advanceTimersByTimeAsync(1_000);
+      await tick();
+      expect(status()).toContain("trying again in 2 s");
+      await vi.advanceTimersByTimeAsync(2_000);
+      await tick();
+      expect(status()).toContain("trying again in 4 s");
+      await type("/help", "enter"); // a command while waiting
+      expect(lastText()).toContain("/quit");
+      unreachable = false;
+      await vi.advanceTimersByTimeAsync(4_000);
+      await tick();
+      await tick();
+      expect(client.calls.filter((call) => call === "try me")).toHaveLength(4);
+      expect(client.name).toBe("me");
+      expect(status()).not.toContain("unreachable");
+      expect(app.frame().prompt).toBe("> ");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a refusal is not retried", async () => {
+    const { client, log, type } = await started(null);
+    client.refuseNames.set("bob", "username is already present");
+    await type("bob", "enter");
+    expect(log().at(-1)).toContain("Choose a name");
+    expect(client.calls.filter((call) => call === "register bob")).toHaveLength(1);
   });
 });

@@ -182,7 +182,13 @@ export class ChatApp {
   #submit(): void {
     const line = this.input.text;
     const phase = this.session.phase;
-    // While a name is being registered or the client is leaving, Enter keeps the line.
+    // While a name is being registered or the client is leaving, Enter keeps the line;
+    // while registering, commands (/quit, /server) still work.
+    if (phase === "registering" && line.trim().startsWith("/")) {
+      this.input.clear();
+      this.#namingCommand(line.trim());
+      return;
+    }
     if (phase === "registering" || phase === "quitting" || phase === "closed") return;
     if (phase === "chat") {
       // Lines of one burst of keys are sent together once it ends: a paste of more than

@@ -1,3 +1,4 @@
+import { isChatError } from "@chat/client";
 import { DEFAULT_MAX_MESSAGE_BYTES, foldName } from "@chat/protocol";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
@@ -30,6 +31,10 @@ export const QUIT_WAIT_MS = 1_000;
 /** More joins or leaves than this in one list are summed up in one line. */
 const CHANGES_LISTED = 5;
 
+/** An unreachable server is tried again after 1 s, then twice as long each time, up to 30 s. */
+export const REGISTER_RETRY_FIRST_MS = 1_000;
+export const REGISTER_RETRY_MAX_MS = 30_000;
+
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** The server forgot us between keep-alives: say so once, and what to do about it. */
@@ -59,6 +64,9 @@ export class Session {
   #listed = false;
   /** The name we last held, to say which one the server would not give back. */
   #heldName: string | undefined;
+  /** The next try to register with a server that did not answer, and how long it waited. */
+  #retry: { timer: NodeJS.Timeout; delayMs: number } | undefined;
+  #lastRetryDelayMs = 0;
   /** Every line sent goes through here, under the server's rate limits. */
   readonly pacer: SendPacer;
 
@@ -159,23 +167,65 @@ export class Session {
     });
   }
 
-  async register(name: string): Promise<void> {
+  /** Registers `name`; `retrying`: a try after the server did not answer, not the user's. */
+  async register(name: string, retrying = false): Promise<void> {
+    this.#cancelRetry();
+    if (!retrying) this.#lastRetryDelayMs = 0;
     this.phase = "registering";
-    this.notice(`Registering as ${name}…`);
+    if (!retrying) this.notice(`Registering as ${name}…`);
     try {
       await this.client.register(name);
     } catch (error) {
       if (this.phase !== "registering") return;
       this.phase = "naming";
+      if (isChatError(error) && error.code === "TIMEOUT") {
+        this.#retryLater(name, reasonOf(error));
+        return;
+      }
+      this.#lastRetryDelayMs = 0;
+      this.problem = undefined;
       this.notice(`cannot register as ${name}: ${reasonOf(error)}`, "error");
       this.notice("Choose a name and press Enter (Up recalls the last one).");
       return;
     }
     if (this.phase !== "registering") return;
     this.phase = "chat";
+    this.problem = undefined;
+    this.#lastRetryDelayMs = 0;
     this.#heldName = this.name ?? name;
     this.notice(`You are ${this.#heldName}.`);
     await this.refresh();
+  }
+
+  /**
+   * The server did not answer: try the same name again later, backing off, while the
+   * name: prompt stays usable (/quit, /server, or another name cancel the wait).
+   */
+  #retryLater(name: string, reason: string): void {
+    const first = this.#lastRetryDelayMs === 0;
+    const delayMs = first
+      ? REGISTER_RETRY_FIRST_MS
+      : Math.min(REGISTER_RETRY_MAX_MS, this.#lastRetryDelayMs * 2);
+    this.#lastRetryDelayMs = delayMs;
+    this.problem = `unreachable; trying again in ${seconds(delayMs)}`;
+    if (first) {
+      this.notice(
+        `cannot reach the server: ${reason}; trying again as ${name}, less and less often ` +
+          `(/server moves, /quit leaves, or type another name)`,
+        "error",
+      );
+    } else this.hooks.changed();
+    const timer = setTimeout(() => {
+      if (this.#retry?.timer !== timer || this.phase !== "naming") return;
+      void this.register(name, true);
+    }, delayMs);
+    timer.unref?.();
+    this.#retry = { timer, delayMs };
+  }
+
+  #cancelRetry(): void {
+    if (this.#retry) clearTimeout(this.#retry.timer);
+    this.#retry = undefined;
   }
 
   /** The server would not give our name back (someone took it meanwhile): ask for one. */
@@ -265,6 +315,7 @@ export class Session {
 
   /** /server: from now on `client` (already registered, if we had a name) on `server`. */
   adopt(client: ChatConnection, server: string): void {
+    this.#cancelRetry();
     this.client = client;
     this.server = server;
     this.#listen(client);
@@ -333,6 +384,7 @@ export class Session {
   async quit(): Promise<void> {
     if (this.phase === "quitting" || this.phase === "closed") return;
     const wasRegistered = this.registered;
+    this.#cancelRetry();
     this.phase = "quitting";
     const unsent = this.pacer.queued;
     this.pacer.clear("not sent: the client left");

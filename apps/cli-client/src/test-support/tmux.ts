@@ -99,6 +99,17 @@ export class Tmux {
     if (keys.length > 0) this.run("send-keys", "-t", session, ...keys);
   }
 
+  /** Pastes text as a terminal does (one write, line feeds as Enter), through a tmux buffer. */
+  paste(session: string, text: string): void {
+    this.run("set-buffer", "-b", "paste", text);
+    this.run("paste-buffer", "-d", "-b", "paste", "-t", session);
+  }
+
+  /** The visible screen with its colours and attributes as escape codes (capture-pane -e). */
+  captureEscapes(session: string): string {
+    return this.run("capture-pane", "-p", "-e", "-t", session);
+  }
+
   /** The visible screen; with `history`, also the lines scrolled off the top. */
   capture(session: string, history = false): string {
     return this.run("capture-pane", "-p", "-t", session, ...(history ? ["-S", "-"] : []));
