@@ -68,7 +68,8 @@ export class Tmux {
       columns = 120,
       rows = 30,
       env = this.homeOf(session),
-    }: { columns?: number; rows?: number; env?: UserDirs } = {},
+      term = "xterm-256color",
+    }: { columns?: number; rows?: number; env?: UserDirs; term?: string } = {},
   ): void {
     const variables = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     this.run(
@@ -82,13 +83,14 @@ export class Tmux {
       String(rows),
       "-e",
       "LANG=C.UTF-8",
-      "-e",
-      "TERM=xterm-256color",
       ...variables,
       "sh",
       "-c",
       `timeout --foreground ${LIFETIME_S} "$@"; echo "[exited with status $?]"; sleep ${LINGER_S}`,
       "sh",
+      // tmux sets a pane's TERM to its default-terminal whatever -e says: set it here.
+      "env",
+      `TERM=${term}`,
       ...command,
     );
   }

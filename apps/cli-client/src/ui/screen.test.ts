@@ -191,3 +191,49 @@ describe("ChatApp on a headless terminal", () => {
     for (const line of text) expect(line.trimEnd().length).toBeLessThanOrEqual(40);
   });
 });
+
+describe("BlessedView colours", () => {
+  /** The SGR colour codes blessed wrote, e.g. ["38;5;245", "32"]. */
+  const colourCodes = (written: string) =>
+    [...written.matchAll(/\x1b\[([0-9;]+)m/g)].flatMap((match) =>
+      (match[1] as string).split(";").length > 1 && (match[1] as string).includes("38;5")
+        ? [(match[1] as string).slice((match[1] as string).indexOf("38;5"))]
+        : (match[1] as string).split(";"),
+    );
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  /** Paints a grey timestamp; the colour codes of what reached the terminal (blessed buffers). */
+  async function paintGrey(terminal: string) {
+    const input = new FakeTtyInput();
+    const output = new FakeTtyOutput(80, 12);
+    const view = new BlessedView({ input, output, terminal });
+    views.push(view);
+    await settle();
+    view.paint(frameOf(80, 12, [[{ text: "12:00 ", style: { fg: "grey" } }, { text: "hi" }]]));
+    await settle();
+    expect(output.written).toContain("12:00");
+    return { view, codes: colourCodes(output.written) };
+  }
+
+  for (const terminal of ["tmux-256color", "screen-256color", "xterm-256color"]) {
+    it(`${terminal}: 256 colours, greys from the 256-colour ramp, never colour 0 for text`, async () => {
+      const { view, codes } = await paintGrey(terminal);
+      expect(view.colours).toBe(256);
+      expect(codes.some((code) => /^38;5;2(4[4-9]|5[0-2])$/.test(code))).toBe(true);
+      expect(codes).not.toContain("30");
+      expect(codes).not.toContain("90");
+    });
+  }
+
+  it("a TERM ending in -256color whose entry cannot be found still gets 256 colours", async () => {
+    const { view } = await paintGrey("nosuchterm-256color");
+    expect(view.colours).toBe(256);
+  });
+
+  it("linux (8 colours): grey text in the default colour, not black", async () => {
+    const { view, codes } = await paintGrey("linux");
+    expect(view.colours).toBe(8);
+    expect(codes).not.toContain("30");
+  });
+});
