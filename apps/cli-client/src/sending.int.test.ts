@@ -65,6 +65,25 @@ describe.skipIf(!HAS_TMUX)("the terminal client never loses a line", () => {
   }, 30_000);
 });
 
+describe.skipIf(!HAS_TMUX)("the terminal client's name: prompt", () => {
+  const term = tmuxWithDaemon([]);
+  const { tmux, server } = term;
+
+  it("takes /quit as a command, not as a name to register", async () => {
+    tmux.start("asker", ["node", CLIENT_MAIN, "--server", server()]);
+    onTestFinished(() => tmux.end("asker"));
+    await tmux.waitFor("asker", (screen) => /^name:/m.test(screen));
+    tmux.type("asker", "/quit", "Enter");
+    expect(await tmux.waitForExit("asker")).toBe(0);
+    const probe = await connect({ host: term.daemon.host, port: term.daemon.port, name: "probe" });
+    try {
+      expect(await probe.list()).toEqual(["probe"]);
+    } finally {
+      await probe.close();
+    }
+  }, 30_000);
+});
+
 describe.skipIf(!HAS_TMUX)("the terminal client started before its server", () => {
   const tmux = new Tmux();
   let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;

@@ -183,6 +183,17 @@ describe("ChatApp", () => {
     expect(app.input.text).toBe("/info ");
   });
 
+  it("Tab again cycles the commands that match, each followed by a space, never by a colon", async () => {
+    const { app, type } = await started();
+    await type("/w", "tab");
+    const first = app.input.text;
+    await type("", "tab");
+    const second = app.input.text;
+    await type("", "tab");
+    expect([first, second].sort()).toEqual(["/who ", "/window "]);
+    expect(app.input.text).toBe(first);
+  });
+
   it("recalls sent lines with Up and Down", async () => {
     const { app, type } = await started();
     await type("first", "enter");

@@ -291,9 +291,13 @@ export class ChatApp {
     const names = [...this.session.roster.names, ...(peer !== undefined ? [peer] : [])].filter(
       (name) => name !== this.session.name && isPrintable(name),
     );
-    const done = /^\/\S*$/u.test(text.slice(0, cursor))
-      ? complete(text, cursor, COMMAND_NAMES, this.#completion, " ")
-      : complete(text, cursor, names, this.#completion);
+    // Another Tab cycles what the last one offered, whether commands or names.
+    const previous = this.#completion;
+    const cycling = previous !== undefined && previous.text === text && previous.cursor === cursor;
+    const done =
+      cycling || !/^\/\S*$/u.test(text.slice(0, cursor))
+        ? complete(text, cursor, names, previous)
+        : complete(text, cursor, COMMAND_NAMES, previous, " ");
     if (!done) {
       this.options.view.bell();
       return;
