@@ -68,6 +68,13 @@ describe("ChatApp settings, history across runs and /log", () => {
     expect(second.app.input.text).toBe("hello bob");
   });
 
+  it("autolog (config.json) turns /log on at start", async () => {
+    const dir = tempDir();
+    const logs = new ConversationLogs(dir, "127.0.0.1:9999", () => new Date(2026, 10, 26, 12, 30));
+    const { log } = await started("me", { logs, autolog: true });
+    expect(log().some((row) => row.includes("-!- logging the room and each query to"))).toBe(true);
+  });
+
   it("/log on writes the room and each query to its own file, sanitised; /log off stops", async () => {
     const dir = tempDir();
     const logs = new ConversationLogs(dir, "127.0.0.1:9999", () => new Date(2026, 10, 26, 12, 30));

@@ -1,14 +1,16 @@
 import { checkName, foldName } from "@chat/protocol";
+import type { BellSetting } from "../files/config.js";
 import type { ConversationLogs } from "../files/conversation-logs.js";
 import { type HistoryStore, ROOM_KEY } from "../files/history-store.js";
 import type { Layout } from "../ui/layout.js";
 import { runCommand } from "./command-runner.js";
-import { COMMAND_NAMES, parseCommand } from "./commands.js";
+import { COMMAND_NAMES, type Command, parseCommand } from "./commands.js";
 import { type CompletionState, complete } from "./completion.js";
 import type { ChatConnection } from "./connection.js";
 import type { Delivery, LogEntry } from "./format.js";
 import { buildFrame, type Frame, layoutOf, type View } from "./frame.js";
 import { History } from "./history.js";
+import type { Ignores } from "./ignores.js";
 import { InputLine } from "./input-line.js";
 import { type Key, type KeyAction, keyAction } from "./keys.js";
 import { isPrintable } from "./sanitize.js";
@@ -55,6 +57,16 @@ export interface ChatAppOptions {
   logs?: ConversationLogs;
   /** A monotonic clock in ms (default performance.now), for telling a paste from typing. */
   monotonic?: () => number;
+  /** Users whose messages are hidden, kept where /ignore saves them. */
+  ignores?: Ignores;
+  /** config.json "aliases": /word stands for a command. */
+  aliases?: Readonly<Record<string, string>>;
+  /** config.json "highlight": words that count as one's name. */
+  highlight?: readonly string[];
+  /** config.json "bell" (default on). */
+  bell?: BellSetting;
+  /** config.json "autolog": /log on at start. */
+  autolog?: boolean;
 }
 
 /** A paste of more lines than this asks before sending (irssi's paste_verify_line_count). */
@@ -100,7 +112,7 @@ export class ChatApp {
         now,
         add: (entry, target) => this.#add(entry, target),
         update: (id, delivery, error) => this.#setDelivery(id, delivery, error),
-        bell: () => options.view.bell(),
+        bell: () => this.#bell(),
         changed: () => this.render(),
         exit: (code) => {
           options.logs?.stop();
@@ -111,11 +123,30 @@ export class ChatApp {
       options.server,
       options.openClient,
     );
+    if (options.ignores) this.session.ignores = options.ignores;
+    this.session.highlights = options.highlight ?? [];
+  }
+
+  #lastBellAt = Number.NEGATIVE_INFINITY;
+
+  /** A highlight or a private message: the bell, unless off or rung too recently. */
+  #bell(): void {
+    const setting = this.options.bell ?? "on";
+    if (setting === "off") return;
+    const now = this.#monotonic();
+    if (typeof setting === "object" && now - this.#lastBellAt < setting.atMostEveryMs) return;
+    this.#lastBellAt = now;
+    this.options.view.bell();
+  }
+
+  #monotonic(): number {
+    return (this.options.monotonic ?? (() => performance.now()))();
   }
 
   start(): void {
     for (const problem of this.options.problems ?? []) this.session.notice(problem, "error");
     if (this.options.name !== undefined) this.#names.add(this.options.name);
+    if (this.options.autolog) this.#runWindowCommand({ kind: "log", on: true });
     this.session.start(this.options.name);
     this.render();
   }
@@ -125,7 +156,7 @@ export class ChatApp {
   }
 
   handleKey(key: Key): void {
-    const now = (this.options.monotonic ?? (() => performance.now()))();
+    const now = this.#monotonic();
     const partOfPaste = this.#burst !== undefined || now - this.#lastKeyAt <= PASTE_GAP_MS;
     this.#lastKeyAt = now;
     if (this.#paste && !partOfPaste) {
@@ -159,6 +190,7 @@ export class ChatApp {
     else if (action === "page-down") window.log.pageDown(width, height);
     else if (action === "next-window") this.windows.step(1);
     else if (action === "previous-window") this.windows.step(-1);
+    else if (action === "active-window") this.windows.selectMostActive();
     else if (action === "redraw") this.options.view.redraw();
     else if (action === "quit") void this.session.quit();
   }
@@ -221,9 +253,13 @@ export class ChatApp {
   }
 
   /** A command at the name: prompt: leaving, moving, help and windows work; the rest waits. */
-  #namingCommand(line: string): void {
-    const command = parseCommand(line);
+  #runWindowCommand(command: Command): boolean {
     const context = { windows: this.windows, session: this.session, logs: this.options.logs };
+    return runWindowCommand(command, context);
+  }
+
+  #namingCommand(line: string): void {
+    const command = parseCommand(line, this.options.aliases);
     switch (command.kind) {
       case "quit":
       case "server":
@@ -236,7 +272,7 @@ export class ChatApp {
         void this.session.register(command.name);
         return;
       default:
-        if (runWindowCommand(command, context)) return;
+        if (this.#runWindowCommand(command)) return;
         this.session.notice(`${line.split(/\s/u)[0]}: choose a name first`, "error", "current");
     }
   }
@@ -272,9 +308,8 @@ export class ChatApp {
   #submitChat(line: string): void {
     this.#remember(line);
     this.windows.current.log.toBottom();
-    const command = parseCommand(line);
-    const context = { windows: this.windows, session: this.session, logs: this.options.logs };
-    if (runWindowCommand(command, context)) this.render();
+    const command = parseCommand(line, this.options.aliases);
+    if (this.#runWindowCommand(command)) this.render();
     else void runCommand(this.session, command, this.windows.current.peer);
   }
 

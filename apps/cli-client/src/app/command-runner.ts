@@ -1,6 +1,7 @@
 import { foldName } from "@chat/protocol";
 import type { Command } from "./commands.js";
 import { reasonOf } from "./connection.js";
+import { ACTION_PREFIX } from "./format.js";
 import { helpLines } from "./help.js";
 import { changeName, moveServer } from "./moves.js";
 import { formatRtt } from "./panes.js";
@@ -40,6 +41,11 @@ export async function runCommand(
       return changeName(session, command.name);
     case "server":
       return moveServer(session, command.address);
+    case "me": {
+      const action = `${ACTION_PREFIX}${command.text}`;
+      if (peer !== undefined) return session.sendPrivate(peer, action);
+      return session.broadcast(action);
+    }
     case "broadcast":
       if (peer !== undefined) return session.sendPrivate(peer, command.text);
       return session.broadcast(command.text);

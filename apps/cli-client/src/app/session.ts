@@ -2,6 +2,7 @@ import { isChatError } from "@chat/client";
 import { DEFAULT_MAX_MESSAGE_BYTES, foldName } from "@chat/protocol";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
+import { Ignores } from "./ignores.js";
 import { Roster } from "./roster.js";
 import { type SendKind, type SendOutcome, SendPacer } from "./send-pacer.js";
 import { splitMessage } from "./split-message.js";
@@ -67,6 +68,10 @@ export class Session {
   /** The next try to register with a server that did not answer, and how long it waited. */
   #retry: { timer: NodeJS.Timeout; delayMs: number } | undefined;
   #lastRetryDelayMs = 0;
+  /** Users whose messages are not shown. */
+  ignores = new Ignores();
+  /** Words that highlight a line as our name does (config.json "highlight"). */
+  highlights: readonly string[] = [];
   /** Every line sent goes through here, under the server's rate limits. */
   readonly pacer: SendPacer;
 
@@ -115,12 +120,14 @@ export class Session {
     on("broadcast", ({ from, message, self }) => {
       if (self) return; // shown when sent, and marked delivered by broadcast()'s result
       this.#seen(from);
-      const mention = mentions(message, this.name);
+      if (this.ignores.has(from)) return;
+      const mention = this.#forMe(message);
       this.hooks.add({ kind: "broadcast", at: this.now(), from, text: message, mention }, "room");
       if (mention) this.hooks.bell();
     });
     on("private", ({ from, message }) => {
       this.#seen(from);
+      if (this.ignores.has(from)) return;
       this.lastPrivateFrom = from;
       const entry: LogEntry = {
         kind: "private",
@@ -165,6 +172,11 @@ export class Session {
         this.#nameLost(reason ?? "refused");
       }
     });
+  }
+
+  /** Our name or a highlight word, as a whole word. */
+  #forMe(message: string): boolean {
+    return mentions(message, this.name) || this.highlights.some((word) => mentions(message, word));
   }
 
   /** Registers `name`; `retrying`: a try after the server did not answer, not the user's. */

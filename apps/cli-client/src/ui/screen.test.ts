@@ -126,6 +126,30 @@ describe("BlessedView", () => {
     ]);
   });
 
+  it("reports Alt+A and Alt+Left/Right in the forms terminals send them", async () => {
+    const { view, input } = makeView();
+    const keys: Key[] = [];
+    view.onKey((key) => keys.push(key));
+    // xterm and tmux: CSI 1;3 D/C; rxvt and others: ESC before the arrow.
+    for (const chunk of [
+      "\u001ba",
+      "\u001b[1;3D",
+      "\u001b[1;3C",
+      "\u001b\u001b[D",
+      "\u001b\u001b[C",
+    ]) {
+      input.write(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(keys.map(keyAction)).toEqual([
+      "active-window",
+      "previous-window",
+      "next-window",
+      "previous-window",
+      "next-window",
+    ]);
+  });
+
   it("follows a resize of the terminal", () => {
     const { view, output } = makeView(80, 12);
     let resized = 0;

@@ -170,7 +170,9 @@ export class BlessedView implements View {
         name: key?.name ?? "",
         ...(ch !== undefined ? { ch } : {}),
         ctrl: key?.ctrl === true,
-        meta: key?.meta === true,
+        // rxvt and others send Alt+arrow as ESC before the arrow's own sequence; blessed
+        // reports the arrow alone.
+        meta: key?.meta === true || key?.sequence?.startsWith("\u001b\u001b") === true,
         shift: key?.shift === true,
       });
     };
