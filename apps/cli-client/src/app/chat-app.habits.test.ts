@@ -51,6 +51,7 @@ describe("ChatApp: the irssi habits", () => {
 
   it("/window list names every window and what is new in it", async () => {
     const { client, app, type } = await started();
+    client.users.push("carol");
     await type("/q carol", "enter");
     await type("/w 1", "enter");
     client.fire("private", { from: "carol", message: "psst" });

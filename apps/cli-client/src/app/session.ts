@@ -29,8 +29,24 @@ export type OpenClient = (host: string, port: number) => Promise<ChatConnection>
 
 /** How long /quit waits for the server's OK to LOGOUT before leaving anyway. */
 export const QUIT_WAIT_MS = 1_000;
-/** More joins or leaves than this in one list are summed up in one line. */
-const CHANGES_LISTED = 5;
+/** More joins (or leaves) than this in one list are named in part: "a, b and 38 others". */
+const NAMES_LISTED = 3;
+/**
+ * While the server holds at most this many users, each keep-alive answer is followed by a
+ * LIST of our own, so a join shows within one keep-alive rather than one list push; above
+ * it the list is too big to ask for that often, and the push alone brings it.
+ */
+export const LIST_ON_KEEPALIVE_MAX_USERS = 500;
+/** A lone leave asks for the list again after this long, and is said after twice as long. */
+export const RENAME_WAIT_MS = 1_000;
+
+/** "alice joined", "alice and bob joined", "alice, bob and 38 others joined". */
+export function namesSentence(names: readonly string[]): string {
+  if (names.length <= 1) return names.join("");
+  if (names.length <= NAMES_LISTED) return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  const shown = names.slice(0, NAMES_LISTED - 1);
+  return `${shown.join(", ")} and ${names.length - shown.length} others`;
+}
 
 /** An unreachable server is tried again after 1 s, then twice as long each time, up to 30 s. */
 export const REGISTER_RETRY_FIRST_MS = 1_000;
@@ -65,6 +81,8 @@ export class Session {
   #listed = false;
   /** The name we last held, to say which one the server would not give back. */
   #heldName: string | undefined;
+  /** A lone leave waiting one more list, in case it is the first half of a rename. */
+  #heldLeave: { name: string; timers: NodeJS.Timeout[] } | undefined;
   /** The next try to register with a server that did not answer, and how long it waited. */
   #retry: { timer: NodeJS.Timeout; delayMs: number } | undefined;
   #lastRetryDelayMs = 0;
@@ -143,6 +161,9 @@ export class Session {
     on("rtt", ({ ms }) => {
       this.rttMs = ms;
       this.hooks.changed();
+      // A keep-alive came back: a good moment to see whether the list changed.
+      if (this.phase === "chat" && this.#listed && this.roster.size <= LIST_ON_KEEPALIVE_MAX_USERS)
+        void this.who(false);
     });
     on("error", ({ text }) => this.notice(`server: ${text}`, "error"));
     on("shutdown", () => this.notice("the server is shutting down", "error"));
@@ -328,6 +349,7 @@ export class Session {
   /** /server: from now on `client` (already registered, if we had a name) on `server`. */
   adopt(client: ChatConnection, server: string): void {
     this.#cancelRetry();
+    this.#dropHeldLeave();
     this.client = client;
     this.server = server;
     this.#listen(client);
@@ -367,29 +389,72 @@ export class Session {
 
   /**
    * Someone who just sent a message is online, even if the list has not said so yet: list
-   * them at once (for Tab too), and without a late "joined" line when the list catches up.
+   * them and say they joined at once (the list catching up adds no second line), and ask
+   * for the list to learn who else came or went.
    */
   #seen(name: string): void {
-    if (this.#listed && this.roster.add(name)) this.hooks.presence(name, true);
+    if (!this.#listed || !this.roster.add(name)) return;
+    this.notice(`${name} joined`);
+    this.hooks.presence(name, true);
+    void this.who(false);
   }
 
   #setUsers(names: string[]): void {
     const { joined, left } = this.roster.replace(names);
-    if (this.#listed) {
-      if (joined.length + left.length > CHANGES_LISTED) {
-        const parts = [`${joined.length} joined`, `${left.length} left`];
-        this.notice(parts.filter((part) => !part.startsWith("0 ")).join(", "));
-      } else {
-        for (const name of joined) this.notice(`${name} joined`);
-        for (const name of left) this.notice(`${name} left`);
-      }
-    }
-    if (this.#listed) {
-      for (const name of joined) this.hooks.presence(name, true);
-      for (const name of left) this.hooks.presence(name, false);
-    }
+    if (this.#listed) this.#announce(names, joined, left);
     this.#listed = true;
     this.hooks.changed();
+  }
+
+  /**
+   * Join and leave lines. A rename is a LOGOUT and a REGISTER (of the newest name): the
+   * two may fall either side of one list, so a lone leave waits for one more list.
+   */
+  #announce(names: readonly string[], joined: string[], left: string[]): void {
+    const held = this.#heldLeave;
+    const newest = joined.length === 1 && names.at(-1) === joined[0];
+    if (held && newest && left.length === 0) {
+      this.#dropHeldLeave();
+      this.#renamedTo(held.name, joined[0] as string);
+      return;
+    }
+    if (held) this.#flushHeldLeave();
+    if (left.length === 1 && newest) {
+      this.#renamedTo(left[0] as string, joined[0] as string);
+      return;
+    }
+    if (left.length === 1 && joined.length === 0) {
+      const name = left[0] as string;
+      const flush = setTimeout(() => this.#flushHeldLeave(), RENAME_WAIT_MS * 2);
+      const ask = setTimeout(() => void this.who(false), RENAME_WAIT_MS);
+      flush.unref?.();
+      ask.unref?.();
+      this.#heldLeave = { name, timers: [flush, ask] };
+      this.hooks.presence(name, false); // their query window says so at once
+      return;
+    }
+    if (joined.length > 0) this.notice(`${namesSentence(joined)} joined`);
+    if (left.length > 0) this.notice(`${namesSentence(left)} left`);
+    for (const name of joined) this.hooks.presence(name, true);
+    for (const name of left) this.hooks.presence(name, false);
+  }
+
+  #renamedTo(old: string, name: string): void {
+    this.notice(`${old} is now known as ${name}`);
+    this.hooks.presence(old, false);
+    this.hooks.presence(name, true);
+  }
+
+  #dropHeldLeave(): void {
+    for (const timer of this.#heldLeave?.timers ?? []) clearTimeout(timer);
+    this.#heldLeave = undefined;
+  }
+
+  #flushHeldLeave(): void {
+    const held = this.#heldLeave;
+    this.#dropHeldLeave();
+    if (!held || this.phase === "quitting" || this.phase === "closed") return;
+    this.notice(`${held.name} left`);
   }
 
   /** Logs out (waiting briefly for the OK), closes the client and exits 0. */
@@ -397,6 +462,7 @@ export class Session {
     if (this.phase === "quitting" || this.phase === "closed") return;
     const wasRegistered = this.registered;
     this.#cancelRetry();
+    this.#dropHeldLeave();
     this.phase = "quitting";
     const unsent = this.pacer.queued;
     this.pacer.clear("not sent: the client left");
