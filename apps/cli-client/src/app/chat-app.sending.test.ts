@@ -17,7 +17,7 @@ const pasteKeys = (lines: string[]): Array<string | Key> =>
 describe("ChatApp sending: no lost line", () => {
   it("holds a paste of more than five lines until asked, then sends all of it in order", async () => {
     const clock = manualClock();
-    const { client, app, type, log } = await started("me", { monotonic: clock.monotonic });
+    const { client, app, type, log, status } = await started("me", { monotonic: clock.monotonic });
     const lines = Array.from({ length: 25 }, (_, i) => `line ${i + 1}`);
     await type("", ...pasteKeys(lines));
     expect(client.calls.filter((call) => call.startsWith("broadcast"))).toEqual([]);
@@ -29,6 +29,7 @@ describe("ChatApp sending: no lost line", () => {
     const sent = client.calls.filter((call) => call.startsWith("broadcast"));
     // The first ones leave at once; the rest wait their turn, shown as queued, in order.
     expect(sent).toEqual(lines.slice(0, BROADCAST_RATE.burst).map((line) => `broadcast ${line}`));
+    expect(status()).toContain(`[queued ${25 - BROADCAST_RATE.burst}]`);
     expect(log().filter((row) => row.endsWith("⋯ queued"))).toEqual(
       lines.slice(BROADCAST_RATE.burst).map((line) => `12:30 <me> ${line} ⋯ queued`),
     );

@@ -78,6 +78,7 @@ export function buildFrame(source: FrameSource): Frame {
       window: { number: windows.numberOf(window), label: window.label },
       activity: windows.activityList(),
       ...(session.problem ? { problem: session.problem } : {}),
+      ...(session.queued > 0 ? { queued: session.queued } : {}),
       ...(window.log.atBottom ? {} : { more: window.log.unseenRows }),
     },
     layout.status.width,

@@ -37,8 +37,8 @@ const NAMES_LISTED = 3;
  * it the list is too big to ask for that often, and the push alone brings it.
  */
 export const LIST_ON_KEEPALIVE_MAX_USERS = 500;
-/** A lone leave asks for the list again after this long, and is said after twice as long. */
-export const RENAME_WAIT_MS = 1_000;
+/** A leave no later list confirmed is said after this long. */
+export const LEAVE_WAIT_MS = 2_000;
 
 /** "alice joined", "alice and bob joined", "alice, bob and 38 others joined". */
 export function namesSentence(names: readonly string[]): string {
@@ -81,8 +81,9 @@ export class Session {
   #listed = false;
   /** The name we last held, to say which one the server would not give back. */
   #heldName: string | undefined;
-  /** A lone leave waiting one more list, in case it is the first half of a rename. */
-  #heldLeave: { name: string; timers: NodeJS.Timeout[] } | undefined;
+  /** Leaves not said yet (folded name → name): the next list, or a timer, confirms them. */
+  readonly #pendingLeaves = new Map<string, string>();
+  #leaveTimer: NodeJS.Timeout | undefined;
   /** The next try to register with a server that did not answer, and how long it waited. */
   #retry: { timer: NodeJS.Timeout; delayMs: number } | undefined;
   #lastRetryDelayMs = 0;
@@ -349,7 +350,7 @@ export class Session {
   /** /server: from now on `client` (already registered, if we had a name) on `server`. */
   adopt(client: ChatConnection, server: string): void {
     this.#cancelRetry();
-    this.#dropHeldLeave();
+    this.#dropPendingLeaves();
     this.client = client;
     this.server = server;
     this.#listen(client);
@@ -407,54 +408,51 @@ export class Session {
   }
 
   /**
-   * Join and leave lines. A rename is a LOGOUT and a REGISTER (of the newest name): the
-   * two may fall either side of one list, so a lone leave waits for one more list.
+   * Join and leave lines. A leave is said once a later list still lacks the name, or after
+   * LEAVE_WAIT_MS: a pushed list crossing an asked-for one can briefly bring a name back
+   * (the SDK merges them), which is not worth a "left" and a "joined". A name gone while
+   * the newest one came (a LOGOUT and a REGISTER, as /nick does it), in one list or in
+   * two, is a rename.
    */
   #announce(names: readonly string[], joined: string[], left: string[]): void {
-    const held = this.#heldLeave;
-    const newest = joined.length === 1 && names.at(-1) === joined[0];
-    if (held && newest && left.length === 0) {
-      this.#dropHeldLeave();
-      this.#renamedTo(held.name, joined[0] as string);
-      return;
+    const returned = joined.filter((name) => this.#pendingLeaves.has(foldName(name)));
+    for (const name of returned) this.#pendingLeaves.delete(foldName(name));
+    const arrived = joined.filter((name) => !returned.includes(name));
+    const confirmed = [...this.#pendingLeaves.values()];
+    this.#pendingLeaves.clear();
+    const newest = arrived.length === 1 && names.at(-1) === arrived[0];
+    const gone = [...confirmed, ...left];
+    if (newest && gone.length === 1) {
+      this.notice(`${gone[0]} is now known as ${arrived[0]}`);
+    } else {
+      if (arrived.length > 0) this.notice(`${namesSentence(arrived)} joined`);
+      if (confirmed.length > 0) this.notice(`${namesSentence(confirmed)} left`);
+      for (const name of left) this.#pendingLeaves.set(foldName(name), name);
     }
-    if (held) this.#flushHeldLeave();
-    if (left.length === 1 && newest) {
-      this.#renamedTo(left[0] as string, joined[0] as string);
-      return;
-    }
-    if (left.length === 1 && joined.length === 0) {
-      const name = left[0] as string;
-      const flush = setTimeout(() => this.#flushHeldLeave(), RENAME_WAIT_MS * 2);
-      const ask = setTimeout(() => void this.who(false), RENAME_WAIT_MS);
-      flush.unref?.();
-      ask.unref?.();
-      this.#heldLeave = { name, timers: [flush, ask] };
-      this.hooks.presence(name, false); // their query window says so at once
-      return;
-    }
-    if (joined.length > 0) this.notice(`${namesSentence(joined)} joined`);
-    if (left.length > 0) this.notice(`${namesSentence(left)} left`);
-    for (const name of joined) this.hooks.presence(name, true);
-    for (const name of left) this.hooks.presence(name, false);
+    for (const name of [...arrived, ...returned]) this.hooks.presence(name, true);
+    for (const name of left) this.hooks.presence(name, false); // their window says so at once
+    this.#armLeaveTimer();
   }
 
-  #renamedTo(old: string, name: string): void {
-    this.notice(`${old} is now known as ${name}`);
-    this.hooks.presence(old, false);
-    this.hooks.presence(name, true);
+  #armLeaveTimer(): void {
+    clearTimeout(this.#leaveTimer);
+    this.#leaveTimer = undefined;
+    if (this.#pendingLeaves.size === 0) return;
+    this.#leaveTimer = setTimeout(() => this.#flushLeaves(), LEAVE_WAIT_MS);
+    this.#leaveTimer.unref?.();
   }
 
-  #dropHeldLeave(): void {
-    for (const timer of this.#heldLeave?.timers ?? []) clearTimeout(timer);
-    this.#heldLeave = undefined;
+  #flushLeaves(): void {
+    const names = [...this.#pendingLeaves.values()];
+    this.#dropPendingLeaves();
+    if (names.length === 0 || this.phase === "quitting" || this.phase === "closed") return;
+    this.notice(`${namesSentence(names)} left`);
   }
 
-  #flushHeldLeave(): void {
-    const held = this.#heldLeave;
-    this.#dropHeldLeave();
-    if (!held || this.phase === "quitting" || this.phase === "closed") return;
-    this.notice(`${held.name} left`);
+  #dropPendingLeaves(): void {
+    clearTimeout(this.#leaveTimer);
+    this.#leaveTimer = undefined;
+    this.#pendingLeaves.clear();
   }
 
   /** Logs out (waiting briefly for the OK), closes the client and exits 0. */
@@ -462,7 +460,7 @@ export class Session {
     if (this.phase === "quitting" || this.phase === "closed") return;
     const wasRegistered = this.registered;
     this.#cancelRetry();
-    this.#dropHeldLeave();
+    this.#dropPendingLeaves();
     this.phase = "quitting";
     const unsent = this.pacer.queued;
     this.pacer.clear("not sent: the client left");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatApp } from "../app/chat-app.js";
+import { NAME_PALETTE } from "../app/colours.js";
 import { type Key, keyAction } from "../app/keys.js";
 import type { Row } from "../app/style.js";
 import { displayWidth } from "../app/width.js";
@@ -259,5 +260,24 @@ describe("BlessedView colours", () => {
     const { view, codes } = await paintGrey("linux");
     expect(view.colours).toBe(8);
     expect(codes).not.toContain("30");
+  });
+});
+
+describe("BlessedView name colours", () => {
+  it("tmux-256color: the twelve name colours stay twelve (they folded to six on 8 colours)", async () => {
+    const output = new FakeTtyOutput(80, 20);
+    const view = new BlessedView({ input: new FakeTtyInput(), output, terminal: "tmux-256color" });
+    views.push(view);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rows = NAME_PALETTE.map((colour, i) => [{ text: `name${i}`, style: { fg: colour } }]);
+    view.paint(frameOf(80, 20, rows));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const codes = new Set<string>();
+    for (const [i] of NAME_PALETTE.entries()) {
+      const at = output.written.indexOf(`name${i}`);
+      const before = output.written.slice(0, at);
+      codes.add(before.slice(before.lastIndexOf("\u001b[")));
+    }
+    expect(codes.size).toBe(NAME_PALETTE.length);
   });
 });
