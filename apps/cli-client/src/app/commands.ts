@@ -6,7 +6,7 @@
 export type Command =
   | { kind: "broadcast"; text: string }
   | { kind: "msg"; to: string; text: string }
-  /** An action, "/me waves": sent as that plain text (docs/protocol.md, client conventions). */
+  /** An action, "/me waves": sent as that plain text (docs/protocol.md#client-conventions). */
   | { kind: "me"; text: string }
   | { kind: "windows" }
   /** /ignore without a name lists who is ignored. */

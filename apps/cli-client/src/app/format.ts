@@ -40,7 +40,7 @@ export type LogEntry =
   | { kind: "notice"; at: Date; text: string; level?: "info" | "error" };
 
 /**
- * An action, "/me waves", travels as that plain text (docs/protocol.md, client conventions):
+ * An action, "/me waves", travels as that plain text (docs/protocol.md#client-conventions):
  * clients that know it show "* alice waves", others show the text as it is.
  */
 export const ACTION_PREFIX = "/me ";

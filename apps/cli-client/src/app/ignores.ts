@@ -2,7 +2,7 @@ import { foldName, nameSkeleton } from "@chat/protocol";
 
 /*
  * /ignore as the server sees names: "Mallory", "mallory" and "mаllory" (Cyrillic а) are
- * one user to it (case folding, then the look-alike skeleton, docs/protocol.md revision 2),
+ * one user to it (case folding, then the look-alike skeleton, docs/protocol.md#revision-2),
  * so they are one entry here, and a look-alike cannot slip past an ignore.
  */
 

@@ -1,7 +1,7 @@
 import { DEFAULTS, ErrorText } from "@chat/protocol";
 
 /*
- * The server drops what comes faster than its per-endpoint limits (docs/protocol.md §6:
+ * The server drops what comes faster than its per-endpoint limits (docs/protocol.md#6-abuse-limits:
  * 5 broadcasts/s with bursts of 20, 50 packets/s with bursts of 100) and says `rate
  * limited` at most once a second, so a pasted screenful lost every line past the 20th.
  * The client keeps its own token buckets a little inside those limits, holds the rest

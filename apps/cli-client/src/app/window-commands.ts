@@ -83,7 +83,10 @@ function ignore(user: string | undefined, { session }: WindowContext): void {
     return;
   }
   const reason = checkName(user);
-  if (reason !== undefined) return answer(`/ignore: username is invalid: ${reason}`, "error");
+  if (reason !== undefined) {
+    answer(`/ignore: username is invalid: ${reason}`, "error");
+    return;
+  }
   const known = session.ignores.find(user);
   const { added, problem } = session.ignores.add(user);
   if (!added) answer(`already ignoring ${known ?? user}`, "error");
