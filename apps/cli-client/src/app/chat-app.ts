@@ -99,6 +99,7 @@ export class ChatApp {
   /** A paste held until the user says whether to send it. */
   #paste: string[] | undefined;
   #lastKeyAt = Number.NEGATIVE_INFINITY;
+  #lastBellAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly options: ChatAppOptions) {
     const now = options.now ?? (() => new Date());
@@ -126,8 +127,6 @@ export class ChatApp {
     if (options.ignores) this.session.ignores = options.ignores;
     this.session.highlights = options.highlight ?? [];
   }
-
-  #lastBellAt = Number.NEGATIVE_INFINITY;
 
   /** A highlight or a private message: the bell, unless off or rung too recently. */
   #bell(): void {
@@ -235,29 +234,29 @@ export class ChatApp {
       return;
     }
     if (phase === "naming") {
-      this.input.clear();
-      if (line.trim().startsWith("/")) {
-        this.#namingCommand(line.trim());
+      const name = line.trim();
+      if (name.startsWith("/")) {
+        this.input.clear();
+        this.#namingCommand(name);
         return;
       }
-      const name = line.trim();
       const reason = checkName(name);
       if (reason !== undefined) {
-        this.input.set(line);
         this.session.notice(`username is invalid: ${reason}; try another name`, "error", "current");
         return;
       }
+      this.input.clear();
       this.#names.add(name); // Up, Enter tries the same name again (never saved to disk)
       void this.session.register(name);
     }
   }
 
-  /** A command at the name: prompt: leaving, moving, help and windows work; the rest waits. */
   #runWindowCommand(command: Command): boolean {
     const context = { windows: this.windows, session: this.session, logs: this.options.logs };
     return runWindowCommand(command, context);
   }
 
+  /** A command at the name: prompt: leaving, moving, help and windows work; the rest waits. */
   #namingCommand(line: string): void {
     const command = parseCommand(line, this.options.aliases);
     switch (command.kind) {
