@@ -268,6 +268,7 @@ export class Session {
     this.phase = "naming";
     this.roster.replace([]);
     this.#listed = false;
+    this.#dropPendingLeaves();
     this.notice(`cannot get the name ${this.#heldName ?? "?"} back: ${reason}`, "error");
     this.notice("Choose a name and press Enter.");
   }
