@@ -65,6 +65,38 @@ describe.skipIf(!HAS_TMUX)("the terminal client never loses a line", () => {
   }, 30_000);
 });
 
+describe.skipIf(!HAS_TMUX)(
+  "the terminal client and a server with a smaller largest message",
+  () => {
+    const term = tmuxWithDaemon(["--max-message", "100"]);
+    const { tmux, server } = term;
+
+    it("learns the limit from the refusal and sends the line again in pieces", async () => {
+      const observer = await connect({
+        host: term.daemon.host,
+        port: term.daemon.port,
+        name: "obs",
+      });
+      const heard: string[] = [];
+      observer.on("broadcast", ({ from, message }) => {
+        if (from === "small") heard.push(message);
+      });
+      try {
+        tmux.start("small", ["node", CLIENT_MAIN, "--server", server(), "--name", "small"]);
+        onTestFinished(() => tmux.end("small"));
+        await tmux.waitFor("small", (screen) => screen.includes("You are small."));
+        const line = `${"piece ".repeat(40)}end`; // 243 bytes
+        tmux.type("small", line, "Enter");
+        await tmux.waitFor("small", (screen) => screen.includes("sent again in pieces"), 10_000);
+        await tmux.waitFor("small", (screen) => (screen.match(/ ✓/g) ?? []).length === 3, 10_000);
+        expect(heard.join("")).toBe(line);
+      } finally {
+        await observer.close();
+      }
+    }, 30_000);
+  },
+);
+
 describe.skipIf(!HAS_TMUX)("the terminal client's name: prompt", () => {
   const term = tmuxWithDaemon([]);
   const { tmux, server } = term;

@@ -80,6 +80,33 @@ describe("ChatApp sending: no lost line", () => {
     ]);
   });
 
+  it("a server with a smaller largest message is believed: the refused piece goes again, cut to it", async () => {
+    const { client, app, type } = await started();
+    client.broadcast = async (message: string) => {
+      client.calls.push(`broadcast ${message}`);
+      return Buffer.byteLength(message) > 100
+        ? { status: "failed", error: "message is invalid: longer than 100 bytes" }
+        : { status: "delivered" };
+    };
+    const line = "y".repeat(250);
+    await type(line, "enter");
+    await tick();
+    const entries = app.windows.room.log.entries().filter((entry) => entry.kind === "broadcast");
+    expect(
+      entries.map((entry) => [entry.text.length, entry.kind === "broadcast" && entry.delivery]),
+    ).toEqual([
+      [250, "failed"],
+      [100, "delivered"],
+      [100, "delivered"],
+      [50, "delivered"],
+    ]);
+    expect(entries[0]).toMatchObject({
+      error: "message is invalid: longer than 100 bytes; sent again in pieces",
+    });
+    await type("z".repeat(150), "enter"); // later lines are cut to the learnt size at once
+    expect(client.calls.at(-1)).toBe(`broadcast ${"z".repeat(50)}`);
+  });
+
   it("/quit with lines still queued says how many were not sent", async () => {
     const clock = manualClock();
     const { type, log } = await started("me", { monotonic: clock.monotonic });

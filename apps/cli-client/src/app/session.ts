@@ -1,5 +1,5 @@
 import { isChatError } from "@chat/client";
-import { DEFAULT_MAX_MESSAGE_BYTES, foldName } from "@chat/protocol";
+import { DEFAULT_MAX_MESSAGE_BYTES, ErrorText, foldName } from "@chat/protocol";
 import { type ChatConnection, reasonOf } from "./connection.js";
 import { type Delivery, type LogEntry, mentions } from "./format.js";
 import { Ignores } from "./ignores.js";
@@ -52,6 +52,17 @@ export function namesSentence(names: readonly string[]): string {
 export const REGISTER_RETRY_FIRST_MS = 1_000;
 export const REGISTER_RETRY_MAX_MS = 30_000;
 
+/** The server's own largest message, when it refused one as longer than a smaller one. */
+function smallerLimit(outcome: SendOutcome, known: number): number | undefined {
+  const error = outcome.error ?? "";
+  if (!error.startsWith(ErrorText.MESSAGE_INVALID_PREFIX)) return undefined;
+  const said = /^longer than (\d+) bytes$/u.exec(
+    error.slice(ErrorText.MESSAGE_INVALID_PREFIX.length),
+  );
+  const limit = said ? Number(said[1]) : undefined;
+  return limit !== undefined && limit > 0 && limit < known ? limit : undefined;
+}
+
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** The server forgot us between keep-alives: say so once, and what to do about it. */
@@ -101,8 +112,11 @@ export class Session {
     public server: string,
     readonly openClient?: OpenClient,
     pacer: SendPacer = new SendPacer(),
-    /** The largest message the server takes; longer lines are sent in pieces. */
-    readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+    /**
+     * The largest message the server takes; longer lines are sent in pieces. A server set
+     * lower says so when it refuses one (`longer than 512 bytes`), and is believed.
+     */
+    public maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
   ) {
     this.pacer = pacer;
   }
@@ -277,8 +291,8 @@ export class Session {
    * Sends to the room; each line shows at once (queued while the pacer holds it back) and
    * its fate when known. A line over the largest message goes as several.
    */
-  async broadcast(text: string): Promise<void> {
-    const sends = splitMessage(text, this.maxMessageBytes).map((piece) => {
+  broadcast(text: string): Promise<void> {
+    return this.#sendPieces(text, (piece) => {
       const entry: LogEntry = {
         kind: "broadcast",
         at: this.now(),
@@ -288,17 +302,16 @@ export class Session {
         delivery: "queued",
       };
       const id = this.hooks.add(entry, "room");
-      return this.#paced("broadcast", [id], () => this.client.broadcast(piece));
+      return { kind: "broadcast", ids: [id], send: () => this.client.broadcast(piece) };
     });
-    await Promise.all(sends);
   }
 
   /**
    * Sends to one user; the line goes to their window, and is echoed with its fate in
    * `typedIn` too when it was typed elsewhere (/msg in the room).
    */
-  async sendPrivate(to: string, text: string, typedIn?: Target): Promise<void> {
-    const sends = splitMessage(text, this.maxMessageBytes).map((piece) => {
+  sendPrivate(to: string, text: string, typedIn?: Target): Promise<void> {
+    return this.#sendPieces(text, (piece) => {
       const entry: LogEntry = {
         kind: "private",
         at: this.now(),
@@ -309,7 +322,25 @@ export class Session {
       };
       const ids = [this.hooks.add(entry, { peer: to })];
       if (typedIn !== undefined) ids.push(this.hooks.add(entry, typedIn));
-      return this.#paced("private", ids, () => this.client.sendPrivate(to, piece));
+      return { kind: "private", ids, send: () => this.client.sendPrivate(to, piece) };
+    });
+  }
+
+  /**
+   * Sends `text` in pieces the server takes, each through the pacer. A piece refused as
+   * longer than a smaller limit than we knew is sent again, cut to that limit.
+   */
+  async #sendPieces(
+    text: string,
+    show: (piece: string) => { kind: SendKind; ids: number[]; send: () => Promise<SendOutcome> },
+  ): Promise<void> {
+    const sends = splitMessage(text, this.maxMessageBytes).map(async (piece) => {
+      const { kind, ids, send } = show(piece);
+      const outcome = await this.#paced(ids, kind, send);
+      const limit = smallerLimit(outcome, this.maxMessageBytes);
+      if (limit === undefined) return;
+      this.maxMessageBytes = limit;
+      await this.#sendPieces(piece, show);
     });
     await Promise.all(sends);
   }
@@ -319,7 +350,7 @@ export class Session {
     return this.pacer.queued;
   }
 
-  #paced(kind: SendKind, ids: number[], send: () => Promise<SendOutcome>): Promise<void> {
+  #paced(ids: number[], kind: SendKind, send: () => Promise<SendOutcome>): Promise<SendOutcome> {
     const update = (delivery: Delivery, error?: string) => {
       for (const id of ids) this.hooks.update(id, delivery, error);
     };
@@ -328,10 +359,11 @@ export class Session {
         kind,
         send,
         started: () => update("sending"),
-        settled: ({ status, error }) => {
-          update(status, error);
+        settled: (outcome) => {
+          const resent = smallerLimit(outcome, this.maxMessageBytes) !== undefined;
+          update(outcome.status, resent ? `${outcome.error}; sent again in pieces` : outcome.error);
           this.hooks.changed();
-          resolve();
+          resolve(outcome);
         },
       });
       this.hooks.changed();
