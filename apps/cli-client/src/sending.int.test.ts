@@ -103,6 +103,33 @@ describe.skipIf(!HAS_TMUX)(
   },
 );
 
+describe.skipIf(!HAS_TMUX)("the terminal client and a server stricter than the defaults", () => {
+  // 2 broadcasts a second in bursts of 4: the client's defaults (5/s, bursts of 18) overrun it.
+  const term = tmuxWithDaemon(["--broadcasts-per-second", "2", "--broadcast-burst", "4"]);
+  const { tmux, server } = term;
+
+  it("learns from `rate limited`, sends the refused and silently dropped lines again: all arrive", async () => {
+    const observer = await connect({ host: term.daemon.host, port: term.daemon.port, name: "obs" });
+    const heard: string[] = [];
+    observer.on("broadcast", ({ from, message }) => {
+      if (from === "eager") heard.push(message);
+    });
+    try {
+      tmux.start("eager", ["node", CLIENT_MAIN, "--server", server(), "--name", "eager"]);
+      onTestFinished(() => tmux.end("eager"));
+      await tmux.waitFor("eager", (screen) => screen.includes("You are eager."));
+      const lines = Array.from({ length: 10 }, (_, i) => `strict line ${i + 1}`);
+      tmux.paste("eager", `${lines.join("\n")}\n`);
+      await tmux.waitFor("eager", (screen) => /^paste 10 lines\?/m.test(screen));
+      tmux.type("eager", "y");
+      await heardAll(() => new Set(heard).size >= 10, 40_000);
+      expect([...new Set(heard)].sort()).toEqual([...lines].sort());
+    } finally {
+      await observer.close();
+    }
+  }, 60_000);
+});
+
 describe.skipIf(!HAS_TMUX)("the terminal client's name: prompt", () => {
   const term = tmuxWithDaemon([]);
   const { tmux, server } = term;

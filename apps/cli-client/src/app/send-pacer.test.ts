@@ -76,6 +76,48 @@ describe("SendPacer", () => {
     expect(pacer.rates.broadcast.burst).toBeLessThan(BROADCAST_RATE.burst);
   });
 
+  it("sends again a line left unconfirmed while the server was refusing (it drops in silence)", async () => {
+    const pacer = new SendPacer();
+    const settled: string[] = [];
+    const item = (name: string, first: () => Promise<SendOutcome>) => {
+      let tries = 0;
+      return {
+        kind: "broadcast" as const,
+        send: () => (tries++ === 0 ? first() : Promise.resolve({ status: "delivered" as const })),
+        started: () => {},
+        settled: (outcome: SendOutcome) => settled.push(`${name} ${outcome.status}`),
+      };
+    };
+    // b is out when a's refusal comes back, and its own copy never does.
+    pacer.submit(
+      item("a", async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return { status: "failed", error: ErrorText.RATE_LIMITED };
+      }),
+    );
+    pacer.submit(
+      item("b", async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        return { status: "unconfirmed" };
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(settled.sort()).toEqual(["a delivered", "b delivered"]);
+  });
+
+  it("leaves an unconfirmed line alone when the server never refused", async () => {
+    const pacer = new SendPacer();
+    const settled: SendOutcome[] = [];
+    pacer.submit({
+      kind: "broadcast",
+      send: async () => ({ status: "unconfirmed" }),
+      started: () => {},
+      settled: (outcome) => settled.push(outcome),
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(settled).toEqual([{ status: "unconfirmed" }]);
+  });
+
   it("gives a line up after five rate-limited answers", async () => {
     const pacer = new SendPacer();
     const settled: SendOutcome[] = [];

@@ -104,6 +104,8 @@ export class SendPacer {
   readonly #packets: TokenBucket;
   #timer: NodeJS.Timeout | undefined;
   readonly #refusals = new Map<QueuedSend, number>();
+  /** When the server last answered `rate limited`. */
+  #rateLimitedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: PacerOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
@@ -161,21 +163,23 @@ export class SendPacer {
   }
 
   #start(item: QueuedSend): void {
-    const now = this.#now();
-    this.#packets.take(now);
-    if (item.kind === "broadcast") this.#broadcasts.take(now);
+    const startedAt = this.#now();
+    this.#packets.take(startedAt);
+    if (item.kind === "broadcast") this.#broadcasts.take(startedAt);
     item.started();
     item.send().then(
       (outcome) => {
         const refusals = (this.#refusals.get(item) ?? 0) + 1;
-        if (outcome.status === "failed" && outcome.error === ErrorText.RATE_LIMITED) {
-          this.#learn(item.kind);
-          if (refusals < RATE_LIMITED_TRIES) {
-            this.#refusals.set(item, refusals);
-            this.#queue.unshift(item);
-            this.#pump();
-            return;
-          }
+        const refused = outcome.status === "failed" && outcome.error === ErrorText.RATE_LIMITED;
+        if (refused) this.#learn(item.kind);
+        // The server says `rate limited` once a second and drops the rest in silence: a
+        // broadcast left unconfirmed while it was refusing was most likely dropped too.
+        const dropped = outcome.status === "unconfirmed" && this.#rateLimitedAt >= startedAt;
+        if ((refused || dropped) && refusals < RATE_LIMITED_TRIES) {
+          this.#refusals.set(item, refusals);
+          this.#queue.unshift(item);
+          this.#pump();
+          return;
         }
         this.#refusals.delete(item);
         item.settled(outcome);
@@ -190,6 +194,7 @@ export class SendPacer {
 
   #learn(kind: SendKind): void {
     const now = this.#now();
+    this.#rateLimitedAt = now;
     const bucket = kind === "broadcast" ? this.#broadcasts : this.#packets;
     bucket.slowDown(now, RATE_LIMITED_PAUSE_MS);
   }
