@@ -2,9 +2,10 @@ import { ChatClient } from "@chat/client";
 import { sanitizeLine } from "@chat/client/cli";
 import { ChatApp } from "./app/chat-app.js";
 import { reasonOf } from "./app/connection.js";
+import { Ignores } from "./app/ignores.js";
 import { clientOptions, type Options, serverLabel } from "./args.js";
 import { crashHandler } from "./crash.js";
-import type { LoadedConfig } from "./files/config.js";
+import { type LoadedConfig, updateConfig } from "./files/config.js";
 import { ConversationLogs, logsDir } from "./files/conversation-logs.js";
 import { HistoryStore, historyPath } from "./files/history-store.js";
 import { BlessedView } from "./ui/screen.js";
@@ -54,6 +55,13 @@ export async function runTui(options: Options, loaded: LoadedConfig): Promise<vo
     problems: [...loaded.problems, ...(history.problem ? [history.problem] : [])],
     history: history.store,
     logs,
+    ignores: new Ignores(loaded.config.ignore ?? [], (names) =>
+      updateConfig(loaded.path, "ignore", names),
+    ),
+    ...(loaded.config.aliases ? { aliases: loaded.config.aliases } : {}),
+    ...(loaded.config.highlight ? { highlight: loaded.config.highlight } : {}),
+    ...(loaded.config.bell ? { bell: loaded.config.bell } : {}),
+    autolog: loaded.config.autolog === true,
     onExit: (code) => {
       screen.destroy();
       process.exit(code);

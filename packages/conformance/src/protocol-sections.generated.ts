@@ -8,6 +8,7 @@ export const PROTOCOL_SECTIONS: readonly ProtocolSection[] = [
   { anchor: "3-text", title: "Text", number: "3" },
   { anchor: "usernames", title: "Usernames", parent: "3-text" },
   { anchor: "messages", title: "Messages", parent: "3-text" },
+  { anchor: "client-conventions", title: "Client conventions", parent: "3-text" },
   { anchor: "4-who-is-who", title: "Who is who", number: "4" },
   { anchor: "5-routing-and-errors", title: "Routing and errors", number: "5" },
   { anchor: "error-texts", title: "Error texts", parent: "5-routing-and-errors" },

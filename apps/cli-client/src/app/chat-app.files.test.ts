@@ -56,14 +56,23 @@ describe("ChatApp settings, history across runs and /log", () => {
 
     const second = await started("me", { history: HistoryStore.open(path).store });
     await second.type("", "up");
-    expect(second.app.input.text).toBe("me"); // --name, recalled first as before
+    expect(second.app.input.text).toBe("/query bob"); // not the --name
     await second.type("", "up");
-    expect(second.app.input.text).toBe("/query bob");
+    expect(second.app.input.text).toBe("hello room");
+    await second.type("", "up");
     await second.type("", "up");
     expect(second.app.input.text).toBe("hello room");
     second.app.input.clear();
-    await second.type("/query bob", "enter", "up");
+    await second.type("/query bob", "enter");
+    await second.type("", "up");
     expect(second.app.input.text).toBe("hello bob");
+  });
+
+  it("autolog (config.json) turns /log on at start", async () => {
+    const dir = tempDir();
+    const logs = new ConversationLogs(dir, "127.0.0.1:9999", () => new Date(2026, 10, 26, 12, 30));
+    const { log } = await started("me", { logs, autolog: true });
+    expect(log().some((row) => row.includes("-!- logging the room and each query to"))).toBe(true);
   });
 
   it("/log on writes the room and each query to its own file, sanitised; /log off stops", async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { started, tick, unwrap } from "../test-support/app-harness.js";
 import { plain } from "./style.js";
 
@@ -102,33 +102,88 @@ describe("ChatApp", () => {
     expect(app.frame().log.at(-1)?.at(-1)?.style).toMatchObject({ bold: true });
   });
 
-  it("announces who joined and left when a new user list arrives", async () => {
+  it("announces who joined and left when a new user list arrives, by name", async () => {
     const { client, app, log } = await started();
-    client.fire("users", { names: ["alice", "me", "dave"] });
+    client.fire("users", { names: ["alice", "me", "dave", "erin"] });
     await tick();
-    expect(log().slice(-2)).toEqual(["12:30 -!- dave joined", "12:30 -!- bob left"]);
-    expect(app.frame().users.map(plain)).toEqual(["Users (3)", "alice", "dave", "me"]);
+    expect(log().at(-1)).toBe("12:30 -!- dave and erin joined");
+    // A leave is said when the next list confirms it (a stale list may bring a name back).
+    client.fire("users", { names: ["alice", "me", "dave", "erin"] });
+    await tick();
+    expect(log().at(-1)).toBe("12:30 -!- bob left");
+    expect(app.frame().users.map(plain)).toEqual(["Users (4)", "alice", "dave", "erin", "me"]);
   });
 
-  it("sums up many joins or leaves in one line", async () => {
+  it("names the first of many joins or leaves and counts the rest", async () => {
     const { client, log } = await started();
-    const crowd = Array.from({ length: 8 }, (_, i) => `guest${i}`);
+    const crowd = Array.from({ length: 40 }, (_, i) => `guest${i}`);
     client.fire("users", { names: ["bob", "alice", "me", ...crowd] });
     await tick();
-    expect(log().at(-1)).toBe("12:30 -!- 8 joined");
+    expect(log().at(-1)).toBe("12:30 -!- guest0, guest1 and 38 others joined");
+    client.fire("users", { names: ["me"] });
     client.fire("users", { names: ["me"] });
     await tick();
-    expect(log().at(-1)).toBe("12:30 -!- 10 left");
+    expect(log().at(-1)).toBe("12:30 -!- bob, alice and 40 others left");
   });
 
-  it("lists a sender at once, without a late 'joined' line when the list catches up", async () => {
+  it("shows one name gone and the newest one new as a rename", async () => {
+    const { client, log } = await started();
+    client.fire("users", { names: ["alice", "me", "robert"] });
+    await tick();
+    expect(log().at(-1)).toBe("12:30 -!- bob is now known as robert");
+  });
+
+  it("a name a stale list brings back never left; a rename split across two lists is still a rename; an unconfirmed leave is said after 2 s", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { client, log } = await started();
+      client.fire("users", { names: ["alice", "me"] });
+      client.fire("users", { names: ["alice", "me", "bob"] }); // a push crossing a LIST
+      client.fire("users", { names: ["alice", "me"] });
+      await tick();
+      expect(log().some((line) => / bob (left|joined)/.test(line))).toBe(false);
+      client.fire("users", { names: ["alice", "me", "bob"] });
+      client.fire("users", { names: ["alice", "me"] }); // bob's LOGOUT
+      await tick();
+      expect(log().some((line) => line.includes("bob left"))).toBe(false);
+      client.fire("users", { names: ["alice", "me", "robert"] }); // and REGISTER
+      await tick();
+      expect(log().at(-1)).toBe("12:30 -!- bob is now known as robert");
+      client.users = ["me", "robert"];
+      client.fire("users", { names: ["me", "robert"] }); // alice really leaves
+      await vi.advanceTimersByTimeAsync(2_000);
+      await tick();
+      expect(log().at(-1)).toBe("12:30 -!- alice left");
+      expect(log().filter((line) => line.includes("left"))).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("says at once that a sender it did not know joined, asks for the list, and adds no second line", async () => {
     const { client, app, log } = await started();
+    const lists = () => client.calls.filter((call) => call === "list").length;
+    const before = lists();
+    client.users.push("erin"); // on the server, not yet in our list
     client.fire("broadcast", { from: "erin", message: "hi, new here", self: false });
     await tick();
     expect(app.frame().users.map(plain)).toContain("erin");
+    expect(log().slice(-2)).toEqual(["12:30 -!- erin joined", "12:30 <erin> hi, new here"]);
+    expect(lists()).toBe(before + 1);
     client.fire("users", { names: ["alice", "bob", "me", "erin"] });
     await tick();
-    expect(log().some((line) => line.includes("erin joined"))).toBe(false);
+    expect(log().filter((line) => line.includes("erin joined"))).toHaveLength(1);
+  });
+
+  it("asks for the list when a keep-alive comes back, to see joins before the next push", async () => {
+    const { client, log } = await started();
+    const before = client.calls.filter((call) => call === "list").length;
+    client.users = ["bob", "alice", "me", "frank"];
+    client.fire("rtt", { ms: 2 });
+    await tick();
+    await tick();
+    expect(client.calls.filter((call) => call === "list").length).toBe(before + 1);
+    expect(log().at(-1)).toBe("12:30 -!- frank joined");
   });
 
   it("answers /who, /info, unknown commands and usage errors in the window shown", async () => {
@@ -181,6 +236,17 @@ describe("ChatApp", () => {
     const { app, type } = await started();
     await type("/in", "tab");
     expect(app.input.text).toBe("/info ");
+  });
+
+  it("Tab again cycles the commands that match, each followed by a space, never by a colon", async () => {
+    const { app, type } = await started();
+    await type("/w", "tab");
+    const first = app.input.text;
+    await type("", "tab");
+    const second = app.input.text;
+    await type("", "tab");
+    expect([first, second].sort()).toEqual(["/who ", "/window "]);
+    expect(app.input.text).toBe(first);
   });
 
   it("recalls sent lines with Up and Down", async () => {

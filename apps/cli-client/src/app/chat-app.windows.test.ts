@@ -31,15 +31,29 @@ describe("ChatApp windows", () => {
     expect(log().at(-1)).toBe("12:30 -> *bob* hello you ✓");
   });
 
-  it("/msg from the room files the line into that user's window, without switching", async () => {
+  it("/msg from the room echoes the line and its fate there, files it in their window, which enters [Act]", async () => {
     const { app, type, log, status } = await started();
     await type("/msg alice lunch?", "enter");
     expect(status()).toContain("[1:room]");
-    expect(log().some((line) => line.includes("lunch?"))).toBe(false);
+    expect(log().at(-1)).toBe("12:30 -> *alice* lunch? ✓");
     expect(app.windows.find("alice")?.log.entries()).toMatchObject([
-      { kind: "private", direction: "out", peer: "alice", text: "lunch?" },
+      { kind: "private", direction: "out", peer: "alice", text: "lunch?", delivery: "delivered" },
     ]);
-    expect(status()).not.toContain("Act"); // our own line is no news
+    expect(status()).toContain("[Act: 2]");
+  });
+
+  it("/msg to someone who is not there shows the refusal where it was typed", async () => {
+    const { client, type, log } = await started();
+    client.nextResult = { status: "failed", error: "user not found: nobody" };
+    await type("/msg nobody hello?", "enter");
+    expect(log().at(-1)).toBe("12:30 -> *nobody* hello? ✗ failed: user not found: nobody");
+  });
+
+  it("/msg typed in the user's own window shows the line once", async () => {
+    const { type, log } = await started();
+    await type("/query alice", "enter");
+    await type("/msg alice once", "enter");
+    expect(log().filter((line) => line.includes("once"))).toEqual(["12:30 -> *alice* once ✓"]);
   });
 
   it("switches with Alt+1..9 and Alt+0 for window 10, ignoring a window that is not there", async () => {

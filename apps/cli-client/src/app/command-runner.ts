@@ -1,5 +1,7 @@
+import { foldName } from "@chat/protocol";
 import type { Command } from "./commands.js";
 import { reasonOf } from "./connection.js";
+import { ACTION_PREFIX } from "./format.js";
 import { helpLines } from "./help.js";
 import { changeName, moveServer } from "./moves.js";
 import { formatRtt } from "./panes.js";
@@ -39,11 +41,19 @@ export async function runCommand(
       return changeName(session, command.name);
     case "server":
       return moveServer(session, command.address);
+    case "me": {
+      const action = `${ACTION_PREFIX}${command.text}`;
+      if (peer !== undefined) return session.sendPrivate(peer, action);
+      return session.broadcast(action);
+    }
     case "broadcast":
       if (peer !== undefined) return session.sendPrivate(peer, command.text);
       return session.broadcast(command.text);
-    case "msg":
-      return session.sendPrivate(command.to, command.text);
+    case "msg": {
+      // Echoed where it was typed too, unless that is already the user's own window.
+      const inTheirWindow = peer !== undefined && foldName(peer) === foldName(command.to);
+      return session.sendPrivate(command.to, command.text, inTheirWindow ? undefined : "current");
+    }
     default:
       return; // window commands are the app's
   }

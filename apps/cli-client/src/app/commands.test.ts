@@ -74,7 +74,7 @@ describe("parseCommand", () => {
     const usage = (line: string) => (parseCommand(line) as { text?: string }).text;
     expect(usage("/query")).toBe("usage: /query <user>");
     expect(usage("/query bob carol")).toBe("usage: /query <user>");
-    expect(usage("/window two")).toBe("usage: /window <number>");
+    expect(usage("/window two")).toBe("usage: /window <number>|list");
     expect(usage("/wc 2")).toBe("usage: /close (takes no arguments)");
     expect(usage("/log maybe")).toBe("usage: /log on|off");
     expect(usage("/nick")).toBe("usage: /nick <name>");
@@ -83,5 +83,39 @@ describe("parseCommand", () => {
 
   it("answers a lone slash", () => {
     expect(parseCommand("/").kind).toBe("error");
+  });
+});
+
+describe("parseCommand: irssi habits and aliases", () => {
+  it("knows /q, /m and /w as /query, /msg and /window", () => {
+    expect(parseCommand("/q bob")).toEqual({ kind: "query", user: "bob" });
+    expect(parseCommand("/m bob hi there")).toEqual({ kind: "msg", to: "bob", text: "hi there" });
+    expect(parseCommand("/w 2")).toEqual({ kind: "window", number: 2 });
+    expect(parseCommand("/window list")).toEqual({ kind: "windows" });
+    expect(parseCommand("/w list")).toEqual({ kind: "windows" });
+  });
+
+  it("/me, /ignore and /unignore", () => {
+    expect(parseCommand("/me waves at  everyone")).toEqual({
+      kind: "me",
+      text: "waves at  everyone",
+    });
+    expect(parseCommand("/me")).toEqual({ kind: "error", text: "usage: /me <action>" });
+    expect(parseCommand("/ignore")).toEqual({ kind: "ignore" });
+    expect(parseCommand("/ignore mallory")).toEqual({ kind: "ignore", user: "mallory" });
+    expect(parseCommand("/unignore mallory")).toEqual({ kind: "unignore", user: "mallory" });
+    expect(parseCommand("/unignore")).toEqual({ kind: "error", text: "usage: /unignore <user>" });
+  });
+
+  it("expands a user's alias once; built-in names win", () => {
+    const aliases = { j: "query", hi: "msg bob hello", q: "quit", loop: "loop" };
+    expect(parseCommand("/j carol", aliases)).toEqual({ kind: "query", user: "carol" });
+    expect(parseCommand("/hi and welcome", aliases)).toEqual({
+      kind: "msg",
+      to: "bob",
+      text: "hello and welcome",
+    });
+    expect(parseCommand("/q bob", aliases)).toEqual({ kind: "query", user: "bob" });
+    expect(parseCommand("/loop", aliases)).toMatchObject({ kind: "error" });
   });
 });

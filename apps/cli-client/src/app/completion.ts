@@ -14,6 +14,8 @@ export interface CompletionState {
   /** The text and cursor the last completion produced; another Tab on them cycles. */
   text: string;
   cursor: number;
+  /** What followed a word completed at the start of the line; cycling keeps it. */
+  startSuffix: string;
 }
 
 export interface Completed {
@@ -57,7 +59,7 @@ export function complete(
   ) {
     const index = (previous.index + 1) % previous.matches.length;
     const name = previous.matches[index] as string;
-    const replaced = apply(text, previous.start, cursor, name, startSuffix);
+    const replaced = apply(text, previous.start, cursor, name, previous.startSuffix);
     return { ...replaced, state: { ...previous, index, ...replaced } };
   }
   const before = text.slice(0, cursor);
@@ -69,5 +71,5 @@ export function complete(
   const first = matches[0];
   if (first === undefined) return undefined;
   const replaced = apply(text, start, cursor, first, startSuffix);
-  return { ...replaced, state: { start, matches, index: 0, ...replaced } };
+  return { ...replaced, state: { start, matches, index: 0, ...replaced, startSuffix } };
 }

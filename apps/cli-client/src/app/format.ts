@@ -14,7 +14,7 @@ import { rowWidth, wrapRow } from "./wrap.js";
  * Every name and text is sanitised here, the one place entries become rows.
  */
 
-export type Delivery = "sending" | "delivered" | "unconfirmed" | "failed";
+export type Delivery = "queued" | "sending" | "delivered" | "unconfirmed" | "failed";
 
 export type LogEntry =
   | {
@@ -39,6 +39,17 @@ export type LogEntry =
     }
   | { kind: "notice"; at: Date; text: string; level?: "info" | "error" };
 
+/**
+ * An action, "/me waves", travels as that plain text (docs/protocol.md#client-conventions):
+ * clients that know it show "* alice waves", others show the text as it is.
+ */
+export const ACTION_PREFIX = "/me ";
+
+export function isAction(text: string): boolean {
+  return text.startsWith(ACTION_PREFIX) && text.trim().length > ACTION_PREFIX.length - 1;
+}
+
+const ACTION: Style = { fg: "magenta" };
 const TIME: Style = { fg: "grey" };
 const NOTICE: Style = { fg: "cyan" };
 const ERROR: Style = { fg: "light-red" };
@@ -69,6 +80,8 @@ function nameSegment(name: string, own: boolean): Segment {
 
 function deliverySuffix(delivery: Delivery | undefined, error: string | undefined): Segment[] {
   switch (delivery) {
+    case "queued":
+      return [{ text: " ⋯ queued", style: { fg: "grey" } }];
     case "sending":
       return [{ text: " …", style: { fg: "grey" } }];
     case "delivered":
@@ -82,7 +95,22 @@ function deliverySuffix(delivery: Delivery | undefined, error: string | undefine
   }
 }
 
+function actionPrefixOf(entry: LogEntry): Segment[] | undefined {
+  if (entry.kind === "notice" || !isAction(entry.text)) return undefined;
+  if (entry.kind === "broadcast")
+    return [
+      { text: "* ", style: ACTION },
+      nameSegment(entry.from, entry.own === true),
+      { text: " " },
+    ];
+  if (entry.direction === "in")
+    return [{ text: "* ", style: PRIVATE }, nameSegment(entry.peer, false), { text: " " }];
+  return undefined;
+}
+
 function prefixOf(entry: LogEntry): Segment[] {
+  const action = actionPrefixOf(entry);
+  if (action) return action;
   switch (entry.kind) {
     case "broadcast": {
       const name = nameSegment(entry.from, entry.own === true);
@@ -129,7 +157,8 @@ export function formatEntry(entry: LogEntry, width: number, options: FormatOptio
   const head: Segment[] = [...time, ...prefixOf(entry)];
   const indent = rowWidth(head);
   const style = bodyStyle(entry);
-  const lines = sanitizeMessage(entry.text);
+  const action = actionPrefixOf(entry) !== undefined;
+  const lines = sanitizeMessage(action ? entry.text.slice(ACTION_PREFIX.length) : entry.text);
   const suffix = entry.kind === "notice" ? [] : deliverySuffix(entry.delivery, entry.error);
   const rows: Row[] = [];
   lines.forEach((line, index) => {

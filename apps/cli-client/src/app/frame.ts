@@ -31,6 +31,8 @@ export interface FrameSource {
   input: InputLine;
   /** false: no colours, only bold, underline and inverse (config.json "colours"). */
   colours: boolean;
+  /** A question the input line asks instead of the usual prompt ("paste 25 lines? (y/n) "). */
+  question?: string;
 }
 
 export function layoutOf({ size, session }: Pick<FrameSource, "size" | "session">): Layout {
@@ -53,7 +55,9 @@ export function buildFrame(source: FrameSource): Frame {
   const { session, windows, input } = source;
   const layout = layoutOf(source);
   const window = windows.current;
-  const prompt = session.phase === "naming" ? "name: " : session.phase === "chat" ? "> " : "… ";
+  const prompt =
+    source.question ??
+    (session.phase === "naming" ? "name: " : session.phase === "chat" ? "> " : "… ");
   const inputWidth = Math.max(1, layout.input.width - displayWidth(prompt));
   const users = !layout.users
     ? []
@@ -74,6 +78,7 @@ export function buildFrame(source: FrameSource): Frame {
       window: { number: windows.numberOf(window), label: window.label },
       activity: windows.activityList(),
       ...(session.problem ? { problem: session.problem } : {}),
+      ...(session.queued > 0 ? { queued: session.queued } : {}),
       ...(window.log.atBottom ? {} : { more: window.log.unseenRows }),
     },
     layout.status.width,

@@ -7,6 +7,8 @@ export const KEYS: ReadonlyArray<readonly [string, string]> = [
   ["Tab on an empty line", "answer the last private message"],
   ["Alt+1..9 Alt+0", "show window 1..9, 10 (1 is the room)"],
   ["Ctrl-N Ctrl-P", "the next, the previous window"],
+  ["Alt+Right Alt+Left", "the next, the previous window"],
+  ["Alt+A", "the window with the most important news"],
   ["Up Down", "what you sent in this window before"],
   ["PgUp PgDn", "scroll the log back and forth (5,000 lines)"],
   ["Left Right Home End", "move in the line (also Ctrl-A, Ctrl-E)"],

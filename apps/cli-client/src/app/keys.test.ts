@@ -20,9 +20,16 @@ describe("keyAction", () => {
     expect(keyAction({ name: "1", meta: true })).toEqual({ window: 1 });
     expect(keyAction({ name: "9", meta: true })).toEqual({ window: 9 });
     expect(keyAction({ name: "0", meta: true })).toEqual({ window: 10 });
-    expect(keyAction({ name: "a", meta: true })).toBeUndefined();
+    expect(keyAction({ name: "b", meta: true })).toBeUndefined();
     expect(keyAction({ name: "n", ctrl: true })).toBe("next-window");
     expect(keyAction({ name: "p", ctrl: true })).toBe("previous-window");
+  });
+
+  it("maps Alt+A to the most active window and Alt+Left/Right to the previous and next", () => {
+    expect(keyAction({ name: "a", meta: true })).toBe("active-window");
+    expect(keyAction({ name: "left", meta: true })).toBe("previous-window");
+    expect(keyAction({ name: "right", meta: true })).toBe("next-window");
+    expect(keyAction({ name: "left" })).toBe("left");
   });
 
   it("inserts printable characters, including emoji and accents", () => {

@@ -29,6 +29,8 @@ export type KeyAction =
   | "quit"
   | "next-window"
   | "previous-window"
+  /** Alt+A: the window with the most important news (irssi's "most active"). */
+  | "active-window"
   | { insert: string }
   /** Alt+1..9, Alt+0 for 10. */
   | { window: number }
@@ -70,6 +72,9 @@ const NAMED: Record<string, KeyAction> = {
 export function keyAction(key: Key): KeyAction {
   if (key.ctrl) return CTRL[key.name];
   if (key.meta && /^[0-9]$/u.test(key.name)) return { window: Number(key.name) || 10 };
+  if (key.meta && key.name === "a") return "active-window";
+  if (key.meta && key.name === "left") return "previous-window";
+  if (key.meta && key.name === "right") return "next-window";
   if (key.name === "tab" && key.shift) return undefined;
   const named = NAMED[key.name];
   if (named) return named;

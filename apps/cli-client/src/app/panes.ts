@@ -48,6 +48,8 @@ export interface StatusInfo {
   activity: ReadonlyArray<{ number: number; activity: "text" | "highlight" }>;
   /** A connection problem to show instead of being quiet ("lost: …"). */
   problem?: string;
+  /** Lines waiting their turn under the server's rate limits. */
+  queued?: number;
   /** Rows below the view while scrolled back; undefined at the bottom. */
   more?: number;
 }
@@ -82,6 +84,7 @@ export function statusRow(info: StatusInfo, width: number): Row {
     });
     items.push({ text: "]", style: STATUS_STYLE });
   }
+  if (info.queued) item(`queued ${info.queued}`, ALERT);
   if (info.problem) item(sanitizeLine(info.problem), TROUBLE);
   if (info.more !== undefined)
     item(info.more > 0 ? `more ↓ ${info.more}` : "scrolled back ↓", ALERT);

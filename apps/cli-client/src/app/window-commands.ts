@@ -38,9 +38,60 @@ export function runWindowCommand(command: Command, context: WindowContext): bool
     case "log":
       logSwitch(command.on, context);
       return true;
+    case "windows":
+      for (const line of windowList(windows)) answer(line);
+      return true;
+    case "ignore":
+      ignore(command.user, context);
+      return true;
+    case "unignore": {
+      const { removed, problem } = session.ignores.remove(command.user);
+      if (removed === undefined) answer(`${command.user} is not ignored`, "error");
+      else answer(`no longer ignoring ${removed}`);
+      if (problem) answer(problem, "error");
+      return true;
+    }
     default:
       return false;
   }
+}
+
+/** /window list: one line per window, as irssi's. */
+function windowList(windows: Windows): string[] {
+  return windows.all.map((window) => {
+    const number = windows.numberOf(window);
+    const notes = [
+      window === windows.current ? "current" : undefined,
+      window.gone ? "left" : undefined,
+      window.activity === "highlight"
+        ? "news for you"
+        : window.activity === "text"
+          ? "news"
+          : undefined,
+    ].filter((note) => note !== undefined);
+    return `${number}: ${window.isRoom ? "room" : window.label}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
+  });
+}
+
+/** /ignore: without a name lists; with one, hides that user's messages from now on. */
+function ignore(user: string | undefined, { session }: WindowContext): void {
+  const answer = (text: string, level: "info" | "error" = "info") =>
+    session.notice(text, level, "current");
+  if (user === undefined) {
+    const names = session.ignores.names;
+    answer(names.length === 0 ? "ignoring nobody" : `ignoring ${names.join(", ")}`);
+    return;
+  }
+  const reason = checkName(user);
+  if (reason !== undefined) {
+    answer(`/ignore: username is invalid: ${reason}`, "error");
+    return;
+  }
+  const known = session.ignores.find(user);
+  const { added, problem } = session.ignores.add(user);
+  if (!added) answer(`already ignoring ${known ?? user}`, "error");
+  else answer(`ignoring ${user} (and names that look the same); /unignore ${user} undoes it`);
+  if (problem) answer(problem, "error");
 }
 
 /** /query: opens (or shows again) the user's window; says if they are not online. */

@@ -134,6 +134,19 @@ export class Windows {
     if (RANK[activity] > RANK[window.activity]) window.activity = activity;
   }
 
+  /** Alt+A: shows the window with the most important unseen news (a highlight first, then
+   * the lowest number); false when nothing is unseen. */
+  selectMostActive(): boolean {
+    let best: ChatWindow | undefined;
+    for (const window of this.#list) {
+      if (window.activity === "none") continue;
+      if (!best || RANK[window.activity] > RANK[best.activity]) best = window;
+    }
+    if (!best) return false;
+    this.show(best);
+    return true;
+  }
+
   /** Windows with something unseen, in number order, for [Act: 2,4]. */
   activityList(): ActivityItem[] {
     const items: ActivityItem[] = [];

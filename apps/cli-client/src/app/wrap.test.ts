@@ -39,6 +39,19 @@ describe("wrapRow", () => {
     for (const row of lines(rows)) expect(row.startsWith("\u0301")).toBe(false);
   });
 
+  it("starts a word longer than a row on the nick's row, not under it (CJK has no spaces)", () => {
+    const sentence = "这是一个没有空格的很长的中文句子需要换行显示";
+    const rows = lines(wrapRow(text(`12:00 <bob> ${sentence}`), 30, 12));
+    expect(rows[0]).toMatch(/^12:00 <bob> 这是/u);
+    for (const row of rows.slice(1)) expect(row).toMatch(/^ {12}\S/u);
+    expect(rows.map((row, i) => (i === 0 ? row.slice(12) : row.trim())).join("")).toBe(sentence);
+  });
+
+  it("still moves a word that fits a row down whole", () => {
+    const rows = lines(wrapRow(text("12:00 <bob> hello wonderful"), 24, 12));
+    expect(rows).toEqual(["12:00 <bob> hello", "            wonderful"]);
+  });
+
   it("keeps styles on the pieces they came from", () => {
     const rows = wrapRow(
       [{ text: "<bob> ", style: { fg: "red" } }, { text: "hi there friend" }],

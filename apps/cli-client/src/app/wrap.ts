@@ -40,6 +40,24 @@ export function rowWidth(row: Row): number {
   return total;
 }
 
+/** For each cell, the columns of the word (run of non-space cells) it belongs to; 0 for spaces. */
+function wordWidths(cells: Cell[]): number[] {
+  const widths = new Array<number>(cells.length).fill(0);
+  let start = 0;
+  while (start < cells.length) {
+    if (cells[start]?.cluster === " ") {
+      start++;
+      continue;
+    }
+    let end = start;
+    let total = 0;
+    while (end < cells.length && cells[end]?.cluster !== " ") total += cells[end++]?.cost ?? 0;
+    widths.fill(total, start, end);
+    start = end;
+  }
+  return widths;
+}
+
 /**
  * Wraps a row to `width` columns, breaking after a space where it can. Continuation rows
  * start with `indent` spaces (a hanging indent under the message, as irssi does).
@@ -64,7 +82,9 @@ export function wrapRow(row: Row, width: number, indent = 0): Row[] {
       used += cell.cost;
     }
   };
-  for (const cell of toCells(row)) {
+  const cells = toCells(row);
+  const words = wordWidths(cells);
+  for (const [index, cell] of cells.entries()) {
     if (used + cell.cost > safeWidth && current.length > 0) {
       if (cell.cluster === " ") {
         rows.push(toRow(current));
@@ -72,7 +92,10 @@ export function wrapRow(row: Row, width: number, indent = 0): Row[] {
         continue;
       }
       const minBreak = hang > 0 ? 1 : 0;
-      if (lastSpace >= minBreak) {
+      // A word longer than a whole row (a CJK sentence has no spaces) is cut where the row
+      // ends rather than moved down whole, which left an empty first row after the nick.
+      const fitsARow = (words[index] ?? 0) <= safeWidth - hang;
+      if (lastSpace >= minBreak && fitsARow) {
         const carry = current.slice(lastSpace + 1);
         rows.push(toRow(current.slice(0, lastSpace)));
         startContinuation(carry);

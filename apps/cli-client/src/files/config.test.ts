@@ -63,7 +63,48 @@ describe("config.json", () => {
       `${PATH}: "name": username is invalid: contains whitespace; using the default`,
       `${PATH}: "keepalive": must be a number of seconds; using the default`,
       `${PATH}: "timestamps": must be true or false; using the default`,
-      `${PATH}: unknown key "colors" (known: server, name, keepalive, timestamps, colours); ignored`,
+      `${PATH}: unknown key "colors" (known: server, name, keepalive, timestamps, colours, ignore, aliases, highlight, bell, autolog); ignored`,
+    ]);
+  });
+
+  it("reads the settings of the irssi habits: ignore, aliases, highlight, bell, autolog", () => {
+    const text = JSON.stringify({
+      ignore: ["mallory"],
+      aliases: { j: "/query", Hi: "msg bob hello" },
+      highlight: [" deploy ", "lunch"],
+      bell: 5,
+      autolog: true,
+    });
+    expect(parseConfig(text, PATH)).toEqual({
+      config: {
+        ignore: ["mallory"],
+        aliases: { j: "query", hi: "msg bob hello" },
+        highlight: ["deploy", "lunch"],
+        bell: { atMostEveryMs: 5_000 },
+        autolog: true,
+      },
+      problems: [],
+    });
+    expect(parseConfig('{"bell": "off"}', PATH).config).toEqual({ bell: "off" });
+  });
+
+  it("names each bad habit setting and keeps the defaults", () => {
+    const text = JSON.stringify({
+      ignore: ["has space"],
+      aliases: { "two words": "query", ok: 3 },
+      highlight: [""],
+      bell: -1,
+      autolog: "yes",
+    });
+    const { config, problems } = parseConfig(text, PATH);
+    expect(config).toEqual({ aliases: {} });
+    expect(problems).toEqual([
+      `${PATH}: "ignore": username is invalid: contains whitespace: "has space"; using the default`,
+      `${PATH}: "aliases": "two words": not a command word; ignored`,
+      `${PATH}: "aliases": "ok": must name a command, like "query"; ignored`,
+      `${PATH}: "highlight": must be a list of words, like ["deploy", "lunch"]; using the default`,
+      `${PATH}: "bell": "on", "off" or a number of seconds (at most one bell that often); using the default`,
+      `${PATH}: "autolog": must be true or false; using the default`,
     ]);
   });
 

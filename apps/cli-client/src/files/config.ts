@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { checkName } from "@chat/protocol";
 import { parseKeepAlive, parseServer, UsageError } from "../args.js";
 import { configDir, type Env } from "./xdg.js";
@@ -13,7 +13,19 @@ export interface FileConfig {
   timestamps?: boolean;
   /** Colour names, private messages and the status line (default true). */
   colours?: boolean;
+  /** Users whose messages are not shown (/ignore adds to it). */
+  ignore?: string[];
+  /** Commands of one's own: "j" makes /j the same as the command it names ("query"). */
+  aliases?: Record<string, string>;
+  /** Words that highlight a line (and ring the bell) as one's own name does. */
+  highlight?: string[];
+  /** The bell on a highlight or private message: off, on, or at most once per so many ms. */
+  bell?: BellSetting;
+  /** Start /log on at start (default false). */
+  autolog?: boolean;
 }
+
+export type BellSetting = "off" | "on" | { atMostEveryMs: number };
 
 export interface LoadedConfig {
   path: string;
@@ -22,7 +34,27 @@ export interface LoadedConfig {
   problems: string[];
 }
 
-const KEYS = ["server", "name", "keepalive", "timestamps", "colours"] as const;
+const KEYS = [
+  "server",
+  "name",
+  "keepalive",
+  "timestamps",
+  "colours",
+  "ignore",
+  "aliases",
+  "highlight",
+  "bell",
+  "autolog",
+] as const;
+
+/** An alias's name: a word, as typed after "/". */
+const ALIAS_NAME = /^[\p{L}\p{N}_-]{1,32}$/u;
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((item) => typeof item === "string")
+    ? (value as string[])
+    : undefined;
+}
 
 export const configPath = (env: Env) => join(configDir(env), "config.json");
 
@@ -112,12 +144,87 @@ export function parseConfig(
         break;
       case "timestamps":
       case "colours":
+      case "autolog":
         if (typeof value !== "boolean") bad(key, "must be true or false");
         else config[key] = value;
         break;
+      case "ignore": {
+        const names = stringList(value);
+        const wrong = names?.find((name) => checkName(name) !== undefined);
+        if (!names) bad(key, 'must be a list of names, like ["mallory"]');
+        else if (wrong !== undefined)
+          bad(key, `username is invalid: ${checkName(wrong)}: ${JSON.stringify(wrong)}`);
+        else config.ignore = names;
+        break;
+      }
+      case "highlight": {
+        const words = stringList(value);
+        if (!words || words.some((word) => word.trim() === ""))
+          bad(key, 'must be a list of words, like ["deploy", "lunch"]');
+        else config.highlight = words.map((word) => word.trim());
+        break;
+      }
+      case "bell":
+        if (value === "on" || value === "off") config.bell = value;
+        else if (typeof value === "number" && Number.isFinite(value) && value > 0)
+          config.bell = { atMostEveryMs: Math.round(value * 1000) };
+        else bad(key, '"on", "off" or a number of seconds (at most one bell that often)');
+        break;
+      case "aliases": {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+          bad(key, 'must be an object, like {"j": "query"}');
+          break;
+        }
+        const aliases: Record<string, string> = {};
+        for (const [alias, command] of Object.entries(value)) {
+          if (!ALIAS_NAME.test(alias))
+            problems.push(`${path}: "aliases": "${alias}": not a command word; ignored`);
+          else if (typeof command !== "string" || command.replace(/^\//u, "").trim() === "")
+            problems.push(
+              `${path}: "aliases": "${alias}": must name a command, like "query"; ignored`,
+            );
+          else aliases[alias.toLowerCase()] = command.replace(/^\//u, "").trim();
+        }
+        config.aliases = aliases;
+        break;
+      }
       default:
         problems.push(`${path}: unknown key "${key}" (known: ${KEYS.join(", ")}); ignored`);
     }
   }
   return { config, problems };
+}
+
+/**
+ * Sets one key of config.json, keeping the others as they are (a missing file is created);
+ * a problem to show if the file cannot be read as an object or written.
+ */
+export function updateConfig(
+  path: string,
+  key: (typeof KEYS)[number],
+  value: unknown,
+): string | undefined {
+  let json: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return `${path}: not one JSON object; not changed`;
+    }
+    json = parsed as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") {
+      return `${path}: ${code ? `cannot read it (${code})` : "not valid JSON"}; not changed`;
+    }
+  }
+  json[key] = value;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(json, null, 2)}\n`);
+    renameSync(temporary, path);
+    return undefined;
+  } catch (error) {
+    return `${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? error}); not saved`;
+  }
 }

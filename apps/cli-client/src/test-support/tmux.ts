@@ -68,7 +68,8 @@ export class Tmux {
       columns = 120,
       rows = 30,
       env = this.homeOf(session),
-    }: { columns?: number; rows?: number; env?: UserDirs } = {},
+      term = "xterm-256color",
+    }: { columns?: number; rows?: number; env?: UserDirs; term?: string } = {},
   ): void {
     const variables = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     this.run(
@@ -82,13 +83,14 @@ export class Tmux {
       String(rows),
       "-e",
       "LANG=C.UTF-8",
-      "-e",
-      "TERM=xterm-256color",
       ...variables,
       "sh",
       "-c",
       `timeout --foreground ${LIFETIME_S} "$@"; echo "[exited with status $?]"; sleep ${LINGER_S}`,
       "sh",
+      // tmux sets a pane's TERM to its default-terminal whatever -e says: set it here.
+      "env",
+      `TERM=${term}`,
       ...command,
     );
   }
@@ -97,6 +99,17 @@ export class Tmux {
   type(session: string, text: string, ...keys: string[]): void {
     if (text !== "") this.run("send-keys", "-t", session, "-l", text);
     if (keys.length > 0) this.run("send-keys", "-t", session, ...keys);
+  }
+
+  /** Pastes text as a terminal does (one write, line feeds as Enter), through a tmux buffer. */
+  paste(session: string, text: string): void {
+    this.run("set-buffer", "-b", "paste", text);
+    this.run("paste-buffer", "-d", "-b", "paste", "-t", session);
+  }
+
+  /** The visible screen with its colours and attributes as escape codes (capture-pane -e). */
+  captureEscapes(session: string): string {
+    return this.run("capture-pane", "-p", "-e", "-t", session);
   }
 
   /** The visible screen; with `history`, also the lines scrolled off the top. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatApp } from "../app/chat-app.js";
+import { NAME_PALETTE } from "../app/colours.js";
 import { type Key, keyAction } from "../app/keys.js";
 import type { Row } from "../app/style.js";
 import { displayWidth } from "../app/width.js";
@@ -126,6 +127,30 @@ describe("BlessedView", () => {
     ]);
   });
 
+  it("reports Alt+A and Alt+Left/Right in the forms terminals send them", async () => {
+    const { view, input } = makeView();
+    const keys: Key[] = [];
+    view.onKey((key) => keys.push(key));
+    // xterm and tmux: CSI 1;3 D/C; rxvt and others: ESC before the arrow.
+    for (const chunk of [
+      "\u001ba",
+      "\u001b[1;3D",
+      "\u001b[1;3C",
+      "\u001b\u001b[D",
+      "\u001b\u001b[C",
+    ]) {
+      input.write(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(keys.map(keyAction)).toEqual([
+      "active-window",
+      "previous-window",
+      "next-window",
+      "previous-window",
+      "next-window",
+    ]);
+  });
+
   it("follows a resize of the terminal", () => {
     const { view, output } = makeView(80, 12);
     let resized = 0;
@@ -189,5 +214,70 @@ describe("ChatApp on a headless terminal", () => {
     expect(text.join("\n")).not.toContain("│ Users");
     expect(text.some((line) => line.startsWith("            "))).toBe(true);
     for (const line of text) expect(line.trimEnd().length).toBeLessThanOrEqual(40);
+  });
+});
+
+describe("BlessedView colours", () => {
+  /** The SGR colour codes blessed wrote, e.g. ["38;5;245", "32"]. */
+  const colourCodes = (written: string) =>
+    [...written.matchAll(/\x1b\[([0-9;]+)m/g)].flatMap((match) =>
+      (match[1] as string).split(";").length > 1 && (match[1] as string).includes("38;5")
+        ? [(match[1] as string).slice((match[1] as string).indexOf("38;5"))]
+        : (match[1] as string).split(";"),
+    );
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  /** Paints a grey timestamp; the colour codes of what reached the terminal (blessed buffers). */
+  async function paintGrey(terminal: string) {
+    const input = new FakeTtyInput();
+    const output = new FakeTtyOutput(80, 12);
+    const view = new BlessedView({ input, output, terminal });
+    views.push(view);
+    await settle();
+    view.paint(frameOf(80, 12, [[{ text: "12:00 ", style: { fg: "grey" } }, { text: "hi" }]]));
+    await settle();
+    expect(output.written).toContain("12:00");
+    return { view, codes: colourCodes(output.written) };
+  }
+
+  for (const terminal of ["tmux-256color", "screen-256color", "xterm-256color"]) {
+    it(`${terminal}: 256 colours, greys from the 256-colour ramp, never colour 0 for text`, async () => {
+      const { view, codes } = await paintGrey(terminal);
+      expect(view.colours).toBe(256);
+      expect(codes.some((code) => /^38;5;2(4[4-9]|5[0-2])$/.test(code))).toBe(true);
+      expect(codes).not.toContain("30");
+      expect(codes).not.toContain("90");
+    });
+  }
+
+  it("a TERM ending in -256color whose entry cannot be found still gets 256 colours", async () => {
+    const { view } = await paintGrey("nosuchterm-256color");
+    expect(view.colours).toBe(256);
+  });
+
+  it("linux (8 colours): grey text in the default colour, not black", async () => {
+    const { view, codes } = await paintGrey("linux");
+    expect(view.colours).toBe(8);
+    expect(codes).not.toContain("30");
+  });
+});
+
+describe("BlessedView name colours", () => {
+  it("tmux-256color: the twelve name colours stay twelve (they folded to six on 8 colours)", async () => {
+    const output = new FakeTtyOutput(80, 20);
+    const view = new BlessedView({ input: new FakeTtyInput(), output, terminal: "tmux-256color" });
+    views.push(view);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rows = NAME_PALETTE.map((colour, i) => [{ text: `name${i}`, style: { fg: colour } }]);
+    view.paint(frameOf(80, 20, rows));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const codes = new Set<string>();
+    for (const [i] of NAME_PALETTE.entries()) {
+      const at = output.written.indexOf(`name${i}`);
+      const before = output.written.slice(0, at);
+      codes.add(before.slice(before.lastIndexOf("\u001b[")));
+    }
+    expect(codes.size).toBe(NAME_PALETTE.length);
   });
 });

@@ -4,6 +4,7 @@ import type { Key } from "../app/keys.js";
 import { escapeTags } from "../app/sanitize.js";
 import type { Row, Style } from "../app/style.js";
 import { codePointWidth } from "../app/width.js";
+import { promises256Colours, readModernTerminfo } from "./terminfo.js";
 
 /*
  * The one module that knows blessed (unmaintained since 2016): it paints Frames and
@@ -54,10 +55,27 @@ interface BlessedUnicode {
   chars: { all: RegExp };
 }
 
-const TAG_COLOURS = (style: Style): string[] => {
+/*
+ * Grey is the UI's quiet colour (timestamps, the user list's bar, "…"). The 16-colour grey
+ * (bright black) is near black on many dark themes and turns into black itself when
+ * blessed reduces it to 8 colours, so: a mid grey of the 256-colour ramp, visible on dark
+ * and light backgrounds alike; on 16 colours bright black; below that the default colour.
+ */
+const MID_GREY = "245"; // #8a8a8a (blessed's own hex matching picks yellow for it)
+
+/** The tag colour for one of the UI's colour names on a terminal with `colours` colours. */
+export function terminalColour(name: string, colours: number): string | undefined {
+  if (name !== "grey") return name;
+  if (colours >= 256) return MID_GREY;
+  return colours >= 16 ? "grey" : undefined;
+}
+
+const TAG_COLOURS = (style: Style, colours: number): string[] => {
   const tags: string[] = [];
-  if (style.fg) tags.push(`${style.fg}-fg`);
-  if (style.bg) tags.push(`${style.bg}-bg`);
+  const fg = style.fg && terminalColour(style.fg, colours);
+  const bg = style.bg && terminalColour(style.bg, colours);
+  if (fg) tags.push(`${fg}-fg`);
+  if (bg) tags.push(`${bg}-bg`);
   if (style.bold) tags.push("bold");
   if (style.underline) tags.push("underline");
   if (style.inverse) tags.push("inverse");
@@ -65,10 +83,10 @@ const TAG_COLOURS = (style: Style): string[] => {
 };
 
 /** A row as blessed tagged content; user text has its braces escaped. */
-export function rowToTags(row: Row): string {
+export function rowToTags(row: Row, colours = 256): string {
   return row
     .map(({ text, style }) => {
-      const tags = style ? TAG_COLOURS(style) : [];
+      const tags = style ? TAG_COLOURS(style, colours) : [];
       const body = escapeTags(text);
       return tags.length === 0 ? body : `${tags.map((tag) => `{${tag}}`).join("")}${body}{/}`;
     })
@@ -82,22 +100,25 @@ export class BlessedView implements View {
   readonly #status: blessed.Widgets.BoxElement;
   readonly #input: blessed.Widgets.BoxElement;
   #detached = false;
+  /** How many colours the terminal has, as its terminfo entry (or its TERM) says. */
+  readonly colours: number;
 
   constructor(options: ScreenOptions = {}) {
     patchUnicode();
-    // @types/blessed types `input` as a Writable; blessed reads from it.
-    this.screen = blessed.screen({
-      smartCSR: true,
-      fullUnicode: true,
-      forceUnicode: true,
-      autoPadding: false,
-      dockBorders: false,
-      warnings: false,
-      title: "chat",
-      ...(options.input ? { input: options.input } : {}),
-      ...(options.output ? { output: options.output } : {}),
-      ...(options.terminal ? { terminal: options.terminal } : {}),
-    } as blessed.Widgets.IScreenOptions);
+    readModernTerminfo();
+    const terminal = options.terminal ?? process.env.TERM ?? "xterm";
+    // blessed prints what its terminfo compiler chokes on with console.error, onto the
+    // terminal it is about to hide behind the alternate screen: keep that off the screen.
+    const consoleError = console.error;
+    console.error = () => {};
+    try {
+      this.screen = this.#open(options);
+    } finally {
+      console.error = consoleError;
+    }
+    const tput = (this.screen as unknown as { tput: { colors: number } }).tput;
+    if (tput.colors < 256 && promises256Colours(terminal)) tput.colors = 256;
+    this.colours = tput.colors;
     const pane = () =>
       blessed.box({ parent: this.screen, tags: true, wrap: false, scrollable: false });
     this.#log = pane();
@@ -109,6 +130,22 @@ export class BlessedView implements View {
     (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
     wholeRowRedraws(this.screen);
     this.screen.program.hideCursor();
+  }
+
+  #open(options: ScreenOptions): blessed.Widgets.Screen {
+    // @types/blessed types `input` as a Writable; blessed reads from it.
+    return blessed.screen({
+      smartCSR: true,
+      fullUnicode: true,
+      forceUnicode: true,
+      autoPadding: false,
+      dockBorders: false,
+      warnings: false,
+      title: "chat",
+      ...(options.input ? { input: options.input } : {}),
+      ...(options.output ? { output: options.output } : {}),
+      ...(options.terminal ? { terminal: options.terminal } : {}),
+    } as blessed.Widgets.IScreenOptions);
   }
 
   size(): { columns: number; rows: number } {
@@ -133,7 +170,9 @@ export class BlessedView implements View {
         name: key?.name ?? "",
         ...(ch !== undefined ? { ch } : {}),
         ctrl: key?.ctrl === true,
-        meta: key?.meta === true,
+        // rxvt and others send Alt+arrow as ESC before the arrow's own sequence; blessed
+        // reports the arrow alone.
+        meta: key?.meta === true || key?.sequence?.startsWith("\u001b\u001b") === true,
         shift: key?.shift === true,
       });
     };
@@ -153,13 +192,14 @@ export class BlessedView implements View {
     if (this.#detached) return;
     const { layout } = frame;
     place(this.#log, layout.log);
-    this.#log.setContent(frame.log.map(rowToTags).join("\n"));
+    const tags = (row: Row) => rowToTags(row, this.colours);
+    this.#log.setContent(frame.log.map(tags).join("\n"));
     if (layout.users) {
       place(this.#users, layout.users);
-      const bar = "{grey-fg}│{/} ";
+      const bar = rowToTags([{ text: "│", style: { fg: "grey" } }], this.colours);
       const rows = Array.from({ length: layout.users.height }, (_, i) => {
         const row = frame.users[i];
-        return bar + (row ? rowToTags(row) : "");
+        return `${bar} ${row ? tags(row) : ""}`;
       });
       this.#users.setContent(rows.join("\n"));
       this.#users.show();
@@ -167,7 +207,7 @@ export class BlessedView implements View {
       this.#users.hide();
     }
     place(this.#status, layout.status);
-    this.#status.setContent(rowToTags(frame.status));
+    this.#status.setContent(tags(frame.status));
     place(this.#input, layout.input);
     const { before, at, after } = frame.input;
     this.#input.setContent(
