@@ -55,6 +55,13 @@ export class ActivityLog {
       case "expired":
         this.#logger.info({ name: event.name, address, port }, "user timed out");
         return;
+      case "removed":
+        // By the operator (kick, a ban): as rare as the operator's commands.
+        this.#logger.info(
+          { name: event.name, address, port, reason: event.reason },
+          "user removed",
+        );
+        return;
       case "refused": {
         const fields = { address, port, reason: event.reason };
         if (event.code === "UNKNOWN_OPCODE") {

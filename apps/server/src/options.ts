@@ -1,5 +1,6 @@
 import type { ServerSettings } from "@chat/core";
 import { DEFAULTS } from "@chat/protocol";
+import { OPS_OPTIONS, type OpsDaemonKey } from "./ops-options.js";
 
 /** How an option's text is read. */
 export type OptionKind =
@@ -15,6 +16,8 @@ export type OptionKind =
   | "redis-url" // redis://, rediss:// or unix:// (cluster mode)
   | "key-prefix" // printable ASCII, no spaces, up to 64
   | "transport" // auto, native or dgram
+  | "path" // a file or socket path (not empty)
+  | "node-name" // printable ASCII, no spaces, up to 64
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
@@ -27,7 +30,8 @@ export type DaemonKey =
   | "metrics"
   | "cluster"
   | "clusterPrefix"
-  | "transport";
+  | "transport"
+  | OpsDaemonKey;
 
 /** One setting: its flag, its environment variable and where its value goes. */
 export interface OptionSpec {
@@ -255,6 +259,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     valueName: "auto|native|dgram",
     help: "socket I/O: native (recvmmsg/sendmmsg addon), dgram (node:dgram); auto: native if built",
   },
+  ...OPS_OPTIONS,
 ];
 
 /** The `--help` text: every setting with its variable and default. */
@@ -291,6 +296,15 @@ function describeDefault(spec: OptionSpec, defaults: ServerSettings): string {
         return "off";
       case "cluster":
         return "off (one process)";
+      case "envFile":
+      case "denyFile":
+      case "adminSocket":
+      case "clusterPasswordFile":
+        return "none";
+      case "nodeName":
+        return "the host name";
+      case "strictEnv":
+        return "off (a warning)";
       default:
         return String(DAEMON_DEFAULTS[spec.target.daemon]);
     }

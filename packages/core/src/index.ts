@@ -1,6 +1,7 @@
 // The public API: the sans-IO server, its settings, the directory a cluster plugs in, and the
 // types of what goes in and out.
 export { ChatServer, type ChatServerOptions } from "./chat-server.js";
+export { type DenyEntry, DenyEntryError, DenyList, parseDenyEntry } from "./deny-list.js";
 export type {
   Claim,
   ClaimOutcome,

@@ -27,3 +27,5 @@ export const USERNAME_TAKEN = refusal(ErrorText.USERNAME_TAKEN);
 export const SERVER_FULL = refusal(ErrorText.SERVER_FULL);
 export const TOO_MANY_FROM_ADDRESS = refusal(ErrorText.TOO_MANY_FROM_ADDRESS);
 export const RATE_LIMITED = refusal(ErrorText.RATE_LIMITED);
+export const BANNED = refusal(ErrorText.BANNED, undefined, "banned");
+export const REMOVED_BY_OPERATOR = refusal(ErrorText.REMOVED_BY_OPERATOR);

@@ -1,4 +1,5 @@
 import type { ClusterSeam } from "./cluster-seam.js";
+import type { DenyList } from "./deny-list.js";
 import type { InfoCache } from "./info.js";
 import type { ListCache } from "./list-cache.js";
 import type { Outbox } from "./outbox.js";
@@ -16,6 +17,8 @@ export interface ServerState {
   readonly counters: Counters;
   readonly lists: ListCache;
   readonly info: InfoCache;
+  /** Who the operator refuses; replaced whole by ChatServer.deny(). */
+  deny: DenyList;
   /** Cluster mode only (cluster-seam.ts). */
   readonly cluster?: ClusterSeam;
 }

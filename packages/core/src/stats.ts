@@ -29,6 +29,8 @@ export interface CoreStats {
   registered: number;
   loggedOut: number;
   expired: number;
+  /** Users the operator removed (kick, or a ban that matched them). */
+  removed: number;
   broadcasts: number;
   privates: number;
   listPushes: number;
@@ -66,11 +68,13 @@ export function emptyCounters(): Counters {
       "rate-limited": 0,
       "reply-rate-limited": 0,
       "not-registered": 0,
+      banned: 0,
     },
     refused: 0,
     registered: 0,
     loggedOut: 0,
     expired: 0,
+    removed: 0,
     broadcasts: 0,
     privates: 0,
     listPushes: 0,

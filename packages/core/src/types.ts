@@ -30,7 +30,9 @@ export type DropReason =
   | "server-opcode"
   | "rate-limited"
   | "reply-rate-limited"
-  | "not-registered";
+  | "not-registered"
+  /** From an address on the deny list: a REGISTER is answered `banned`, the rest dropped. */
+  | "banned";
 
 /** What happened, as data for the daemon to log or count; core never logs. */
 export type CoreEvent =
@@ -44,4 +46,11 @@ export type CoreEvent =
       readonly reason: string;
       readonly code?: ProtocolErrorCode;
     }
-  | { readonly type: "dropped"; readonly endpoint: Endpoint; readonly reason: DropReason };
+  | { readonly type: "dropped"; readonly endpoint: Endpoint; readonly reason: DropReason }
+  /** The operator removed a user: `kicked` by name, or `banned` by a new deny-list entry. */
+  | {
+      readonly type: "removed";
+      readonly name: string;
+      readonly endpoint: Endpoint;
+      readonly reason: "kicked" | "banned";
+    };

@@ -11,6 +11,10 @@ export const ErrorText = {
   SHUTTING_DOWN: "server shutting down",
   /** Cluster mode: a new name or a PRIVATE to another node while the shared store is down. */
   CLUSTER_UNAVAILABLE: "cluster unavailable",
+  /** Operator errors: the sender's address or the name is on the server's deny list. */
+  BANNED: "banned",
+  /** Operator errors: an operator removed this user (admin `kick`). */
+  REMOVED_BY_OPERATOR: "removed by the operator",
   alreadyRegisteredAs: (name: string) => `already registered as ${name}`,
   userNotFound: (name: string) => `user not found: ${name}`,
   unknownOpcode: (opcode: number) => `unknown opcode ${opcode}`,

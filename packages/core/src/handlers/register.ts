@@ -1,6 +1,6 @@
 import { ErrorText, foldName, nameRefusal, nameSkeleton, parseName } from "@chat/protocol";
 import { addressGroupKey } from "../ip-address.js";
-import { SERVER_FULL, TOO_MANY_FROM_ADDRESS, USERNAME_TAKEN } from "../refusals.js";
+import { BANNED, SERVER_FULL, TOO_MANY_FROM_ADDRESS, USERNAME_TAKEN } from "../refusals.js";
 import { OK_PACKET } from "../replies.js";
 import type { Request } from "../request.js";
 import type { ServerState } from "../server-state.js";
@@ -23,6 +23,10 @@ export function register(state: ServerState, req: Request, nameBytes: Uint8Array
   }
   // Equal folds have equal skeletons, so one look-up refuses a taken name and a look-alike.
   const skeleton = nameSkeleton(folded);
+  if (state.deny.bansSkeleton(skeleton)) {
+    out.refuse(BANNED, req);
+    return;
+  }
   if (registry.bySkeletonKey(skeleton) !== undefined) {
     out.refuse(USERNAME_TAKEN, req);
     return;

@@ -1,0 +1,92 @@
+import { foldName, nameSkeleton } from "@chat/protocol";
+import { type Network, networkContains, parseNetwork } from "./cidr.js";
+import { parseIp } from "./ip-address.js";
+
+/** The prefix of a name entry: `name:<name>`. */
+export const NAME_ENTRY_PREFIX = "name:";
+
+/** One deny-list entry, read: an address or CIDR network, or a name by its look-alike key. */
+export type DenyEntry =
+  | { readonly kind: "network"; readonly text: string; readonly network: Network }
+  | { readonly kind: "name"; readonly text: string; readonly skeleton: string };
+
+/** A bad entry: the text as given and why it was refused. */
+export class DenyEntryError extends Error {
+  override readonly name = "DenyEntryError";
+  constructor(
+    readonly entry: string,
+    readonly reason: string,
+  ) {
+    super(`${JSON.stringify(entry)} ${reason}`);
+  }
+}
+
+/**
+ * Reads one entry: `192.0.2.7`, `2001:db8::/32`, `name:Mallory`. Throws DenyEntryError.
+ * A name is kept by the skeleton of its fold (docs/protocol.md#revision-2): equal folds have
+ * equal skeletons, so one key refuses the name in any case and every look-alike of it.
+ */
+export function parseDenyEntry(raw: string): DenyEntry {
+  const text = raw.trim();
+  if (text.toLowerCase().startsWith(NAME_ENTRY_PREFIX)) {
+    const name = text.slice(NAME_ENTRY_PREFIX.length).trim();
+    if (name === "") throw new DenyEntryError(raw, "names no user (name:<name>)");
+    return { kind: "name", text: `${NAME_ENTRY_PREFIX}${name}`, skeleton: skeletonOf(name) };
+  }
+  const network = parseNetwork(text);
+  if (network === undefined) {
+    throw new DenyEntryError(raw, "is not an address, a CIDR network or name:<name>");
+  }
+  return { kind: "network", text, network };
+}
+
+/** The look-alike key a banned name is compared in. */
+export function skeletonOf(name: string): string {
+  return nameSkeleton(foldName(name.normalize("NFC")));
+}
+
+/**
+ * The addresses, networks and names the server refuses. Immutable: a reload or an admin
+ * ban builds a new list and hands it to ChatServer.deny().
+ */
+export class DenyList {
+  static readonly EMPTY = new DenyList([]);
+  readonly entries: readonly DenyEntry[];
+  readonly #networks: readonly Network[];
+  readonly #skeletons: ReadonlySet<string>;
+
+  constructor(entries: readonly DenyEntry[]) {
+    this.entries = entries;
+    this.#networks = entries.flatMap((entry) => (entry.kind === "network" ? [entry.network] : []));
+    this.#skeletons = new Set(
+      entries.flatMap((entry) => (entry.kind === "name" ? [entry.skeleton] : [])),
+    );
+  }
+
+  /** Reads entries as text; throws DenyEntryError at the first bad one. */
+  static parse(texts: readonly string[]): DenyList {
+    return new DenyList(texts.map(parseDenyEntry));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** False at once when no address is banned, so most datagrams pay one check. */
+  get bansAddresses(): boolean {
+    return this.#networks.length > 0;
+  }
+
+  bansAddress(address: string): boolean {
+    if (this.#networks.length === 0) return false;
+    const bytes = parseIp(address);
+    if (bytes === undefined) return false;
+    for (const network of this.#networks) if (networkContains(network, bytes)) return true;
+    return false;
+  }
+
+  /** True when a name with this skeleton (nameSkeleton of its fold) is banned. */
+  bansSkeleton(skeleton: string): boolean {
+    return this.#skeletons.size > 0 && this.#skeletons.has(skeleton);
+  }
+}
