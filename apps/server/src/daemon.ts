@@ -59,8 +59,8 @@ export interface RunningDaemon {
   stats(): DaemonStats;
   /** Tells every user the server is shutting down, waits for that to be sent, closes. */
   close(): Promise<void>;
-  /** Can this node take new users (not stopping; in a cluster, the cluster is reachable)? */
-  ready(): boolean;
+  /** Why this node cannot take new users now (stopping, cluster unavailable); undefined: it can. */
+  notReady(): string | undefined;
   /** The operator's tools (moderation.ts): run core's and send what it answers. */
   deny(list: DenyList): void;
   kick(name: string): boolean;
@@ -118,7 +118,7 @@ export async function startDaemon(
     transport: link.kind,
     stats: () => daemon.stats(),
     close: () => daemon.close(),
-    ready: () => daemon.ready(),
+    notReady: () => daemon.notReady(),
     deny: (list) => daemon.operate((core) => core.deny(list)),
     kick: (name) => daemon.operate((core) => core.kick(name)) !== undefined,
     members: () => daemon.members(),
@@ -272,8 +272,10 @@ class Daemon {
     this.#tickTimer = setTimeout(this.#onTick, delay).unref();
   }
 
-  ready(): boolean {
-    return this.#closing === undefined && (this.#cluster?.isAvailable() ?? true);
+  notReady(): string | undefined {
+    if (this.#closing !== undefined) return "shutting down";
+    if (this.#cluster !== undefined && !this.#cluster.isAvailable()) return "cluster unavailable";
+    return undefined;
   }
 
   members(): ReturnType<ChatServer["members"]> {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { serveAdmin } from "./admin/server.js";
+import { watchCluster } from "./cluster-health.js";
 import { ConfigError } from "./config.js";
 import { type RunningDaemon, startDaemon } from "./daemon.js";
 import { type LoadedCommand, loadCommand } from "./load-config.js";
@@ -120,6 +121,9 @@ async function main(): Promise<void> {
   const metrics: DaemonMetrics | undefined = config.metrics
     ? new (await import("./metrics.js")).DaemonMetrics(VERSION)
     : undefined;
+  // Before the cluster's first join, which waits up to 5 s: why Redis is unreachable is
+  // logged while that runs, and again at a bounded rate for as long as it lasts.
+  if (config.cluster !== undefined) await watchCluster(config.cluster, logger);
   try {
     daemon = await startDaemon(config, logger, { onListPush: metrics?.listPushStarted });
   } catch (error) {

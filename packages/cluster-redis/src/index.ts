@@ -7,3 +7,4 @@ export {
   skeletonClaimKey,
 } from "./options.js";
 export { RedisDirectory } from "./redis-directory.js";
+export { describeRedisError, RedisWatch, type RedisWatchEvents } from "./watch.js";
