@@ -1,4 +1,4 @@
-import type { CoreEvent } from "@chat/core";
+import type { CoreEvent, RefusalReason } from "@chat/core";
 import type { ProtocolErrorCode } from "@chat/protocol";
 import { LogLimiter } from "./log-limiter.js";
 import type { Logger } from "./logger.js";
@@ -17,6 +17,14 @@ const MALFORMED_CODES: ReadonlySet<ProtocolErrorCode | undefined> = new Set<
   "UNEXPECTED_DATA",
   "MISSING_SEPARATOR",
   "EMPTY_LIST_ENTRY",
+]);
+
+/** Refusals that say the server is too small, a limit is too tight, or a ban works. */
+const OPERATOR_KINDS: ReadonlySet<RefusalReason> = new Set<RefusalReason>([
+  "server-full",
+  "too-many-from-address",
+  "cluster-unavailable",
+  "banned",
 ]);
 
 /**
@@ -70,6 +78,11 @@ export class ActivityLog {
           }
         } else if (MALFORMED_CODES.has(event.code)) {
           if (this.#limiter.allow("malformed", now)) this.#logger.warn(fields, "malformed packet");
+        } else if (OPERATOR_KINDS.has(event.kind)) {
+          // Capacity and moderation: what an operator acts on, so at info (sampled per kind).
+          if (this.#limiter.allow(`refused:${event.kind}`, now)) {
+            this.#logger.info({ ...fields, kind: event.kind }, "request refused");
+          }
         } else if (this.#logger.isLevelEnabled("debug") && this.#limiter.allow("refused", now)) {
           // Refusals (name taken, user not found, ...) are ordinary protocol traffic.
           this.#logger.debug(fields, "request refused");

@@ -119,7 +119,10 @@ async function main(): Promise<void> {
   reloadOnSignals(reloader, logger);
   // prom-client is loaded only when metrics are served (~0.05 s of CPU at every start).
   const metrics: DaemonMetrics | undefined = config.metrics
-    ? new (await import("./metrics.js")).DaemonMetrics(VERSION)
+    ? new (await import("./metrics.js")).DaemonMetrics(VERSION, {
+        maxUsers: config.settings.maxUsers,
+        node: config.nodeName,
+      })
     : undefined;
   // Before the cluster's first join, which waits up to 5 s: why Redis is unreachable is
   // logged while that runs, and again at a bounded rate for as long as it lasts.

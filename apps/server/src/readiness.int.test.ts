@@ -55,8 +55,10 @@ afterEach(async () => {
 });
 
 async function node(url: string, extra: string[] = []) {
+  // A node that cannot join waits 5 s before it serves alone; a loaded machine adds to that.
   const daemon = await startDaemon({
     args: ["--cluster", url, "--metrics", "127.0.0.1:0", ...extra],
+    startupTimeoutMs: 30_000,
   });
   started.push(daemon);
   return { daemon, metrics: await metricsPort(daemon) };

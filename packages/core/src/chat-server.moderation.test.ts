@@ -115,3 +115,27 @@ describe("kick", () => {
     expect(t.server.members()).toEqual([{ name: "alice", endpoint: peer(1) }]);
   });
 });
+
+describe("refusals by reason", () => {
+  it("counts a full server, a per-address refusal and a taken name each under its own kind", () => {
+    const t = new TestServer({ maxUsers: 2, maxUsersPerIp: 1 });
+    t.register(peer(1), "alice");
+    t.register(peer(2, peer(1).address), "bob"); // same address: too many from it
+    t.register(peer(3), "ALICE"); // taken
+    t.register(peer(4), "carol");
+    t.register(peer(5), "dave"); // full
+    const kinds = t.server.stats().refusedByReason;
+    expect(kinds).toMatchObject({
+      "too-many-from-address": 1,
+      "username-taken": 1,
+      "server-full": 1,
+      banned: 0,
+    });
+    const refusals = t.server.takeEvents().filter((e) => e.type === "refused");
+    expect(refusals.map((e) => e.type === "refused" && e.kind)).toEqual([
+      "too-many-from-address",
+      "username-taken",
+      "server-full",
+    ]);
+  });
+});

@@ -259,6 +259,7 @@ export class ChatServer {
     return {
       ...c,
       drops: { ...c.drops },
+      refusedByReason: { ...c.refusedByReason },
       malformed: c.drops.malformed,
       rateLimited: c.drops["rate-limited"],
       datagramsInByOpcode: c.datagramsInByOpcode.slice(),

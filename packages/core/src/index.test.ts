@@ -12,6 +12,7 @@ describe("public API", () => {
       "DenyEntryError",
       "DenyList",
       "NO_OPCODE",
+      "REFUSAL_REASONS",
       "SERVER_DEFAULTS",
       "parseDenyEntry",
       "resolveSettings",

@@ -11,4 +11,11 @@ export type {
 } from "./directory.js";
 export { resolveSettings, SERVER_DEFAULTS, type ServerSettings } from "./settings.js";
 export { type CoreStats, NO_OPCODE } from "./stats.js";
-export type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";
+export {
+  type CoreEvent,
+  type Datagram,
+  type DropReason,
+  type Endpoint,
+  REFUSAL_REASONS,
+  type RefusalReason,
+} from "./types.js";

@@ -34,6 +34,27 @@ export type DropReason =
   /** From an address on the deny list: a REGISTER is answered `banned`, the rest dropped. */
   | "banned";
 
+/**
+ * Why an ERROR was decided, as a fixed set (a metric label): one per row of
+ * docs/protocol.md#error-texts, the free-text ones by their prefix.
+ */
+export const REFUSAL_REASONS = [
+  "username-invalid",
+  "username-taken",
+  "already-registered",
+  "server-full",
+  "too-many-from-address",
+  "not-registered",
+  "user-not-found",
+  "message-invalid",
+  "malformed",
+  "unknown-opcode",
+  "cluster-unavailable",
+  "banned",
+  "other",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
 /** What happened, as data for the daemon to log or count; core never logs. */
 export type CoreEvent =
   | { readonly type: "joined"; readonly name: string; readonly endpoint: Endpoint }
@@ -44,6 +65,8 @@ export type CoreEvent =
       readonly endpoint: Endpoint;
       /** The ERROR text sent (or that would have been sent, had the reply limit allowed it). */
       readonly reason: string;
+      /** The text's kind, from a fixed set. */
+      readonly kind: RefusalReason;
       readonly code?: ProtocolErrorCode;
     }
   | { readonly type: "dropped"; readonly endpoint: Endpoint; readonly reason: DropReason }
