@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { serveAdmin } from "./admin/server.js";
 import { watchCluster } from "./cluster-health.js";
+import { type ClusterKick, shareModeration } from "./cluster-moderation.js";
 import { ConfigError } from "./config.js";
 import { type RunningDaemon, startDaemon } from "./daemon.js";
 import { type LoadedCommand, loadCommand } from "./load-config.js";
@@ -126,7 +127,16 @@ async function main(): Promise<void> {
     : undefined;
   // Before the cluster's first join, which waits up to 5 s: why Redis is unreachable is
   // logged while that runs, and again at a bounded rate for as long as it lasts.
-  if (config.cluster !== undefined) await watchCluster(config.cluster, logger);
+  let clusterKick: ClusterKick | undefined;
+  if (config.cluster !== undefined) {
+    await watchCluster(config.cluster, logger);
+    clusterKick = await shareModeration(
+      { cluster: config.cluster, clusterPrefix: config.clusterPrefix },
+      moderation,
+      () => daemon,
+      logger,
+    );
+  }
   try {
     daemon = await startDaemon(config, logger, { onListPush: metrics?.listPushStarted });
   } catch (error) {
@@ -143,7 +153,8 @@ async function main(): Promise<void> {
   if (denied !== undefined) daemon.deny(denied);
   if (config.adminSocket !== undefined) {
     const path = config.adminSocket;
-    await serveAdmin(path, { daemon, moderation, reloader }, logger).catch((error: unknown) => {
+    const tools = { daemon, moderation, reloader, ...(clusterKick && { clusterKick }) };
+    await serveAdmin(path, tools, logger).catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       logger.fatal({ err: error, path }, "cannot serve the admin socket");
       process.stderr.write(`chat-server: cannot serve the admin socket: ${reason}\n`);

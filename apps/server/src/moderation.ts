@@ -17,6 +17,12 @@ interface AdminBan {
   readonly until?: number;
 }
 
+/** Cluster mode: where admin bans are kept for every node (@chat/cluster-redis SharedBans). */
+export interface BanStore {
+  ban(ban: { key: string; entry: string; until?: number }): Promise<void>;
+  unban(key: string): Promise<boolean>;
+}
+
 // setTimeout fires at once past 2^31 - 1 ms; a longer ban is checked again then.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -32,6 +38,7 @@ export class Moderation {
   readonly #daemon: Pick<RunningDaemon, "deny">;
   readonly #logger: Logger;
   readonly #clock: () => number;
+  #store: BanStore | undefined;
 
   constructor(daemon: Pick<RunningDaemon, "deny">, logger: Logger, clock: () => number = Date.now) {
     this.#daemon = daemon;
@@ -54,23 +61,51 @@ export class Moderation {
     return { added, removed };
   }
 
-  /** An operator's ban, for `forMs` or until unbanned; throws DenyEntryError for bad text. */
-  ban(text: string, forMs?: number): BanView {
-    const entry = parseDenyEntry(text);
-    const until = forMs === undefined ? undefined : this.#clock() + forMs;
-    this.#admin.set(keyOf(entry), until === undefined ? { entry } : { entry, until });
-    this.#apply();
-    return view({ entry, until }, "admin");
+  /** Cluster mode: admin bans are kept in `store` and apply on every node. */
+  share(store: BanStore): void {
+    this.#store = store;
   }
 
-  /** Lifts an operator's ban: "lifted", "in-file" (edit the file) or "absent". */
-  unban(text: string): "lifted" | "in-file" | "absent" {
+  /**
+   * An operator's ban, for `forMs` or until unbanned; throws DenyEntryError for bad text.
+   * In cluster mode it is stored for every node first (and rejects if it cannot be).
+   */
+  async ban(text: string, forMs?: number): Promise<BanView> {
+    const entry = parseDenyEntry(text);
+    const until = forMs === undefined ? undefined : this.#clock() + forMs;
+    const ban = until === undefined ? { entry } : { entry, until };
+    await this.#store?.ban({ key: keyOf(entry), entry: entry.text, until });
+    this.#admin.set(keyOf(entry), ban);
+    this.#apply();
+    return view(ban, "admin");
+  }
+
+  /** Lifts an operator's ban (on every node in cluster mode): "lifted", "in-file" or "absent". */
+  async unban(text: string): Promise<"lifted" | "in-file" | "absent"> {
     const key = keyOf(parseDenyEntry(text));
-    if (this.#admin.delete(key)) {
+    const stored = (await this.#store?.unban(key)) ?? false;
+    if (this.#admin.delete(key) || stored) {
       this.#apply();
       return "lifted";
     }
     return this.#fromFile.some((entry) => keyOf(entry) === key) ? "in-file" : "absent";
+  }
+
+  /** Cluster mode: the admin bans every node holds, whole (another node changed them). */
+  replaceShared(bans: ReadonlyArray<{ entry: string; until?: number }>): void {
+    this.#admin.clear();
+    for (const ban of bans) {
+      try {
+        const entry = parseDenyEntry(ban.entry);
+        this.#admin.set(
+          keyOf(entry),
+          ban.until === undefined ? { entry } : { entry, until: ban.until },
+        );
+      } catch (error) {
+        this.#logger.warn({ entry: ban.entry, err: error }, "shared ban ignored: not an entry");
+      }
+    }
+    this.#apply();
   }
 
   list(): BanView[] {

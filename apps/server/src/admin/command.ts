@@ -129,7 +129,9 @@ function describe(verb: AdminVerb, answer: AdminAnswer & { ok: true }): string {
       );
     }
     case "kick":
-      return `kicked ${String(answer.kicked)}`;
+      return answer.here === false
+        ? `asked ${String(answer.nodesAsked)} nodes to kick ${String(answer.kicked)}`
+        : `kicked ${String(answer.kicked)}`;
     case "ban": {
       const ban = answer.ban as { entry: string; until?: string };
       return `banned ${ban.entry}${ban.until ? ` until ${ban.until}` : ""}`;

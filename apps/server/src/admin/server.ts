@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { DenyEntryError } from "@chat/core";
+import type { ClusterKick } from "../cluster-moderation.js";
 import type { RunningDaemon } from "../daemon.js";
 import type { Logger } from "../logger.js";
 import type { Moderation } from "../moderation.js";
@@ -16,6 +17,8 @@ export interface AdminTools {
   readonly daemon: Pick<RunningDaemon, "kick" | "members">;
   readonly moderation: Moderation;
   readonly reloader: Reloader;
+  /** Cluster mode: asks every node to kick a name; how many heard it. */
+  readonly clusterKick?: ClusterKick;
 }
 
 export interface AdminServer {
@@ -100,13 +103,15 @@ async function answerLine(line: string, tools: AdminTools, logger: Logger): Prom
     return answer;
   } catch (error) {
     if (error instanceof DenyEntryError) return refuse(error.message);
-    throw error;
+    // Cluster mode: Redis did not take the change, so no node applies it.
+    const reason = error instanceof Error ? error.message : String(error);
+    return refuse(`cluster unavailable, nothing changed: ${reason}`);
   }
 }
 
 async function perform(
   request: AdminRequest,
-  { daemon, moderation, reloader }: AdminTools,
+  { daemon, moderation, reloader, clusterKick }: AdminTools,
 ): Promise<AdminAnswer> {
   const target = request.target ?? "";
   switch (request.verb) {
@@ -117,14 +122,17 @@ async function perform(
           .members()
           .map(({ name, endpoint }) => ({ name, address: endpoint.address, port: endpoint.port })),
       };
-    case "kick":
-      return daemon.kick(target)
-        ? { ok: true, kicked: target }
-        : refuse(`no user ${JSON.stringify(target)} on this node`);
+    case "kick": {
+      const here = daemon.kick(target);
+      // Cluster mode: every node is asked; the one holding the name removes it.
+      const nodesAsked = clusterKick === undefined ? 0 : await clusterKick(target);
+      if (here || nodesAsked > 0) return { ok: true, kicked: target, here, nodesAsked };
+      return refuse(`no user ${JSON.stringify(target)} on this node`);
+    }
     case "ban":
-      return { ok: true, ban: moderation.ban(target, request.forMs) };
+      return { ok: true, ban: await moderation.ban(target, request.forMs) };
     case "unban": {
-      const outcome = moderation.unban(target);
+      const outcome = await moderation.unban(target);
       if (outcome === "lifted") return { ok: true, unbanned: target };
       if (outcome === "in-file")
         return refuse(`${target} is in the deny file: remove it there and reload`);
