@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRedis, type TestRedis } from "@chat/cluster-redis/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -54,11 +57,12 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((daemon) => daemon.stop("SIGKILL")));
 });
 
-async function node(url: string, extra: string[] = []) {
+async function node(url: string, extra: string[] = [], env: Record<string, string> = {}) {
   // A node that cannot join waits 5 s before it serves alone; a loaded machine adds to that.
   const daemon = await startDaemon({
     args: ["--cluster", url, "--metrics", "127.0.0.1:0", ...extra],
     startupTimeoutMs: 30_000,
+    env,
   });
   started.push(daemon);
   return { daemon, metrics: await metricsPort(daemon) };
@@ -124,13 +128,22 @@ describe("/readyz in cluster mode", () => {
       await locked.configSet("requirepass", "s3cret");
       const withPassword = locked.url.replace("redis://", "redis://:s3cret@");
       const shown = locked.url.replace("redis://", "redis://:***@");
+      // The password from a file, and from a systemd credential, instead of the URL.
+      const secrets = mkdtempSync(join(tmpdir(), "chat-secrets-"));
+      writeFileSync(join(secrets, "password"), "s3cret\n", { mode: 0o600 });
+      writeFileSync(join(secrets, "cluster-password"), "s3cret", { mode: 0o600 });
       // Started together: a node that cannot join waits 5 s before it serves alone.
-      const [good, wrong, none] = await Promise.all([
+      const [good, wrong, none, fromFile, fromCredential] = await Promise.all([
         node(withPassword),
         node(locked.url.replace("redis://", "redis://:wrong@")),
         node(locked.url),
+        node(locked.url, ["--cluster-password-file", join(secrets, "password")]),
+        node(locked.url, [], { CREDENTIALS_DIRECTORY: secrets }),
       ]);
       await readyzBecomes(good.metrics, 200, 10_000);
+      await readyzBecomes(fromFile.metrics, 200, 10_000);
+      await readyzBecomes(fromCredential.metrics, 200, 10_000);
+      rmSync(secrets, { recursive: true, force: true });
       const listening = good.daemon.logs().find((line) => line.msg === "listening");
       expect(listening?.cluster).toBe(shown);
 
@@ -146,7 +159,7 @@ describe("/readyz in cluster mode", () => {
       expect(noAuth.reason).toMatch(/^NOAUTH: /);
       expect((await readyz(none.metrics)).status).toBe(503);
 
-      for (const { daemon } of [good, wrong, none]) {
+      for (const { daemon } of [good, wrong, none, fromFile, fromCredential]) {
         const output = JSON.stringify(daemon.logs()) + daemon.stderr();
         expect(output).not.toContain("s3cret");
         expect(output).not.toContain(":wrong@");
