@@ -139,3 +139,28 @@ describe("refusals by reason", () => {
     ]);
   });
 });
+
+describe("deny list look-up", () => {
+  it("matches every prefix length of either family at its boundary, many entries at once", () => {
+    const list = bans(
+      ...Array.from({ length: 500 }, (_, i) => `172.${16 + (i >> 8)}.${i & 0xff}.0/24`),
+      "10.0.0.0/9",
+      "203.0.113.7",
+      "2001:db8:ab00::/40",
+    );
+    expect(list.bansAddress("172.17.243.9")).toBe(true); // entry 499
+    expect(list.bansAddress("172.17.244.9")).toBe(false);
+    expect(list.bansAddress("10.127.255.255")).toBe(true);
+    expect(list.bansAddress("10.128.0.0")).toBe(false);
+    expect(list.bansAddress("203.0.113.7")).toBe(true);
+    expect(list.bansAddress("203.0.113.8")).toBe(false);
+    expect(list.bansAddress("2001:db8:abff::1")).toBe(true);
+    expect(list.bansAddress("2001:db8:ac00::1")).toBe(false);
+    // ::/0 holds every IPv6 address, and IPv4 too, held as IPv4-mapped IPv6.
+    expect(bans("::/0").bansAddress("2001:db9::1")).toBe(true);
+    expect(bans("::/0").bansAddress("192.0.2.1")).toBe(true);
+    expect(bans("::ffff:0:0/96").bansAddress("8.8.8.8")).toBe(true);
+    expect(bans("2001:db8::/32").bansAddress("8.8.8.8")).toBe(false);
+    expect(list.bansAddress("not an address")).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { foldName, nameSkeleton } from "@chat/protocol";
-import { type Network, networkContains, parseNetwork } from "./cidr.js";
+import { type Network, parseNetwork } from "./cidr.js";
 import { parseIp } from "./ip-address.js";
 
 /** The prefix of a name entry: `name:<name>`. */
@@ -52,12 +52,25 @@ export function skeletonOf(name: string): string {
 export class DenyList {
   static readonly EMPTY = new DenyList([]);
   readonly entries: readonly DenyEntry[];
-  readonly #networks: readonly Network[];
+  /**
+   * Banned networks by prefix length, each as the set of its masked address keys: a look-up
+   * costs one key per distinct length (a few), not one comparison per entry, so a long
+   * list does not make every nameless datagram slower (core's bench measures both).
+   */
+  readonly #byPrefix: ReadonlyArray<readonly [number, ReadonlySet<string>]>;
   readonly #skeletons: ReadonlySet<string>;
 
   constructor(entries: readonly DenyEntry[]) {
     this.entries = entries;
-    this.#networks = entries.flatMap((entry) => (entry.kind === "network" ? [entry.network] : []));
+    const byPrefix = new Map<number, Set<string>>();
+    for (const entry of entries) {
+      if (entry.kind !== "network") continue;
+      const { bytes, prefix } = entry.network;
+      const keys = byPrefix.get(prefix) ?? new Set<string>();
+      keys.add(maskedKey(bytes, prefix));
+      byPrefix.set(prefix, keys);
+    }
+    this.#byPrefix = Array.from(byPrefix);
     this.#skeletons = new Set(
       entries.flatMap((entry) => (entry.kind === "name" ? [entry.skeleton] : [])),
     );
@@ -74,14 +87,15 @@ export class DenyList {
 
   /** False at once when no address is banned, so most datagrams pay one check. */
   get bansAddresses(): boolean {
-    return this.#networks.length > 0;
+    return this.#byPrefix.length > 0;
   }
 
   bansAddress(address: string): boolean {
-    if (this.#networks.length === 0) return false;
+    if (this.#byPrefix.length === 0) return false;
     const bytes = parseIp(address);
     if (bytes === undefined) return false;
-    for (const network of this.#networks) if (networkContains(network, bytes)) return true;
+    for (const [prefix, keys] of this.#byPrefix)
+      if (keys.has(maskedKey(bytes, prefix))) return true;
     return false;
   }
 
@@ -89,4 +103,15 @@ export class DenyList {
   bansSkeleton(skeleton: string): boolean {
     return this.#skeletons.size > 0 && this.#skeletons.has(skeleton);
   }
+}
+
+/** The first `prefix` bits of a 16-byte address as a string key (one char per byte). */
+function maskedKey(bytes: Uint8Array, prefix: number): string {
+  const whole = prefix >> 3;
+  let key = "";
+  for (let i = 0; i < whole; i++) key += String.fromCharCode(bytes[i] as number);
+  const rest = prefix & 7;
+  if (rest > 0)
+    key += String.fromCharCode((bytes[whole] as number) & ((0xff << (8 - rest)) & 0xff));
+  return key;
 }
