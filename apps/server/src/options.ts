@@ -233,7 +233,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: "listen",
     target: daemon("metrics"),
     valueName: "host:port",
-    help: "serve Prometheus /metrics and /healthz over HTTP here; off: none",
+    help: "serve Prometheus /metrics, /healthz and /readyz over HTTP here; off: none",
   },
   {
     flag: "cluster",
