@@ -19,6 +19,7 @@ const malformed: CoreEvent = {
   type: "refused",
   endpoint,
   reason: "malformed packet: truncated",
+  kind: "malformed",
   code: "TRUNCATED",
 };
 
@@ -69,13 +70,36 @@ describe("ActivityLog", () => {
   });
 
   it("keeps ordinary refusals out of the info log", () => {
-    const refused: CoreEvent = { type: "refused", endpoint, reason: "user not found: zed" };
+    const refused: CoreEvent = {
+      type: "refused",
+      endpoint,
+      reason: "user not found: zed",
+      kind: "user-not-found",
+    };
     const quiet = logTo("info");
     quiet.log.event(refused, 0);
     expect(quiet.lines).toEqual([]);
     const verbose = logTo("debug");
     verbose.log.event(refused, 0);
     expect(verbose.lines).toMatchObject([{ level: 20, msg: "request refused" }]);
+  });
+
+  it("logs refusals an operator acts on (full, per-address, banned) at info, sampled by kind", () => {
+    const { log, lines } = logTo("info");
+    const refusal = (reason: string, kind: "server-full" | "too-many-from-address"): CoreEvent => ({
+      type: "refused",
+      endpoint,
+      reason,
+      kind,
+    });
+    for (let i = 0; i < 10; i++) log.event(refusal("server is full", "server-full"), i);
+    log.event(refusal("too many users from this address", "too-many-from-address"), 10);
+    expect(lines.map((line) => [line.level, line.msg, line.kind])).toEqual([
+      [30, "request refused", "server-full"],
+      [30, "request refused", "server-full"],
+      [30, "request refused", "too-many-from-address"],
+    ]);
+    expect(lines[0]).toMatchObject({ address: "192.0.2.7", reason: "server is full" });
   });
 
   it("counts send errors by code and samples their lines", () => {

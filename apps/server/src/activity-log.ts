@@ -1,4 +1,4 @@
-import type { CoreEvent } from "@chat/core";
+import type { CoreEvent, RefusalReason } from "@chat/core";
 import type { ProtocolErrorCode } from "@chat/protocol";
 import { LogLimiter } from "./log-limiter.js";
 import type { Logger } from "./logger.js";
@@ -32,6 +32,14 @@ const MALFORMED_CODES: ReadonlySet<ProtocolErrorCode | undefined> = new Set<
   "UNEXPECTED_DATA",
   "MISSING_SEPARATOR",
   "EMPTY_LIST_ENTRY",
+]);
+
+/** Refusals that say the server is too small, a limit is too tight, or a ban works. */
+const OPERATOR_KINDS: ReadonlySet<RefusalReason> = new Set<RefusalReason>([
+  "server-full",
+  "too-many-from-address",
+  "cluster-unavailable",
+  "banned",
 ]);
 
 /**
@@ -68,6 +76,13 @@ export class ActivityLog {
       case "expired":
         this.#presence(event.type, { name: event.name, address, port }, now);
         return;
+      case "removed":
+        // By the operator (kick, a ban): as rare as the operator's commands.
+        this.#logger.info(
+          { name: event.name, address, port, reason: event.reason },
+          "user removed",
+        );
+        return;
       case "refused": {
         const fields = { address, port, reason: event.reason };
         if (event.code === "UNKNOWN_OPCODE") {
@@ -76,6 +91,11 @@ export class ActivityLog {
           }
         } else if (MALFORMED_CODES.has(event.code)) {
           if (this.#limiter.allow("malformed", now)) this.#logger.warn(fields, "malformed packet");
+        } else if (OPERATOR_KINDS.has(event.kind)) {
+          // Capacity and moderation: what an operator acts on, so at info (sampled per kind).
+          if (this.#limiter.allow(`refused:${event.kind}`, now)) {
+            this.#logger.info({ ...fields, kind: event.kind }, "request refused");
+          }
         } else if (this.#logger.isLevelEnabled("debug") && this.#limiter.allow("refused", now)) {
           // Refusals (name taken, user not found, ...) are ordinary protocol traffic.
           this.#logger.debug(fields, "request refused");

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { RedisDirectory } from "@chat/cluster-redis";
 import type { DaemonConfig } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -12,6 +13,10 @@ export async function clusterDirectory(
   const { RedisDirectory } = await import("@chat/cluster-redis");
   return new RedisDirectory({
     url: config.cluster,
+    // Readable in the logs of the other nodes (a reaped peer), unique per process life.
+    ...(config.nodeName === undefined
+      ? {}
+      : { nodeId: `${config.nodeName}-${randomBytes(3).toString("hex")}` }),
     prefix: config.clusterPrefix,
     maxUsers: config.settings.maxUsers,
     logger: logger.child({ component: "cluster" }),

@@ -10,6 +10,7 @@ import {
   OPTIONS,
   type OptionSpec,
 } from "./options.js";
+import { redactUrls } from "./redact.js";
 
 /** Everything the daemon needs to start, fully checked. */
 export interface DaemonConfig {
@@ -29,6 +30,14 @@ export interface DaemonConfig {
   readonly clusterPrefix: string;
   /** The address check's shared secret (read at start); undefined: a random one per process. */
   readonly addressSecretFile?: string;
+  /** Operations (ops-options.ts); each undefined when not given. */
+  readonly envFile?: string;
+  readonly denyFile?: string;
+  readonly adminSocket?: string;
+  /** undefined: the host name. */
+  readonly nodeName?: string;
+  readonly strictEnv: boolean;
+  readonly clusterPasswordFile?: string;
 }
 
 /** An HTTP listener's address: an IP literal and a TCP port (0: any free one). */
@@ -107,7 +116,21 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
       ...(daemon.addressSecretFile === undefined
         ? {}
         : { addressSecretFile: daemon.addressSecretFile as string }),
+      ...opsFields(daemon),
     },
+  };
+}
+
+/** The operations settings that were given (ops-options.ts). */
+function opsFields(daemon: Record<string, unknown>) {
+  const given = <T>(key: string) => (daemon[key] === undefined ? {} : { [key]: daemon[key] as T });
+  return {
+    ...given<string>("envFile"),
+    ...given<string>("denyFile"),
+    ...given<string>("adminSocket"),
+    ...given<string>("nodeName"),
+    strictEnv: daemon.strictEnv === true,
+    ...given<string>("clusterPasswordFile"),
   };
 }
 
@@ -130,7 +153,9 @@ function isFlag(spec: OptionSpec): boolean {
 }
 
 function readValue(spec: OptionSpec, raw: string | boolean, source: string): unknown {
-  const bad = (why: string) => new ConfigError(`${source}: ${JSON.stringify(raw)} ${why}`);
+  // A URL's password never reaches stderr or a log, even when the URL is malformed.
+  const shown = typeof raw === "string" && spec.kind === "redis-url" ? redactUrls(raw) : raw;
+  const bad = (why: string) => new ConfigError(`${source}: ${JSON.stringify(shown)} ${why}`);
   if (typeof raw === "boolean") return spec.kind === "negated-flag" ? !raw : raw;
   const text = raw.trim();
   switch (spec.kind) {
@@ -189,10 +214,19 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
         throw bad("is not up to 64 printable ASCII characters without spaces");
       }
       return text;
+    case "path":
+      if (text === "") throw bad("is not a path");
+      return text;
+    case "node-name":
+      if (!/^[\x21-\x7e]{1,64}$/.test(text)) {
+        throw bad("is not 1 to 64 printable ASCII characters without spaces");
+      }
+      return text;
     case "redis-url":
       if (!/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+)$/.test(text)) {
         throw bad("is not a redis://, rediss:// or unix:/// URL");
       }
+      if (!text.startsWith("unix:") && !parsesAsUrl(text)) throw bad("is not a valid URL");
       return text;
   }
 }
@@ -210,6 +244,15 @@ function readListenAddress(
     throw bad("is not an address and port (127.0.0.1:9464, [::1]:9464) or off");
   }
   return { host, port };
+}
+
+/** A redis:// URL that the URL parser (and so the Redis client) accepts, with a host. */
+function parsesAsUrl(text: string): boolean {
+  try {
+    return new URL(text).hostname !== "";
+  } catch {
+    return false;
+  }
 }
 
 function readBoolean(text: string): boolean | undefined {

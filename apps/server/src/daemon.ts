@@ -3,7 +3,13 @@ import type { Socket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { RedisDirectory } from "@chat/cluster-redis";
-import { ChatServer, type CoreStats, type Datagram, type Endpoint } from "@chat/core";
+import {
+  ChatServer,
+  type CoreStats,
+  type Datagram,
+  type DenyList,
+  type Endpoint,
+} from "@chat/core";
 import { ActivityLog } from "./activity-log.js";
 import { clusterDirectory } from "./cluster.js";
 import type { DaemonConfig } from "./config.js";
@@ -11,6 +17,7 @@ import type { Transport } from "./fanout.js";
 import type { Link, LinkHandlers, Outbound, TransportChoice } from "./link.js";
 import type { Logger } from "./logger.js";
 import { openLink } from "./open-link.js";
+import { redactUrls } from "./redact.js";
 
 export interface DaemonOptions {
   /** Tests: wraps node:dgram's send to inject failures (runs the dgram transport). */
@@ -54,6 +61,12 @@ export interface RunningDaemon {
   stats(): DaemonStats;
   /** Tells every user the server is shutting down, waits for that to be sent, closes. */
   close(): Promise<void>;
+  /** Why this node cannot take new users now (stopping, cluster unavailable); undefined: it can. */
+  notReady(): string | undefined;
+  /** The operator's tools (moderation.ts): run core's and send what it answers. */
+  deny(list: DenyList): void;
+  kick(name: string): boolean;
+  members(): ReturnType<ChatServer["members"]>;
 }
 
 /** Longest wait between two core ticks, so a user who registered late still expires on time. */
@@ -98,6 +111,8 @@ export async function startDaemon(
       transportWhy: link.why,
       version: config.settings.version,
       settings: config.settings,
+      ...(config.nodeName === undefined ? {} : { node: config.nodeName }),
+      ...(config.cluster === undefined ? {} : { cluster: redactUrls(config.cluster) }),
     },
     "listening",
   );
@@ -107,6 +122,10 @@ export async function startDaemon(
     transport: link.kind,
     stats: () => daemon.stats(),
     close: () => daemon.close(),
+    notReady: () => daemon.notReady(),
+    deny: (list) => daemon.operate((core) => core.deny(list)),
+    kick: (name) => daemon.operate((core) => core.kick(name)) !== undefined,
+    members: () => daemon.members(),
   };
 }
 
@@ -291,6 +310,23 @@ class Daemon {
     // Unref'd: the socket alone keeps the process alive, so close() lets it exit.
     this.#tickAt = now + delay;
     this.#tickTimer = setTimeout(this.#onTick, delay).unref();
+  }
+
+  notReady(): string | undefined {
+    if (this.#closing !== undefined) return "shutting down";
+    if (this.#cluster !== undefined && !this.#cluster.isAvailable()) return "cluster unavailable";
+    return undefined;
+  }
+
+  members(): ReturnType<ChatServer["members"]> {
+    return this.#core.members();
+  }
+
+  /** Runs an operator's action on core and sends what it answers; its result, as is. */
+  operate<T extends readonly Datagram[] | undefined>(action: (core: ChatServer) => T): T {
+    const datagrams = action(this.#core);
+    if (datagrams !== undefined) this.#output(datagrams);
+    return datagrams;
   }
 
   stats(): DaemonStats {

@@ -11,6 +11,7 @@ import { type DaemonHandle, SERVER_MAIN, startDaemon } from "./testing/index.js"
 const UNIT_PATH = fileURLToPath(new URL("../../../deploy/chat-udp.service", import.meta.url));
 const unit = readFileSync(UNIT_PATH, "utf8");
 const INSTALLED_MAIN = "/opt/chat-udp/apps/server/dist/main.js";
+const ENV_FILE = "/etc/chat-udp/chat-udp.env";
 
 /** Every `Key=value` line of the unit's [Service] section, in order. */
 function serviceLines(): Array<[string, string]> {
@@ -48,7 +49,13 @@ describe("deploy/chat-udp.service", () => {
     expect(one("CapabilityBoundingSet")).toBe("");
     expect(one("Restart")).toBe("on-failure");
     expect(one("RestartPreventExitStatus")).toBe("2");
-    expect(one("ExecStart")).toBe(`/usr/bin/node ${INSTALLED_MAIN}`);
+    expect(one("ExecStart")).toBe(`/usr/bin/node ${INSTALLED_MAIN} --env-file ${ENV_FILE}`);
+    // SIGHUP reloads; a unit without ExecReload would make `systemctl reload` fail.
+    expect(one("ExecReload")).toBe("/bin/kill -HUP $MAINPID");
+    expect(one("MemoryMax")).toMatch(/^\d+[MG]$/);
+    expect(Number(one("TasksMax"))).toBeGreaterThan(0);
+    expect(Number(one("LimitNOFILE"))).toBeGreaterThan(0);
+    expect(one("RuntimeDirectory")).toBe("chat-udp");
     expect(settings("Environment").every((value) => /^(CHAT_[A-Z_]+|NODE_ENV)=/.test(value))).toBe(
       true,
     );
@@ -81,8 +88,10 @@ describe("deploy/chat-udp.service", () => {
 
   describe("its ExecStart and Environment", () => {
     let daemon: DaemonHandle | undefined;
+    const adminDir = mkdtempSync(join(tmpdir(), "chat-unit-admin-"));
     afterAll(async () => {
       await daemon?.stop();
+      rmSync(adminDir, { recursive: true, force: true });
     });
 
     it("start a server that serves and answers its metrics and health probes", async () => {
@@ -91,8 +100,16 @@ describe("deploy/chat-udp.service", () => {
       ) as Record<string, string>;
       expect(env).toMatchObject({ CHAT_PORT: "9999", CHAT_METRICS: "127.0.0.1:9464" });
       // The same settings on free ports, so the test never meets a real instance.
+      // The admin socket goes to a directory of the test's; /run/chat-udp is systemd's to make.
+      expect(env.CHAT_ADMIN_SOCKET).toBe("/run/chat-udp/admin.sock");
       daemon = await startDaemon({
-        env: { ...env, CHAT_HOST: "127.0.0.1", CHAT_PORT: "0", CHAT_METRICS: "127.0.0.1:0" },
+        env: {
+          ...env,
+          CHAT_HOST: "127.0.0.1",
+          CHAT_PORT: "0",
+          CHAT_METRICS: "127.0.0.1:0",
+          CHAT_ADMIN_SOCKET: join(adminDir, "admin.sock"),
+        },
       });
       const port = await metricsPort(daemon);
       expect(daemon.logs()[0]).toMatchObject({ msg: "listening", level: 30 }); // JSON lines

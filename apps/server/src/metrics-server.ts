@@ -11,7 +11,8 @@ export interface MetricsServer {
 }
 
 /**
- * Serves GET /metrics (Prometheus text format) and GET /healthz over HTTP at `where`.
+ * Serves GET /metrics (Prometheus text format), GET /healthz (liveness) and GET /readyz
+ * (readiness) over HTTP at `where`.
  * Resolves once listening and logs "metrics listening" with the real port (also for port 0);
  * rejects if the address cannot be bound.
  */
@@ -77,6 +78,18 @@ async function handle(
     response.end(request.method === "HEAD" ? undefined : `ok ${daemon.address} ${daemon.port}\n`);
     return;
   }
+  if (path === "/readyz") {
+    // Readiness, not liveness: 503 while this node would refuse new users, so a load
+    // balancer or an orchestrator sends them elsewhere (and never restarts it for this).
+    const why = daemon.notReady();
+    response.writeHead(why === undefined ? 200 : 503, {
+      "content-type": "text/plain; charset=utf-8",
+    });
+    response.end(
+      request.method === "HEAD" ? undefined : why === undefined ? "ready\n" : `not ready: ${why}\n`,
+    );
+    return;
+  }
   response.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-  response.end("not found: try /metrics or /healthz\n");
+  response.end("not found: try /metrics, /healthz or /readyz\n");
 }

@@ -28,9 +28,25 @@ describe("DaemonMetrics", () => {
     expect(text).toContain('chat_send_errors_total{code="EMSGSIZE"} 1');
   });
 
-  it("has no send-wait series while nothing waited (node:dgram, or a quiet socket)", async () => {
+  it("has send-wait and send-error series at 0 before the first one, so rate() sees it", async () => {
     const text = await new DaemonMetrics("0.0.0-test").render(() => stats({}));
-    expect(text).toContain("# TYPE chat_send_waits_total counter");
-    expect(text).not.toMatch(/^chat_send_waits_total\{/m);
+    expect(text).toContain('chat_send_waits_total{code="EAGAIN"} 0');
+    expect(text).toContain('chat_send_waits_total{code="ENOBUFS"} 0');
+    expect(text).toContain('chat_send_errors_total{code="ENOBUFS"} 0');
+    expect(text).toContain('chat_send_errors_total{code="QUEUE_FULL"} 0');
+  });
+
+  it("counts refusals by reason, every reason at 0 from the start, and the capacity", async () => {
+    const metrics = new DaemonMetrics("0.0.0-test", { maxUsers: 500, node: "chat-a" });
+    const idle = stats({});
+    const text = await metrics.render(() => ({
+      ...idle,
+      refused: 3,
+      refusedByReason: { ...idle.refusedByReason, "server-full": 2, banned: 1 },
+    }));
+    expect(text).toContain('chat_refusals_total{reason="server-full"} 2');
+    expect(text).toContain('chat_refusals_total{reason="banned"} 1');
+    expect(text).toContain('chat_refusals_total{reason="too-many-from-address"} 0');
+    expect(text).toContain("chat_max_users 500");
   });
 });

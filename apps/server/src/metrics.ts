@@ -9,6 +9,9 @@ type Series = ReadonlyArray<readonly [Labels, number]>;
 // Every label value is from a fixed set: opcode names, core's drop reasons, errno codes.
 const RECEIVED_OPCODES = [...CLIENT_OPCODES, ...SERVER_OPCODES];
 const SENT_OPCODES = [...SERVER_OPCODES];
+// Series that exist at 0 from the first scrape, so an alert's rate() sees the first one.
+const SEND_ERROR_CODES = ["ENOBUFS", "EAGAIN", "EMSGSIZE", "QUEUE_FULL"];
+const SEND_WAIT_CODES = ["EAGAIN", "ENOBUFS"];
 const LIST_PUSH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -21,7 +24,10 @@ export class DaemonMetrics {
   #stats: DaemonStats | undefined;
   readonly #listPush: Histogram;
 
-  constructor(version: string) {
+  constructor(
+    version: string,
+    deployment: { readonly maxUsers?: number; readonly node?: string } = {},
+  ) {
     collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, read: (s: DaemonStats) => number) =>
       this.#gauge(name, help, [], (s) => [[{}, read(s)]]);
@@ -32,6 +38,10 @@ export class DaemonMetrics {
       [{ version }, 1],
     ]);
     gauge("chat_users", "Users registered now", (s) => s.users);
+    if (deployment.maxUsers !== undefined) {
+      const { maxUsers } = deployment;
+      gauge("chat_max_users", "Users this node takes at most (--max-users)", () => maxUsers);
+    }
     this.#counter(
       "chat_received_datagrams_total",
       "Datagrams received, by opcode (unknown: not in the table; none: empty)",
@@ -64,22 +74,23 @@ export class DaemonMetrics {
       ["reason"],
       (s) => Object.entries(s.drops).map(([reason, n]) => [{ reason }, n] as const),
     );
-    counter(
+    this.#counter(
       "chat_refusals_total",
-      "ERROR replies decided (sent or held back by the reply limit)",
-      (s) => s.refused,
+      "ERROR replies decided (sent or held back by the reply limit), by the kind of their text",
+      ["reason"],
+      (s) => Object.entries(s.refusedByReason).map(([reason, n]) => [{ reason }, n] as const),
     );
     this.#counter(
       "chat_send_errors_total",
       "Failed sends and socket errors by error code (QUEUE_FULL: sends dropped, queue full)",
       ["code"],
-      (s) => Object.entries(s.errors).map(([code, n]) => [{ code }, n] as const),
+      (s) => byCode(s.errors, SEND_ERROR_CODES),
     );
     this.#counter(
       "chat_send_waits_total",
       "Times the kernel had no room for a send (EAGAIN, ENOBUFS) and the rest waited, by code (native transport)",
       ["code"],
-      (s) => Object.entries(s.sendWaits).map(([code, n]) => [{ code }, n] as const),
+      (s) => byCode(s.sendWaits, SEND_WAIT_CODES),
     );
     counter(
       "chat_internal_errors_total",
@@ -145,10 +156,13 @@ export class DaemonMetrics {
       "Per-address rate-limit entries held",
       (s) => s.trackedAddresses,
     );
-    // Cluster mode only (no series without --cluster); the node id is one label value per process.
+    // Cluster mode only (no series without --cluster). The label is the node's name
+    // (--node-name, the host name): the same across restarts, so no series churn.
     const cluster =
       (read: (c: NonNullable<DaemonStats["cluster"]>) => number) => (s: DaemonStats) =>
-        s.cluster === undefined ? [] : [[{ node: s.cluster.node }, read(s.cluster)] as const];
+        s.cluster === undefined
+          ? []
+          : [[{ node: deployment.node ?? s.cluster.node }, read(s.cluster)] as const];
     this.#gauge(
       "chat_cluster_available",
       "1 while this node can reach the cluster (new names, cross-node PRIVATE), else 0",
@@ -238,6 +252,12 @@ export class DaemonMetrics {
       },
     });
   }
+}
+
+/** Counts by code, the expected codes at 0 until they happen (a rate() needs a series first). */
+function byCode(counts: Readonly<Record<string, number>>, expected: readonly string[]): Series {
+  const all = { ...Object.fromEntries(expected.map((code) => [code, 0])), ...counts };
+  return Object.entries(all).map(([code, n]) => [{ code }, n] as const);
 }
 
 /** Known opcodes by name; with `others`, the rest summed as "unknown" and empty ones as "none". */

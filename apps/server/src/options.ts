@@ -1,5 +1,6 @@
 import type { ServerSettings } from "@chat/core";
 import { DEFAULTS } from "@chat/protocol";
+import { OPS_OPTIONS, type OpsDaemonKey } from "./ops-options.js";
 
 /** How an option's text is read. */
 export type OptionKind =
@@ -16,6 +17,8 @@ export type OptionKind =
   | "key-prefix" // printable ASCII, no spaces, up to 64
   | "transport" // auto, native or dgram
   | "address-check" // auto, always or off (revision 3)
+  | "path" // a file or socket path (not empty)
+  | "node-name" // printable ASCII, no spaces, up to 64
   | "flag" // present or not; its variable takes 1/0, true/false, yes/no, on/off
   | "negated-flag"; // like "flag", but the flag turns the setting off
 
@@ -29,7 +32,8 @@ export type DaemonKey =
   | "cluster"
   | "clusterPrefix"
   | "transport"
-  | "addressSecretFile";
+  | "addressSecretFile"
+  | OpsDaemonKey;
 
 /** One setting: its flag, its environment variable and where its value goes. */
 export interface OptionSpec {
@@ -287,7 +291,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: "listen",
     target: daemon("metrics"),
     valueName: "host:port",
-    help: "serve Prometheus /metrics and /healthz over HTTP here; off: none",
+    help: "serve Prometheus /metrics, /healthz and /readyz over HTTP here; off: none",
   },
   {
     flag: "cluster",
@@ -313,6 +317,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     valueName: "auto|native|dgram",
     help: "socket I/O: native (recvmmsg/sendmmsg addon), dgram (node:dgram); auto: native if built",
   },
+  ...OPS_OPTIONS,
 ];
 
 /** The `--help` text: every setting with its variable and default. */
@@ -351,6 +356,15 @@ function describeDefault(spec: OptionSpec, defaults: ServerSettings): string {
         return "off (one process)";
       case "addressSecretFile":
         return "random, replaced hourly";
+      case "envFile":
+      case "denyFile":
+      case "adminSocket":
+      case "clusterPasswordFile":
+        return "none";
+      case "nodeName":
+        return "the host name";
+      case "strictEnv":
+        return "off (a warning)";
       default:
         return String(DAEMON_DEFAULTS[spec.target.daemon]);
     }

@@ -51,6 +51,9 @@ describe("a node killed with SIGKILL", () => {
       "ghost to leave the list",
     );
     expect(Date.now() - killedAt).toBeLessThan(10_000);
+    // The survivor says so, naming the dead node by its name (the host name by default).
+    const reaped = await cluster.b.waitForLog((line) => line.msg === "cluster peer reaped", 5000);
+    expect(String(reaped.peer)).toMatch(/^\S+-[0-9a-f]{6}$/);
     await user(cluster.b, "ghost");
   });
 });

@@ -6,3 +6,5 @@ export {
   redisOptions,
 } from "./options.js";
 export { RedisDirectory } from "./redis-directory.js";
+export { type SharedBan, type SharedBanEvents, SharedBans } from "./shared-bans.js";
+export { describeRedisError, RedisWatch, type RedisWatchEvents } from "./watch.js";

@@ -422,7 +422,11 @@ export class RedisDirectory implements Directory {
         return;
       case "N":
         if (message.node === this.node) this.#lost("reaped while away");
-        else this.#roster.removeNode(message.node);
+        else {
+          // A peer whose lease ran out: its users are gone from every list.
+          this.#log.info({ node: this.node, peer: message.node }, "cluster peer reaped");
+          this.#roster.removeNode(message.node);
+        }
         return;
     }
   }

@@ -4,7 +4,7 @@
  * spray of forged sources. Core only (no sockets): `pnpm --filter @chat/core bench`.
  */
 
-import { ChatServer, type Endpoint, type ServerSettings } from "@chat/core";
+import { ChatServer, DenyList, type Endpoint, type ServerSettings } from "@chat/core";
 import { encode } from "@chat/protocol";
 
 const NOW = Date.UTC(2026, 10, 26);
@@ -70,6 +70,21 @@ measure("INFO_REQUEST from 1,000,000 distinct forged sources", 1_000_000, (i) =>
   sprayed.receive(info, endpoint(i + 1), NOW);
 });
 console.log(`  limiter entries afterwards: ${JSON.stringify(sprayed.stats().trackedEndpoints)}`);
+
+// The deny list: what a ban of 1,000 networks costs a spray of nameless sources (each
+// datagram is checked against it), beside the same spray with none, and what a banned
+// source's flood costs (answered `banned` under the reply limit, or dropped).
+const bannedNetworks = Array.from({ length: 1000 }, (_, i) => `192.${i >> 8}.${i & 0xff}.0/24`);
+const denying = serverWith(0, { maxTrackedAddresses: 100_000 });
+denying.deny(DenyList.parse(bannedNetworks));
+measure("INFO_REQUEST from distinct sources, 1,000 networks banned", 1_000_000, (i) => {
+  denying.receive(info, endpoint(i + 1), NOW);
+});
+const bannedSource: Endpoint = { address: "192.3.231.9", port: 4000 };
+const register = encode({ opcode: 11, name: "mallory" });
+measure("REGISTER flood from a banned address (1,000 networks banned)", 1_000_000, () => {
+  denying.receive(register, bannedSource, NOW);
+});
 
 const ticking = serverWith(10_000, { userTimeoutMs: 90_000, listIntervalMs: 30_000 });
 measure("tick() with 10,000 users and nothing due", 1_000_000, () => {

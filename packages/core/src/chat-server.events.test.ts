@@ -12,8 +12,19 @@ describe("events", () => {
     t.send(peer(1), { opcode: 12 });
     expect(t.server.takeEvents()).toEqual([
       { type: "joined", name: "alice", endpoint: peer(1) },
-      { type: "refused", endpoint: peer(2), reason: ErrorText.USERNAME_TAKEN },
-      { type: "refused", endpoint: peer(3), reason: "unknown opcode 99", code: "UNKNOWN_OPCODE" },
+      {
+        type: "refused",
+        endpoint: peer(2),
+        reason: ErrorText.USERNAME_TAKEN,
+        kind: "username-taken",
+      },
+      {
+        type: "refused",
+        endpoint: peer(3),
+        reason: "unknown opcode 99",
+        kind: "unknown-opcode",
+        code: "UNKNOWN_OPCODE",
+      },
       { type: "left", name: "alice", endpoint: peer(1) },
     ]);
     expect(t.server.takeEvents()).toEqual([]);
@@ -56,6 +67,12 @@ describe("stats", () => {
       privates: 1,
       malformed: 1,
       refused: 3,
+      refusedByReason: expect.objectContaining({
+        "not-registered": 1,
+        malformed: 1,
+        "unknown-opcode": 1,
+        "server-full": 0,
+      }),
       rateLimited: 0,
       drops: {
         malformed: 1,

@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { FrameRefusal, inspectFrame, Opcode, type RawPacket, SERVER_OPCODES } from "@chat/protocol";
+import {
+  FrameRefusal,
+  foldName,
+  inspectFrame,
+  Opcode,
+  type RawPacket,
+  SERVER_OPCODES,
+} from "@chat/protocol";
 import { AddressCheckPolicy, AddressTokens, tokenMatches } from "./address-check.js";
 import { ClusterSeam } from "./cluster-seam.js";
+import { DenyList } from "./deny-list.js";
 import type { ClaimOutcome, Directory, PrivateOutcome } from "./directory.js";
 import { broadcast } from "./handlers/broadcast.js";
 import { overLimit } from "./handlers/common.js";
@@ -14,7 +22,8 @@ import { InfoCache } from "./info.js";
 import { ListCache } from "./list-cache.js";
 import { Outbox } from "./outbox.js";
 import { RateLimits, Verdict } from "./rate-limits.js";
-import { endpointKey, Registry } from "./registry.js";
+import { BANNED, REMOVED_BY_OPERATOR } from "./refusals.js";
+import { endpointKey, Registry, type User } from "./registry.js";
 import { SHUTTING_DOWN_PACKET } from "./replies.js";
 import type { Request } from "./request.js";
 import type { ServerState } from "./server-state.js";
@@ -62,6 +71,7 @@ export class ChatServer {
       info: new InfoCache(this.settings.serverName, this.settings.version),
       tokens,
       policy,
+      deny: DenyList.EMPTY,
       cluster:
         directory &&
         new ClusterSeam(
@@ -101,6 +111,14 @@ export class ChatServer {
     // servers that one forged datagram sets talking cannot bounce ERRORs forever.
     if (bytes.length > 0 && SERVER_OPCODES.has(bytes[0] as number)) {
       counters.drops["server-opcode"]++;
+      return out.flush();
+    }
+    // A user's address cannot be banned (deny() removed it), so only the nameless are checked.
+    const deny = this.state.deny;
+    if (req.user === undefined && deny.bansAddresses && deny.bansAddress(from.address)) {
+      // Only a REGISTER is answered, so a banned client learns why; the rest is dropped.
+      if (bytes[0] === Opcode.REGISTER) out.refuse(BANNED, req);
+      else counters.drops.banned++;
       return out.flush();
     }
     if (user === undefined) {
@@ -255,6 +273,49 @@ export class ChatServer {
     return this.state.out.flush();
   }
 
+  /*
+   * The operator's tools (docs/operations.md#moderation): the daemon calls them from its
+   * admin channel and on a reload. Each returns what to send, as receive() does.
+   */
+
+  /** Replaces the deny list; users it now matches are removed with ERROR `banned`. */
+  deny(list: DenyList): readonly Datagram[] {
+    this.state.deny = list;
+    if (list.size > 0) {
+      for (const user of Array.from(this.state.registry.values())) {
+        const banned =
+          list.bansName(user.folded, user.skeleton) || list.bansAddress(user.endpoint.address);
+        if (banned) this.remove(user, BANNED.packet, "banned");
+      }
+    }
+    return this.state.out.flush();
+  }
+
+  /** The deny list in force. */
+  denied(): DenyList {
+    return this.state.deny;
+  }
+
+  /**
+   * Removes the local user with this name (compared folded) with ERROR `removed by the
+   * operator`; undefined when no such user is here. The name is free again at once.
+   */
+  kick(name: string): readonly Datagram[] | undefined {
+    const user = this.state.registry.byFoldedName(foldName(name.normalize("NFC")));
+    if (user === undefined) return undefined;
+    this.remove(user, REMOVED_BY_OPERATOR.packet, "kicked");
+    return this.state.out.flush();
+  }
+
+  private remove(user: User, notice: Uint8Array, reason: "kicked" | "banned"): void {
+    const { registry, counters, out } = this.state;
+    out.send(notice, user.self);
+    registry.remove(user);
+    counters.removed++;
+    this.state.cluster?.released(user);
+    out.event({ type: "removed", name: user.name, endpoint: user.endpoint, reason });
+  }
+
   /** ERROR "server shutting down" to every user; the registry is emptied. */
   shutdown(): readonly Datagram[] {
     const { registry, out } = this.state;
@@ -273,6 +334,7 @@ export class ChatServer {
     return {
       ...c,
       drops: { ...c.drops },
+      refusedByReason: { ...c.refusedByReason },
       malformed: c.drops.malformed,
       rateLimited: c.drops["rate-limited"],
       datagramsInByOpcode: c.datagramsInByOpcode.slice(),
@@ -285,6 +347,11 @@ export class ChatServer {
       trackedEndpoints: limits.trackedEndpoints,
       trackedAddresses: limits.trackedAddresses,
     };
+  }
+
+  /** Registered users with their endpoints, oldest registration first (the admin `users`). */
+  members(): { readonly name: string; readonly endpoint: Endpoint }[] {
+    return Array.from(this.state.registry.values(), ({ name, endpoint }) => ({ name, endpoint }));
   }
 
   /** Registered names, oldest registration first. The array is never changed afterwards. */

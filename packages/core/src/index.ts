@@ -1,6 +1,7 @@
 // The public API: the sans-IO server, its settings, the directory a cluster plugs in, and the
 // types of what goes in and out.
 export { ChatServer, type ChatServerOptions } from "./chat-server.js";
+export { type DenyEntry, DenyEntryError, DenyList, parseDenyEntry } from "./deny-list.js";
 export type {
   Claim,
   ClaimOutcome,
@@ -10,4 +11,11 @@ export type {
 } from "./directory.js";
 export { resolveSettings, SERVER_DEFAULTS, type ServerSettings } from "./settings.js";
 export { type CoreStats, NO_OPCODE } from "./stats.js";
-export type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";
+export {
+  type CoreEvent,
+  type Datagram,
+  type DropReason,
+  type Endpoint,
+  REFUSAL_REASONS,
+  type RefusalReason,
+} from "./types.js";

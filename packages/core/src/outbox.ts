@@ -1,11 +1,11 @@
 import type { ProtocolErrorCode } from "@chat/protocol";
 import type { RateLimits } from "./rate-limits.js";
-import type { Refusal } from "./refusals.js";
+import { type Refusal, refusalKind } from "./refusals.js";
 import type { User } from "./registry.js";
 import { errorPacket, smallErrorPacket } from "./replies.js";
 import type { Request } from "./request.js";
 import type { Counters } from "./stats.js";
-import type { CoreEvent, Datagram, DropReason, Endpoint } from "./types.js";
+import type { CoreEvent, Datagram, DropReason, Endpoint, RefusalReason } from "./types.js";
 
 const NOTHING: readonly Datagram[] = Object.freeze([]);
 const NO_EVENTS: readonly CoreEvent[] = Object.freeze([]);
@@ -56,13 +56,13 @@ export class Outbox {
   /** Answers with a fixed refusal, its packet encoded once. */
   refuse(refusal: Refusal, req: Request): void {
     if (refusal.drop !== undefined) this.counters.drops[refusal.drop]++;
-    this.refused(refusal.text, refusal.code, req);
+    this.refused(refusal.text, refusal.code, refusal.kind, req);
     this.reply(req.user === undefined ? refusal.smallPacket : refusal.packet, req);
   }
 
   /** Answers with an ERROR whose text is made for this request (a name, a reason). */
   refuseWith(refusal: { readonly text: string; readonly code?: ProtocolErrorCode }, req: Request) {
-    this.refused(refusal.text, refusal.code, req);
+    this.refused(refusal.text, refusal.code, refusalKind(refusal.text), req);
     const text = refusal.text;
     this.reply(req.user === undefined ? smallErrorPacket(text) : errorPacket(text), req);
   }
@@ -103,13 +103,19 @@ export class Outbox {
     return events;
   }
 
-  private refused(reason: string, code: ProtocolErrorCode | undefined, req: Request): void {
+  private refused(
+    reason: string,
+    code: ProtocolErrorCode | undefined,
+    kind: RefusalReason,
+    req: Request,
+  ): void {
     this.counters.refused++;
+    this.counters.refusedByReason[kind]++;
     const endpoint = req.user?.endpoint ?? req.from;
     this.event(
       code === undefined
-        ? { type: "refused", endpoint, reason }
-        : { type: "refused", endpoint, reason, code },
+        ? { type: "refused", endpoint, reason, kind }
+        : { type: "refused", endpoint, reason, kind, code },
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { AddressCheckPolicy, AddressTokens } from "./address-check.js";
 import type { ClusterSeam } from "./cluster-seam.js";
+import type { DenyList } from "./deny-list.js";
 import type { InfoCache } from "./info.js";
 import type { ListCache } from "./list-cache.js";
 import type { Outbox } from "./outbox.js";
@@ -20,6 +21,8 @@ export interface ServerState {
   /** Revision 3: the address check's tokens and its policy. */
   readonly tokens: AddressTokens;
   readonly policy: AddressCheckPolicy;
+  /** Who the operator refuses; replaced whole by ChatServer.deny(). */
+  deny: DenyList;
   /** Cluster mode only (cluster-seam.ts). */
   readonly cluster?: ClusterSeam;
 }

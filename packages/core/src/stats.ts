@@ -1,4 +1,4 @@
-import type { DropReason } from "./types.js";
+import { type DropReason, REFUSAL_REASONS, type RefusalReason } from "./types.js";
 
 /** Counters since the server was made. Outgoing figures count recipients, not packets. */
 export interface CoreStats {
@@ -26,9 +26,13 @@ export interface CoreStats {
   rateLimited: number;
   /** ERRORs decided (sent, or suppressed by the reply limit). */
   refused: number;
+  /** The same, by the kind of their text. */
+  refusedByReason: Record<RefusalReason, number>;
   registered: number;
   loggedOut: number;
   expired: number;
+  /** Users the operator removed (kick, or a ban that matched them). */
+  removed: number;
   broadcasts: number;
   privates: number;
   listPushes: number;
@@ -87,11 +91,17 @@ export function emptyCounters(): Counters {
       "reply-budget": 0,
       "bad-token": 0,
       "nameless-rate-limited": 0,
+      banned: 0,
     },
     refused: 0,
+    refusedByReason: Object.fromEntries(REFUSAL_REASONS.map((kind) => [kind, 0])) as Record<
+      RefusalReason,
+      number
+    >,
     registered: 0,
     loggedOut: 0,
     expired: 0,
+    removed: 0,
     broadcasts: 0,
     privates: 0,
     listPushes: 0,

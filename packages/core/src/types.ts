@@ -36,7 +36,30 @@ export type DropReason =
   /** Revision 3: a checked user's packet without its session token, or with a wrong one. */
   | "bad-token"
   /** Revision 3: over the per-IP limit on packets from endpoints with no name. */
-  | "nameless-rate-limited";
+  | "nameless-rate-limited"
+  /** From an address on the deny list: a REGISTER is answered `banned`, the rest dropped. */
+  | "banned";
+
+/**
+ * Why an ERROR was decided, as a fixed set (a metric label): one per row of
+ * docs/protocol.md#error-texts, the free-text ones by their prefix.
+ */
+export const REFUSAL_REASONS = [
+  "username-invalid",
+  "username-taken",
+  "already-registered",
+  "server-full",
+  "too-many-from-address",
+  "not-registered",
+  "user-not-found",
+  "message-invalid",
+  "malformed",
+  "unknown-opcode",
+  "cluster-unavailable",
+  "banned",
+  "other",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** What happened, as data for the daemon to log or count; core never logs. */
 export type CoreEvent =
@@ -48,6 +71,15 @@ export type CoreEvent =
       readonly endpoint: Endpoint;
       /** The ERROR text sent (or that would have been sent, had the reply limit allowed it). */
       readonly reason: string;
+      /** The text's kind, from a fixed set. */
+      readonly kind: RefusalReason;
       readonly code?: ProtocolErrorCode;
     }
-  | { readonly type: "dropped"; readonly endpoint: Endpoint; readonly reason: DropReason };
+  | { readonly type: "dropped"; readonly endpoint: Endpoint; readonly reason: DropReason }
+  /** The operator removed a user: `kicked` by name, or `banned` by a new deny-list entry. */
+  | {
+      readonly type: "removed";
+      readonly name: string;
+      readonly endpoint: Endpoint;
+      readonly reason: "kicked" | "banned";
+    };

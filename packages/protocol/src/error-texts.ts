@@ -14,6 +14,10 @@ export const ErrorText = {
   /** Revision 3: the challenge of the address check, `address check: <token>`. */
   addressCheck: (token: string) => `address check: ${token}`,
   ADDRESS_CHECK_PREFIX: "address check: ",
+  /** Operator errors: the sender's address or the name is on the server's deny list. */
+  BANNED: "banned",
+  /** Operator errors: an operator removed this user (admin `kick`). */
+  REMOVED_BY_OPERATOR: "removed by the operator",
   alreadyRegisteredAs: (name: string) => `already registered as ${name}`,
   userNotFound: (name: string) => `user not found: ${name}`,
   unknownOpcode: (opcode: number) => `unknown opcode ${opcode}`,

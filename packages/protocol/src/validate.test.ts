@@ -117,6 +117,8 @@ describe("errors", () => {
       TOO_MANY_FROM_ADDRESS: "too many users from this address",
       SHUTTING_DOWN: "server shutting down",
       CLUSTER_UNAVAILABLE: "cluster unavailable",
+      BANNED: "banned",
+      REMOVED_BY_OPERATOR: "removed by the operator",
       USERNAME_INVALID_PREFIX: "username is invalid: ",
       MESSAGE_INVALID_PREFIX: "message is invalid: ",
       MALFORMED_PREFIX: "malformed packet: ",

@@ -6,6 +6,8 @@ import { join } from "node:path";
 
 export interface PrometheusServer {
   readonly port: number;
+  /** Active alerts (GET /api/v1/alerts): name, state (pending, firing) and labels. */
+  alerts(): Promise<Array<{ name: string; state: string; labels: Record<string, string> }>>;
   /** An instant query's result vector (GET /api/v1/query). */
   query(expression: string): Promise<Array<{ metric: Record<string, string>; value: number }>>;
   stop(): Promise<void>;
@@ -16,7 +18,11 @@ export interface PrometheusServer {
  * /metrics endpoint) every second, with its data in a temporary directory. Never the
  * system's instance: nothing outside the test sees it.
  */
-export async function startPrometheus(binary: string, target: string): Promise<PrometheusServer> {
+export async function startPrometheus(
+  binary: string,
+  target: string,
+  options: { readonly ruleFiles?: readonly string[] } = {},
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), "chat-prometheus-"));
   const config = join(dir, "prometheus.yml");
   writeFileSync(
@@ -25,6 +31,10 @@ export async function startPrometheus(binary: string, target: string): Promise<P
       "global:",
       "  scrape_interval: 1s",
       "  scrape_timeout: 1s",
+      "  evaluation_interval: 1s",
+      ...(options.ruleFiles === undefined
+        ? []
+        : ["rule_files:", ...options.ruleFiles.map((file) => `  - ${JSON.stringify(file)}`)]),
       "scrape_configs:",
       "  - job_name: chat",
       "    static_configs:",
@@ -64,6 +74,16 @@ export async function startPrometheus(binary: string, target: string): Promise<P
   return {
     port,
     stop,
+    async alerts() {
+      const body = (await (await fetch(`${base}/api/v1/alerts`)).json()) as {
+        data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
+      };
+      return body.data.alerts.map((alert) => ({
+        name: alert.labels.alertname ?? "",
+        state: alert.state,
+        labels: alert.labels,
+      }));
+    },
     async query(expression) {
       const url = `${base}/api/v1/query?query=${encodeURIComponent(expression)}`;
       const body = (await (await fetch(url)).json()) as {

@@ -1,6 +1,6 @@
 import { ErrorText, foldName, lookAlikeKey, nameRefusal, parseName } from "@chat/protocol";
 import { addressGroupKey } from "../ip-address.js";
-import { SERVER_FULL, TOO_MANY_FROM_ADDRESS, USERNAME_TAKEN } from "../refusals.js";
+import { BANNED, SERVER_FULL, TOO_MANY_FROM_ADDRESS, USERNAME_TAKEN } from "../refusals.js";
 import { type Session, TRUSTED } from "../registry.js";
 import { OK_PACKET, smallErrorPacket } from "../replies.js";
 import type { Request } from "../request.js";
@@ -86,6 +86,10 @@ function registerNew(state: ServerState, req: Request, nameBytes: Uint8Array, se
   const folded = foldName(name);
   // A taken name (equal fold) or a look-alike (equal key): two look-ups (revision 3).
   const skeleton = lookAlikeKey(name, folded);
+  if (state.deny.bansName(folded, skeleton)) {
+    out.refuse(BANNED, req);
+    return;
+  }
   if (registry.clashesWith(folded, skeleton)) {
     out.refuse(USERNAME_TAKEN, req);
     return;
