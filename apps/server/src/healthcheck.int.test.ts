@@ -95,7 +95,7 @@ describe("healthcheck command", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "healthcheck: --timeout 9999999999: longer than a timer can wait (at most 2147483 seconds)\n" +
-        "usage: healthcheck --target <host:port> [--timeout <seconds>]\n",
+        "usage: healthcheck --target <host:port> [--ready <http://host:port/readyz>] [--timeout <seconds>]\n",
     );
   });
 

@@ -1,3 +1,4 @@
+import { defaultMaxUnchecked } from "@chat/core";
 import type { DaemonConfig, Environment } from "./config.js";
 import { loadCommand } from "./load-config.js";
 import type { Logger } from "./logger.js";
@@ -107,9 +108,19 @@ function changedKeys(before: DaemonConfig, after: DaemonConfig): string[] {
   }
   for (const key of Object.keys(before.settings)) {
     const k = key as keyof DaemonConfig["settings"];
-    if (differ(before.settings[k], after.settings[k])) keys.push(key);
+    if (differ(before.settings[k], after.settings[k]) && !derivedBoth(before, after, k)) {
+      keys.push(key);
+    }
   }
   return keys;
+}
+
+/** A setting that follows another when not given (max unchecked users, from --max-users). */
+function derivedBoth(before: DaemonConfig, after: DaemonConfig, key: string): boolean {
+  if (key !== "addressCheckMaxUnchecked") return false;
+  const derived = (c: DaemonConfig) =>
+    c.settings.addressCheckMaxUnchecked === defaultMaxUnchecked(c.settings.maxUsers);
+  return derived(before) && derived(after);
 }
 
 const FLAGS = new Map<string, string>(

@@ -15,6 +15,7 @@ describe("public API", () => {
       "REFUSAL_REASONS",
       "SERVER_DEFAULTS",
       "parseDenyEntry",
+      "defaultMaxUnchecked",
       "resolveSettings",
     ]);
   });

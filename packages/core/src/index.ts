@@ -9,7 +9,12 @@ export type {
   PrivateOutcome,
   RemotePrivate,
 } from "./directory.js";
-export { resolveSettings, SERVER_DEFAULTS, type ServerSettings } from "./settings.js";
+export {
+  defaultMaxUnchecked,
+  resolveSettings,
+  SERVER_DEFAULTS,
+  type ServerSettings,
+} from "./settings.js";
 export { type CoreStats, NO_OPCODE } from "./stats.js";
 export {
   type CoreEvent,
