@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import blessed from "blessed";
 
 /*
  * blessed reads compiled terminfo entries itself, but only the legacy format (magic 0432,
@@ -55,8 +55,9 @@ let installed = false;
 export function readModernTerminfo(): void {
   if (installed) return;
   installed = true;
-  const require = createRequire(import.meta.url);
-  const Tput = require("blessed/lib/tput.js") as { prototype: TputPrototype };
+  // blessed's own export of lib/tput.js: no require() of a path, which a bundle (and the
+  // single executable, run from a data: URL) could not resolve.
+  const { Tput } = blessed as unknown as { Tput: { prototype: TputPrototype } };
   const parse = Tput.prototype.parseTerminfo;
   Tput.prototype.parseTerminfo = function (this: unknown, data: Buffer, file: string) {
     return parse.call(this, legacyTerminfo(data), file);
