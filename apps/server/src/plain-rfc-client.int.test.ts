@@ -1,0 +1,66 @@
+import { ChatSocket } from "@chat/client";
+import { Opcode, type ServerPacket } from "@chat/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DaemonHandle, startDaemon } from "./testing/index.js";
+
+/*
+ * Revision 3 keeps the RFC working (docs/protocol.md#revision-3-the-address-check): a plain
+ * client, which never asks for a cookie, registers, chats and lists on a default server that
+ * is not under attack, from an address that is not exempt (--exempt-networks "").
+ */
+
+let daemon: DaemonHandle;
+const sockets: ChatSocket[] = [];
+
+beforeAll(async () => {
+  daemon = await startDaemon({ args: ["--exempt-networks", ""] });
+});
+afterAll(async () => {
+  await Promise.all(sockets.map((socket) => socket.close()));
+  await daemon?.stop();
+});
+
+async function plainClient(address: string): Promise<ChatSocket> {
+  const socket = await ChatSocket.open({
+    host: daemon.host,
+    port: daemon.port,
+    bindAddress: address,
+  });
+  sockets.push(socket);
+  return socket;
+}
+
+const answer = (socket: ChatSocket, accept: (p: ServerPacket) => boolean) =>
+  socket.next(accept, 5_000);
+
+describe("a plain RFC client on a default server, from a non-exempt address", () => {
+  it("registers, broadcasts, sends a private message and lists, as the RFC says", async () => {
+    const ann = await plainClient("127.60.0.1");
+    const ben = await plainClient("127.60.0.2");
+    ann.send({ opcode: Opcode.REGISTER, name: "ann" });
+    expect(await answer(ann, (p) => p.opcode <= Opcode.ERROR)).toEqual({ opcode: Opcode.OK });
+    ben.send({ opcode: Opcode.REGISTER, name: "ben" });
+    expect(await answer(ben, (p) => p.opcode <= Opcode.ERROR)).toEqual({ opcode: Opcode.OK });
+
+    ann.send({ opcode: Opcode.BROADCAST, message: "hello everyone" });
+    const forward = { opcode: Opcode.BROADCAST_FWD, sender: "ann", message: "hello everyone" };
+    expect(await answer(ben, (p) => p.opcode === Opcode.BROADCAST_FWD)).toEqual(forward);
+    expect(await answer(ann, (p) => p.opcode === Opcode.BROADCAST_FWD)).toEqual(forward);
+
+    ben.send({ opcode: Opcode.PRIVATE, receiver: "ann", message: "hi ann" });
+    expect(await answer(ann, (p) => p.opcode === Opcode.PRIVATE_FWD)).toEqual({
+      opcode: Opcode.PRIVATE_FWD,
+      sender: "ben",
+      message: "hi ann",
+    });
+    expect(await answer(ben, (p) => p.opcode <= Opcode.ERROR)).toEqual({ opcode: Opcode.OK });
+
+    ann.send({ opcode: Opcode.LIST_REQUEST });
+    expect(await answer(ann, (p) => p.opcode === Opcode.LIST_RESPONSE)).toEqual({
+      opcode: Opcode.LIST_RESPONSE,
+      names: ["ann", "ben"],
+    });
+    ann.send({ opcode: Opcode.LOGOUT });
+    expect(await answer(ann, (p) => p.opcode <= Opcode.ERROR)).toEqual({ opcode: Opcode.OK });
+  });
+});
