@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { SCRIPTS, type ScriptName } from "./scripts.js";
+import type { ScriptName } from "./scripts.js";
 
 /**
  * Runs the Lua scripts by EVALSHA. They are loaded on every (re)join, so a Redis restarted
@@ -12,11 +12,12 @@ export class ScriptRunner {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly scripts: Readonly<Record<ScriptName, string>>,
   ) {}
 
   async load(): Promise<void> {
-    for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
-      this.#shas[name] = (await this.redis.script("LOAD", SCRIPTS[name])) as string;
+    for (const name of Object.keys(this.scripts) as ScriptName[]) {
+      this.#shas[name] = (await this.redis.script("LOAD", this.scripts[name])) as string;
     }
   }
 

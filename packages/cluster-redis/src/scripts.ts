@@ -10,13 +10,21 @@
  *   <p>owned:<node>   set: the claim keys a node holds
  *   <p>lease:<node>   the node's token, expiring after the lease
  *   <p>nodes          sorted set: node → lease deadline (ms), for reaping dead nodes
- * Channels: <p>bus (joins, leaves, dead nodes, broadcasts: one total order, numbered by
- * <p>seq) and <p>node:<node> (PRIVATEs for that node's users).
- * Bus messages are "seq\nJ\nnode\nfolded\nname", "seq\nL\nnode\nregSeq\nfolded",
- * "seq\nN\nnode" and "seq\nB\n<BROADCAST_FWD bytes>".
+ *   <p>epoch          a random id set by the first JOIN: a new one means Redis lost everything
+ * Streams (one field, m): <p>bus (joins, leaves, dead nodes, broadcasts: one total order,
+ * numbered by <p>seq) and <p>node:<node> (PRIVATEs for that node's users), each trimmed to
+ * about the length given when the scripts are built (XADD MAXLEN ~).
+ * Bus entries are "seq\nJ\nnode\nfolded\nname", "seq\nL\nnode\nregSeq\nfolded",
+ * "seq\nN\nnode" and "seq\nB\n<BROADCAST_FWD bytes>"; inbox entries "folded\n<PRIVATE_FWD>".
  */
 
-const COMMON = `
+/** How many entries each stream keeps at least (Redis trims whole nodes: a few more). */
+export interface StreamLengths {
+  readonly bus: number;
+  readonly inbox: number;
+}
+
+const common = (lengths: StreamLengths) => `
 local p = ARGV[1]
 local function fenced(node, token)
   return redis.call('GET', p .. 'lease:' .. node) ~= token
@@ -30,8 +38,16 @@ local function alive(node)
 end
 local function publish(kind, body)
   local seq = redis.call('INCR', p .. 'seq')
-  redis.call('PUBLISH', p .. 'bus', seq .. '\\n' .. kind .. '\\n' .. body)
+  redis.call('XADD', p .. 'bus', 'MAXLEN', '~', ${lengths.bus}, '*', 'm', seq .. '\\n' .. kind .. '\\n' .. body)
   return seq
+end
+local function to_inbox(node, body)
+  redis.call('XADD', p .. 'node:' .. node, 'MAXLEN', '~', ${lengths.inbox}, '*', 'm', body)
+end
+local function last_id(stream)
+  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+  if last then return last[1] end
+  return '0-0'
 end
 local function now_ms()
   local t = redis.call('TIME')
@@ -40,7 +56,7 @@ end
 `;
 
 /** Returns -1 fenced, -2 taken, -3 full, else the registration's sequence number. */
-export const CLAIM = `${COMMON}
+const CLAIM = `
 local node, token, key, folded, name, max = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 if fenced(node, token) then return -1 end
 local current = redis.call('HGET', p .. 'claims', key)
@@ -59,7 +75,7 @@ return seq
 `;
 
 /** Returns -1 fenced, 0 not held by this node, else 1. */
-export const RELEASE = `${COMMON}
+const RELEASE = `
 local node, token, key, folded = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if fenced(node, token) then return -1 end
 local current = redis.call('HGET', p .. 'claims', key)
@@ -73,14 +89,14 @@ return 1
 `;
 
 /** Returns -1 fenced, else the broadcast's sequence number. */
-export const BROADCAST = `${COMMON}
+const BROADCAST = `
 local node, token = ARGV[2], ARGV[3]
 if fenced(node, token) then return -1 end
 return publish('B', ARGV[4])
 `;
 
 /** Returns -1 fenced, 0 no such user on a live node, 1 sent to its node. */
-export const PRIVATE = `${COMMON}
+const PRIVATE = `
 local node, token, key, folded, payload = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 if fenced(node, token) then return -1 end
 local current = redis.call('HGET', p .. 'claims', key)
@@ -89,7 +105,7 @@ local holder, _, heldFolded = owner(current)
 -- A look-alike of the receiver holds the claim key: that is someone else.
 if heldFolded ~= folded or not alive(holder) then return 0 end
 if payload == '' then return 1 end
-if redis.call('PUBLISH', p .. 'node:' .. holder, folded .. '\\n' .. payload) == 0 then return 0 end
+to_inbox(holder, folded .. '\\n' .. payload)
 return 1
 `;
 
@@ -97,7 +113,7 @@ return 1
  * Renews the lease; reaps nodes whose lease ran out (their names are freed, and one "N"
  * on the bus tells every node). Returns -1 fenced, else how many nodes it reaped.
  */
-export const RENEW = `${COMMON}
+const RENEW = `
 local node, token, lease = ARGV[2], ARGV[3], tonumber(ARGV[4])
 if fenced(node, token) then return -1 end
 local now = now_ms()
@@ -110,7 +126,7 @@ for _, dead in ipairs(redis.call('ZRANGEBYSCORE', p .. 'nodes', '-inf', now)) do
       local current = redis.call('HGET', p .. 'claims', key)
       if current and owner(current) == dead then redis.call('HDEL', p .. 'claims', key) end
     end
-    redis.call('DEL', p .. 'owned:' .. dead)
+    redis.call('DEL', p .. 'owned:' .. dead, p .. 'node:' .. dead)
     redis.call('ZREM', p .. 'nodes', dead)
     publish('N', dead)
     reaped = reaped + 1
@@ -125,8 +141,10 @@ return reaped
  * its registration sequence, or 0 when another live node holds the name now. Names the
  * node held before but no longer has are released.
  */
-export const JOIN = `${COMMON}
+const JOIN = `
 local node, token, lease, count = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+-- The first join after Redis lost everything names the new epoch (the token is random).
+redis.call('SET', p .. 'epoch', token, 'NX')
 redis.call('SET', p .. 'lease:' .. node, token, 'PX', lease)
 redis.call('ZADD', p .. 'nodes', now_ms() + lease, node)
 local owned = p .. 'owned:' .. node
@@ -175,22 +193,31 @@ return result
 `;
 
 /** A node's clean exit: frees its names, drops its lease, tells the bus. */
-export const LEAVE = `${COMMON}
+const LEAVE = `
 local node, token = ARGV[2], ARGV[3]
 if fenced(node, token) then return -1 end
 for _, key in ipairs(redis.call('SMEMBERS', p .. 'owned:' .. node)) do
   local current = redis.call('HGET', p .. 'claims', key)
   if current and owner(current) == node then redis.call('HDEL', p .. 'claims', key) end
 end
-redis.call('DEL', p .. 'owned:' .. node, p .. 'lease:' .. node)
+redis.call('DEL', p .. 'owned:' .. node, p .. 'lease:' .. node, p .. 'node:' .. node)
 redis.call('ZREM', p .. 'nodes', node)
 publish('N', node)
 return 1
 `;
 
-/** The bus position and every claim held by a live node: { seq, entry, entry, ... }. */
-export const SNAPSHOT = `${COMMON}
-local out = { tonumber(redis.call('GET', p .. 'seq') or '0') }
+/**
+ * Where the bus and this node's inbox stand, and every claim held by a live node:
+ * { seq, epoch, last bus entry id, last inbox entry id, entry, entry, ... }.
+ */
+const SNAPSHOT = `
+local node = ARGV[2]
+local out = {
+  tonumber(redis.call('GET', p .. 'seq') or '0'),
+  redis.call('GET', p .. 'epoch') or '',
+  last_id(p .. 'bus'),
+  last_id(p .. 'node:' .. node),
+}
 local live = {}
 local claims = redis.call('HGETALL', p .. 'claims')
 for i = 2, #claims, 2 do
@@ -201,5 +228,13 @@ end
 return out
 `;
 
-export const SCRIPTS = { CLAIM, RELEASE, BROADCAST, PRIVATE, RENEW, JOIN, LEAVE, SNAPSHOT };
-export type ScriptName = keyof typeof SCRIPTS;
+const BODIES = { CLAIM, RELEASE, BROADCAST, PRIVATE, RENEW, JOIN, LEAVE, SNAPSHOT };
+export type ScriptName = keyof typeof BODIES;
+
+/** Every script, with the stream lengths written in. */
+export function buildScripts(lengths: StreamLengths): Record<ScriptName, string> {
+  const head = common(lengths);
+  const built = {} as Record<ScriptName, string>;
+  for (const name of Object.keys(BODIES) as ScriptName[]) built[name] = head + BODIES[name];
+  return built;
+}
