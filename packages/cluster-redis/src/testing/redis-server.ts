@@ -24,7 +24,7 @@ export interface TestRedis {
   configSet(name: string, value: string): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
@@ -32,10 +32,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const socket = join(dir, "redis.sock");
-  const child = spawn(
-    "redis-server",
+/** A redis-server on `port` with its files in `dir`; `extra` arguments go last. */
+export function launch(
+  port: number,
+  dir: string,
+  extra: readonly string[] = [],
+): Promise<ChildProcess> {
+  const socket = join(dir, `redis-${port}.sock`);
+  return spawnRedis(
     [
       "--port",
       String(port),
@@ -55,9 +59,15 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       "700",
       "--loglevel",
       "notice",
+      ...extra,
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    "Ready to accept connections",
   );
+}
+
+/** Spawns redis-server with `args`; resolves once its output has shown `ready`. */
+export function spawnRedis(args: readonly string[], ready: string): Promise<ChildProcess> {
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let seen = "";
     const timer = setTimeout(() => {
@@ -66,7 +76,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
     }, 10_000);
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      if (!seen.includes("Ready to accept connections")) return;
+      if (!seen.includes(ready)) return;
       clearTimeout(timer);
       resolve(child);
     };
@@ -103,7 +113,7 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    socketUrl: `unix://${join(dir, "redis.sock")}`,
+    socketUrl: `unix://${join(dir, `redis-${port}.sock`)}`,
     kill,
     restart: async () => {
       await kill();
@@ -122,7 +132,7 @@ export async function startRedis(): Promise<TestRedis> {
 }
 
 /** One command as a RESP array; resolves with the raw reply once a whole one is in. */
-function call(port: number, args: readonly string[]): Promise<string> {
+export function call(port: number, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     let reply = "";

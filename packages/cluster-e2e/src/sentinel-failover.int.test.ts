@@ -1,0 +1,112 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ChatSocket } from "@chat/client";
+import { startSentinels, type TestSentinels } from "@chat/cluster-redis/testing";
+import { ErrorText } from "@chat/protocol";
+import type { DaemonHandle } from "@chat/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ask, clientOf, eventually, listOf, startNode } from "./test-support/daemons.js";
+
+/*
+ * Two real server processes on `redis+sentinel://`: a master, a replica and three
+ * sentinels (down-after 1 s). The master is SIGKILLed; the sentinels promote the replica
+ * and the nodes follow it.
+ */
+
+let group: TestSentinels;
+let nodes: DaemonHandle[] = [];
+const sockets: ChatSocket[] = [];
+
+beforeEach(async () => {
+  group = await startSentinels();
+  nodes = await Promise.all([startNode(group.url), startNode(group.url)]);
+});
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  await Promise.all(nodes.map((node) => node.stop("SIGTERM", 2000)));
+  await group.stop();
+});
+
+/** REGISTERs `name` at `node`, asking again while the cluster is unavailable, until `by`. */
+async function register(node: DaemonHandle, name: string, by = Date.now()): Promise<ChatSocket> {
+  const socket = await clientOf(node);
+  sockets.push(socket);
+  for (;;) {
+    const answer = await ask(socket, { opcode: 11, name }, undefined, 1000);
+    const unavailable = answer?.opcode === 1 && answer.text === ErrorText.CLUSTER_UNAVAILABLE;
+    if (!unavailable || Date.now() >= by) {
+      expect(answer, `REGISTER ${name}`).toEqual({ opcode: 0 });
+      return socket;
+    }
+    await sleep(100);
+  }
+}
+
+describe("the Redis master SIGKILLed under two nodes on Sentinel", () => {
+  it("has both nodes register new names within 10 s, keeps names unique, and delivers a broadcast once everywhere", async () => {
+    const [a, b] = nodes as [DaemonHandle, DaemonHandle];
+    const alice = await register(a, "alice");
+    const bob = await register(b, "bob");
+    await eventually(async () => (await listOf(alice))?.length === 2, 5000, "both listed");
+
+    const killedAt = Date.now();
+    const oldMaster = await group.killMaster();
+    const [carol, dave] = await Promise.all([
+      register(a, "carol", killedAt + 10_000),
+      register(b, "dave", killedAt + 10_000),
+    ]);
+    const failoverMs = Date.now() - killedAt;
+    expect(failoverMs).toBeLessThan(10_000);
+    expect(await group.masterPort()).not.toBe(oldMaster);
+    console.info(`new names registered on both nodes ${failoverMs} ms after the master died`);
+
+    // Names held before the failover are still unique across the nodes.
+    const probeA = await clientOf(a);
+    const probeB = await clientOf(b);
+    sockets.push(probeA, probeB);
+    expect(await ask(probeA, { opcode: 11, name: "BOB" })).toEqual({
+      opcode: 1,
+      text: ErrorText.USERNAME_TAKEN,
+    });
+    expect(await ask(probeB, { opcode: 11, name: "Alice" })).toEqual({
+      opcode: 1,
+      text: ErrorText.USERNAME_TAKEN,
+    });
+    await eventually(
+      async () => (await listOf(bob))?.sort().join() === "alice,bob,carol,dave",
+      10_000,
+      "every user listed on B",
+    );
+
+    // A broadcast after the failover reaches every node's users once.
+    const users = [alice, bob, carol, dave];
+    const got = users.map(() => [] as string[]);
+    const stops = users.map((socket, i) =>
+      socket.onPacket((p) => {
+        if (p.opcode === 21) got[i]?.push(p.message);
+      }),
+    );
+    try {
+      carol.send({ opcode: 20, message: "after the failover" });
+      dave.send({ opcode: 20, message: "marker" });
+      await eventually(
+        async () => got.every((messages) => messages.length >= 2),
+        5000,
+        "both broadcasts everywhere",
+      );
+      // A duplicate would come before this, in the bus's order.
+      carol.send({ opcode: 20, message: "last" });
+      await eventually(
+        async () => got.every((messages) => messages.at(-1) === "last"),
+        5000,
+        "the last broadcast everywhere",
+      );
+      // Once each, and in the one order of the bus (the two senders are on two nodes).
+      for (const messages of got) {
+        expect([...messages].sort()).toEqual(["after the failover", "last", "marker"]);
+        expect(messages).toEqual(got[0]);
+      }
+    } finally {
+      for (const stop of stops) stop();
+    }
+  });
+});
