@@ -5,6 +5,7 @@ import { ErrorText } from "@chat/protocol";
 import type { DaemonHandle } from "@chat/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ask, clientOf, eventually, listOf, startNode } from "./test-support/daemons.js";
+import { InvariantChecker } from "./test-support/invariants.js";
 
 /*
  * Two real server processes on `redis+sentinel://`: a master, a replica and three
@@ -18,7 +19,8 @@ const sockets: ChatSocket[] = [];
 
 beforeEach(async () => {
   group = await startSentinels();
-  nodes = await Promise.all([startNode(group.url), startNode(group.url)]);
+  const args = ["--no-rate-limit"];
+  nodes = await Promise.all([startNode(group.url, args), startNode(group.url, args)]);
 });
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.close()));
@@ -108,5 +110,49 @@ describe("the Redis master SIGKILLed under two nodes on Sentinel", () => {
     } finally {
       for (const stop of stops) stop();
     }
+  });
+});
+
+describe("the master SIGKILLed in the middle of a burst of REGISTER races for one name", () => {
+  it("never lets two users hold the name at once, and the name is won again after the failover", async () => {
+    const check = new InvariantChecker();
+    const clients = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const socket = await clientOf(nodes[i % 2] as DaemonHandle);
+        sockets.push(socket);
+        return { socket, label: `c${i}` };
+      }),
+    );
+    const started = Date.now();
+    let killedAt = Number.POSITIVE_INFINITY;
+    let wins = 0;
+    let winsAfterKill = 0;
+    const race = async ({ socket, label }: { socket: ChatSocket; label: string }) => {
+      const name = Number(label.slice(1)) % 3 === 0 ? "PRIZE" : "prize";
+      // Until names have been won after the failover for a while (or 40 s in all).
+      const done = () => winsAfterKill >= 5 && Date.now() > killedAt + 3000;
+      while (!done() && Date.now() < started + 40_000) {
+        socket.send({ opcode: 11, name });
+        const answer = await socket.next((p) => p.opcode === 0 || p.opcode === 1, 3000);
+        if (answer?.opcode !== 0) {
+          await sleep(5 + Math.random() * 20);
+          continue;
+        }
+        check.registered(name, label);
+        wins++;
+        if (Date.now() > killedAt) winsAfterKill++;
+        await sleep(10);
+        // The holding ends no earlier than the LOGOUT leaves.
+        check.released(name, label);
+        await ask(socket, { opcode: 12 }, (p) => p.opcode === 0, 3000);
+      }
+    };
+    const racing = Promise.all(clients.map(race));
+    await eventually(async () => wins >= 20, 15_000, "races won before the kill");
+    killedAt = Date.now();
+    await group.killMaster();
+    await racing;
+    expect(check.violations()).toEqual([]);
+    expect(winsAfterKill, "the name was won after the failover").toBeGreaterThanOrEqual(5);
   });
 });

@@ -5,7 +5,9 @@ describe("startSentinels", () => {
   it("starts a master, a replica and three sentinels that promote the replica when the master dies", async () => {
     const group = await startSentinels();
     try {
-      expect(group.url).toMatch(/^redis\+sentinel:\/\/(127\.0\.0\.1:\d+,){2}127\.0\.0\.1:\d+\/chat$/);
+      expect(group.url).toMatch(
+        /^redis\+sentinel:\/\/(127\.0\.0\.1:\d+,){2}127\.0\.0\.1:\d+\/chat$/,
+      );
       const before = await group.masterPort();
       expect(await group.killMaster()).toBe(before);
       const deadline = Date.now() + 15_000;

@@ -58,7 +58,7 @@ export async function startSentinels(): Promise<TestSentinels> {
           `dir ${dir}`,
           `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${master} 2`,
           `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${DOWN_AFTER_MS}`,
-          `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
+          `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 2000`,
           `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
           "",
         ].join("\n"),
