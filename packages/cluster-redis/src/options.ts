@@ -9,7 +9,7 @@ export interface ClusterOptions {
    * (`rediss+sentinel://` for TLS).
    */
   readonly url: string;
-  /** Put before every key and channel, so two clusters can share one Redis. */
+  /** Put before every key, so two clusters can share one Redis. */
   readonly prefix?: string;
   /** A node whose lease runs out is dead: its names are freed. */
   readonly leaseMs?: number;
