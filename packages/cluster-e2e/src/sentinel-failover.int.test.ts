@@ -73,11 +73,17 @@ describe("the Redis master SIGKILLed under two nodes on Sentinel", () => {
       opcode: 1,
       text: ErrorText.USERNAME_TAKEN,
     });
+    let listed: string[] | undefined;
     await eventually(
-      async () => (await listOf(bob))?.sort().join() === "alice,bob,carol,dave",
+      async () => {
+        listed = await listOf(bob);
+        return listed?.sort().join() === "alice,bob,carol,dave";
+      },
       10_000,
       "every user listed on B",
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; B lists ${listed?.join()}`);
+    });
 
     // A broadcast after the failover reaches every node's users once.
     const users = [alice, bob, carol, dave];

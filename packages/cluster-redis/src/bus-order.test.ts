@@ -47,6 +47,17 @@ describe("BusOrder", () => {
     expect(gaps()).toBe(0);
   });
 
+  it("keeps what it held through a snapshot that failed, for the next", () => {
+    const { bus, taken } = order();
+    bus.resume(0, 0);
+    bus.hold();
+    bus.receive(b(1));
+    bus.hold(); // the snapshot failed; the next sync holds again
+    bus.receive(n(2));
+    bus.resume(1);
+    expect(taken).toEqual(["B1", "N2"]);
+  });
+
   it("counts entries trimmed before the snapshot without resyncing again", () => {
     const { bus, taken, gaps } = order();
     bus.resume(10, 10);

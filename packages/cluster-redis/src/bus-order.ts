@@ -28,14 +28,12 @@ export class BusOrder {
     return this.#last;
   }
 
-  /** From now until `resume`, messages are held (a snapshot is being taken). */
+  /**
+   * From now until `resume`, messages are held (a snapshot is being taken). What a failed
+   * snapshot held stays held for the next: the reader has moved past it.
+   */
   hold(): void {
-    this.#held = [];
-  }
-
-  /** The snapshot failed: what was held is dropped; the next sync holds afresh. */
-  abandon(): void {
-    this.#held = undefined;
+    this.#held ??= [];
   }
 
   receive(message: BusMessage): void {

@@ -20,7 +20,7 @@ import {
   skeletonClaimKey,
 } from "./options.js";
 import { parseEntry, Roster } from "./roster.js";
-import { ScriptRunner } from "./script-runner.js";
+import { isTimeout, ScriptRunner } from "./script-runner.js";
 import { buildScripts } from "./scripts.js";
 
 const SYNC_RETRY_MS = 500;
@@ -87,6 +87,8 @@ export class RedisDirectory implements Directory {
   /** Claim keys of claims in flight: a rejoin must not release them. */
   readonly #claiming = new Map<number, string>();
   #firstSync: (() => void) | undefined;
+  /** How many JOINs this node has sent: each is numbered, so a late one changes nothing. */
+  #joins = 0;
   readonly #counts = {
     broadcastsPublished: 0,
     broadcastsLost: 0,
@@ -369,7 +371,6 @@ export class RedisDirectory implements Directory {
       } catch (error) {
         this.#token = undefined;
         this.#synced = false;
-        this.#order.abandon();
         this.#log.warn({ node: this.node, err: error }, "cluster sync failed; retrying");
         clearTimeout(this.#retryTimer);
         this.#retryTimer = setTimeout(() => this.#requestSync(), SYNC_RETRY_MS).unref();
@@ -392,14 +393,16 @@ export class RedisDirectory implements Directory {
     const token = randomBytes(12).toString("hex");
     const names = host.core.users();
     const folded = names.map((name) => foldName(name));
-    const args = [this.node, token, String(this.#leaseMs), String(names.length)];
+    const join = String(++this.#joins);
+    const args = [this.node, token, String(this.#leaseMs), String(names.length), join];
     for (const [i, name] of names.entries()) {
       const f = folded[i] as string;
       args.push(this.#claimKey(f), f, name);
     }
     // Then the claim keys of claims in flight, which the join must leave alone.
     args.push(...this.#claiming.values());
-    const claimed = (await this.#scripts.run("JOIN", args)) as number[];
+    const claimed = (await this.#scripts.run("JOIN", args)) as number[] | number;
+    if (!Array.isArray(claimed)) throw new Error("a newer join of this node ran first");
     this.#token = token;
     const evicted: string[] = [];
     for (const [i, seq] of claimed.entries()) {
@@ -477,10 +480,10 @@ export class RedisDirectory implements Directory {
           cursor.bus,
           cursor.inbox,
         )) as StreamReply | null;
-      } catch {
+      } catch (error) {
         // A read that timed out on a live-looking connection: the link is gone without a
         // word (a partition). Reconnecting makes it a loss the node notices.
-        if (this.#reader.status === "ready") this.#reader.disconnect(true);
+        if (isTimeout(error) && this.#reader.status === "ready") this.#reader.disconnect(true);
         await sleep(READER_IDLE_MS);
         continue;
       }

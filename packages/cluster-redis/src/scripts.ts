@@ -11,6 +11,7 @@
  *   <p>lease:<node>   the node's token, expiring after the lease
  *   <p>nodes          sorted set: node → lease deadline (ms), for reaping dead nodes
  *   <p>epoch          a random id set by the first JOIN: a new one means Redis lost everything
+ *   <p>joins:<node>   the number of the node's last JOIN (kept a day): a late, older one is refused
  * Streams (one field, m): <p>bus (joins, leaves, dead nodes, broadcasts: one total order,
  * numbered by <p>seq) and <p>node:<node> (PRIVATEs for that node's users), each trimmed to
  * about the length given when the scripts are built (XADD MAXLEN ~).
@@ -136,13 +137,19 @@ return reaped
 `;
 
 /**
- * A node's (re)join: takes a new token and lease and re-claims its users, given as a count
- * then (claim key, folded, name) triples in registration order. Returns one number per user:
+ * A node's (re)join: takes a new token and lease and re-claims its users, given as a count,
+ * the join's number (1, 2, … in the node's life), then (claim key, folded, name) triples
+ * in registration order. Returns -1 for a join older than one already made, else one number per user:
  * its registration sequence, or 0 when another live node holds the name now. Names the
  * node held before but no longer has are released.
  */
 const JOIN = `
-local node, token, lease, count = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local node, token, lease, count, join = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+-- A join the node gave up on (timed out) may still arrive, late, after a newer one: the
+-- joins of one node are numbered, and an older one than the last changes nothing.
+local joins = p .. 'joins:' .. node
+if join <= tonumber(redis.call('GET', joins) or '0') then return -1 end
+redis.call('SET', joins, join, 'PX', 86400000)
 -- The first join after Redis lost everything names the new epoch (the token is random).
 redis.call('SET', p .. 'epoch', token, 'NX')
 redis.call('SET', p .. 'lease:' .. node, token, 'PX', lease)
@@ -151,8 +158,8 @@ local owned = p .. 'owned:' .. node
 local kept = {}
 local result = {}
 -- After the triples: claim keys of claims still in flight, left as they are.
-for i = 6 + 3 * count, #ARGV do kept[ARGV[i]] = true end
-for i = 6, 5 + 3 * count, 3 do
+for i = 7 + 3 * count, #ARGV do kept[ARGV[i]] = true end
+for i = 7, 6 + 3 * count, 3 do
   local key, folded, name = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local current = redis.call('HGET', p .. 'claims', key)
   local regSeq = 0

@@ -47,6 +47,11 @@ export class InvariantChecker {
     this.#received.set(client, list);
   }
 
+  /** The broadcasts `client` has received so far, in order. */
+  receivedBy(client: string): readonly string[] {
+    return this.#received.get(client) ?? [];
+  }
+
   violations(): string[] {
     return [...this.#twoHolders(), ...this.#duplicates(), ...this.#orders()];
   }

@@ -97,11 +97,18 @@ export function spawnRedis(args: readonly string[], ready: string): Promise<Chil
   });
 }
 
-/** Starts a redis-server and resolves once it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * Starts a redis-server and resolves once it accepts connections. `bind`: the addresses it
+ * listens on (default 127.0.0.1), e.g. also one on a veth a test made.
+ */
+export async function startRedis(options: { bind?: readonly string[] } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), "chat-redis-"));
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port, dir);
+  // Beyond loopback (a veth into a namespace the test made, reachable from nowhere else)
+  // Redis's protected mode would refuse the clients, as no password is set.
+  const extra =
+    options.bind === undefined ? [] : ["--bind", ...options.bind, "--protected-mode", "no"];
+  let child: ChildProcess | undefined = await launch(port, dir, extra);
   const kill = async () => {
     const dying = child;
     child = undefined;
@@ -117,7 +124,7 @@ export async function startRedis(): Promise<TestRedis> {
     kill,
     restart: async () => {
       await kill();
-      child = await launch(port, dir);
+      child = await launch(port, dir, extra);
     },
     stop: async () => {
       await kill();
