@@ -22,6 +22,8 @@ export interface TestRedis {
   commandStats(): Promise<Record<string, number>>;
   /** `CONFIG SET name value`; rejects with Redis's error. */
   configSet(name: string, value: string): Promise<void>;
+  /** `CLIENT PAUSE ms ALL`: Redis runs no client's command for that long. */
+  pause(ms: number): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -134,6 +136,10 @@ export async function startRedis(options: { bind?: readonly string[] } = {}): Pr
     configSet: async (name, value) => {
       const reply = await call(port, ["CONFIG", "SET", name, value]);
       if (!reply.startsWith("+OK")) throw new Error(`CONFIG SET ${name}: ${reply.trim()}`);
+    },
+    pause: async (ms) => {
+      const reply = await call(port, ["CLIENT", "PAUSE", String(ms), "ALL"]);
+      if (!reply.startsWith("+OK")) throw new Error(`CLIENT PAUSE: ${reply.trim()}`);
     },
   };
 }
