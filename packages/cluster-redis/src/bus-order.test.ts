@@ -75,6 +75,7 @@ describe("BusOrder", () => {
     bus.resume(100, 100);
     bus.hold();
     bus.receive(b(101));
+    expect(bus.position).toBe(101); // what the reader has, held or not
     bus.resume(3, 0); // Redis restarted empty: read its new stream from the start
     for (const seq of [1, 2, 3, 4]) bus.receive(b(seq));
     expect(taken).toEqual(["B1", "B2", "B3", "B4"]);

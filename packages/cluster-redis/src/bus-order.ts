@@ -23,9 +23,9 @@ export class BusOrder {
 
   constructor(private readonly handlers: BusHandlers) {}
 
-  /** The number of the last message taken. */
+  /** The highest number taken or held: where the reader is. */
   get position(): number {
-    return this.#last;
+    return Math.max(this.#last, this.#held?.at(-1)?.seq ?? 0);
   }
 
   /**
