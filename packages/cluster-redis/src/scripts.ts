@@ -152,6 +152,9 @@ if join <= tonumber(redis.call('GET', joins) or '0') then return -1 end
 redis.call('SET', joins, join, 'PX', 86400000)
 -- The first join after Redis lost everything names the new epoch (the token is random).
 redis.call('SET', p .. 'epoch', token, 'NX')
+-- While the lease had lapsed, other nodes' snapshots left this node's users out: a claim
+-- it still has is then announced again (a new registration number) so they list it.
+local lapsed = not alive(node)
 redis.call('SET', p .. 'lease:' .. node, token, 'PX', lease)
 redis.call('ZADD', p .. 'nodes', now_ms() + lease, node)
 local owned = p .. 'owned:' .. node
@@ -166,7 +169,7 @@ for i = 7, 6 + 3 * count, 3 do
   if current then
     local holder, seq, heldFolded = owner(current)
     if holder == node and heldFolded == folded then
-      regSeq = tonumber(seq)
+      if not lapsed then regSeq = tonumber(seq) end
     elseif holder ~= node and alive(holder) then
       regSeq = -1
     end
