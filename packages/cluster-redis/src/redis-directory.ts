@@ -87,6 +87,7 @@ export class RedisDirectory implements Directory {
   /** Claim keys of claims in flight: a rejoin must not release them. */
   readonly #claiming = new Map<number, string>();
   #firstSync: (() => void) | undefined;
+  #readerUp = false;
   /** How many JOINs this node has sent: each is numbered, so a late one changes nothing. */
   #joins = 0;
   readonly #counts = {
@@ -134,8 +135,20 @@ export class RedisDirectory implements Directory {
     this.#cmd.on("ready", () => this.#requestSync());
     this.#cmd.on("close", () => this.#lostConnection("command"));
     this.#cmd.on("error", () => {}); // "close" follows; reconnecting is ioredis's job
-    this.#reader.on("ready", () => this.#requestSync());
-    this.#reader.on("close", () => this.#lostConnection("reader"));
+    // The reader goes on from its cursor when it is back: losing it needs no rejoin (the
+    // node is unavailable meanwhile: isAvailable asks for it).
+    this.#reader.on("ready", () => {
+      this.#readerUp = true;
+    });
+    this.#reader.on("close", () => {
+      if (this.#readerUp && !this.#closed) {
+        this.#log.warn(
+          { node: this.node, connection: "reader" },
+          "cluster unavailable: Redis connection lost",
+        );
+      }
+      this.#readerUp = false;
+    });
     this.#reader.on("error", () => {});
     this.#cmd.connect().catch(() => {});
     this.#reader.connect().catch(() => {});
@@ -365,7 +378,7 @@ export class RedisDirectory implements Directory {
   async #syncLoop(): Promise<void> {
     do {
       this.#syncAgain = false;
-      if (this.#closed || this.#cmd.status !== "ready" || this.#reader.status !== "ready") return;
+      if (this.#closed || this.#cmd.status !== "ready") return;
       try {
         await this.#sync();
       } catch (error) {
