@@ -150,6 +150,7 @@ export class RedisDirectory implements Directory {
       this.#readerUp = false;
     });
     this.#reader.on("error", () => {});
+    const reading = new Promise<void>((resolve) => this.#reader.once("ready", () => resolve()));
     this.#cmd.connect().catch(() => {});
     this.#reader.connect().catch(() => {});
     void this.#readLoop();
@@ -158,7 +159,7 @@ export class RedisDirectory implements Directory {
     const late = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), waitMs);
     });
-    const ok = await Promise.race([joined.then(() => true), late]);
+    const ok = await Promise.race([Promise.all([joined, reading]).then(() => true), late]);
     clearTimeout(timer);
     if (!ok)
       this.#log.warn({ node: this.node }, "cluster unavailable at start: serving local users only");
