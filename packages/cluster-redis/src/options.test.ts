@@ -18,11 +18,16 @@ describe("redisOptions", () => {
       password: "p@ss",
       sentinelUsername: "app",
       sentinelPassword: "p@ss",
-      failoverDetector: true,
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
     });
     expect(options.tls).toBeUndefined();
+    expect(
+      options.reconnectOnError?.(
+        new Error("READONLY You can't write against a read only replica."),
+      ),
+    ).toBe(1);
+    expect(options.reconnectOnError?.(new Error("ERR other"))).toBe(false);
   });
 
   it("takes rediss+sentinel:// as TLS to the sentinels and the master, and a password alone", () => {

@@ -93,9 +93,12 @@ export function redisOptions(url: string, commandTimeoutMs: number): RedisOption
         : { password: auth.password, sentinelPassword: auth.password }),
       sentinelRetryStrategy: (times: number) => Math.min(100 * times, 500),
       sentinelCommandTimeout: commandTimeoutMs,
-      // Sentinels announce a promotion (+switch-master): the nodes move without waiting to
-      // notice the old master is gone.
-      failoverDetector: true,
+      // A dead master drops the connections, and the reconnect asks the sentinels again. A
+      // master demoted alive answers writes with READONLY: reconnect then too (never
+      // resending the command). ioredis's failoverDetector is left off: in tests under load
+      // its disconnect on +switch-master, arriving while the client was reconnecting,
+      // left a node without a connection for good.
+      reconnectOnError: (error: Error) => (error.message.startsWith("READONLY") ? 1 : false),
       ...tls,
     };
   }

@@ -19,6 +19,8 @@ export interface TestSentinels {
   masterPort(): Promise<number>;
   /** SIGKILLs the current master; resolves with its port. */
   killMaster(): Promise<number>;
+  /** What the sentinels have logged since they started (for a test's failure message). */
+  sentinelLog(): string;
   /** Calls per command on the current master since it started (`INFO commandstats`). */
   commandStats(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -30,6 +32,7 @@ const DOWN_AFTER_MS = 1000;
 export async function startSentinels(): Promise<TestSentinels> {
   const dir = mkdtempSync(join(tmpdir(), "chat-sentinel-"));
   const processes = new Map<number, ChildProcess>();
+  let log = "";
   const stopAll = async () => {
     await Promise.all([...processes.keys()].map((port) => kill(processes, port)));
     rmSync(dir, { recursive: true, force: true });
@@ -63,7 +66,11 @@ export async function startSentinels(): Promise<TestSentinels> {
           "",
         ].join("\n"),
       );
-      processes.set(port, await spawnRedis([conf, "--sentinel"], "+monitor master"));
+      const sentinel = await spawnRedis([conf, "--sentinel"], "+monitor master");
+      sentinel.stdout?.on("data", (chunk: Buffer) => {
+        log += `${port}: ${chunk.toString()}`;
+      });
+      processes.set(port, sentinel);
       sentinels.push(port);
     }
     // A failover needs the sentinels to know the replica and to have met each other.
@@ -85,6 +92,7 @@ export async function startSentinels(): Promise<TestSentinels> {
     return {
       url: `redis+sentinel://${sentinels.map((port) => `127.0.0.1:${port}`).join(",")}/${SENTINEL_MASTER_NAME}`,
       masterPort,
+      sentinelLog: () => log,
       killMaster: async () => {
         const port = await masterPort();
         await kill(processes, port);
