@@ -61,6 +61,8 @@ describe("pnpm bench --quick", () => {
     expect(cluster?.single[0]?.unique).toBeGreaterThan(0);
     expect(cluster?.cluster[0]?.unique).toBeGreaterThan(0);
     expect(cluster?.cluster[0]?.redisScriptsPerMessage).toBeGreaterThanOrEqual(1);
+    expect(cluster?.sentinel[0]?.unique).toBeGreaterThan(0);
+    expect(cluster?.failover?.newNamesRefusedMs.every(Number.isFinite)).toBe(true);
     expect(output).toMatch(/\| offered\/s \| single: deliveries\/s \| cluster: deliveries\/s/);
     expect(output).toMatch(/^(PASS|FAIL) {2}broadcast deliveries\/s vs baseline/m);
 

@@ -18,6 +18,8 @@ describe("cluster mode settings", () => {
     expect(run(["--cluster", "unix:///run/redis/redis.sock"]).cluster).toBe(
       "unix:///run/redis/redis.sock",
     );
+    const sentinel = "redis+sentinel://:pw@10.0.0.5:26379,10.0.0.6:26379/chat";
+    expect(run(["--cluster", sentinel]).cluster).toBe(sentinel);
   });
 
   it("refuses a URL that is not redis://, rediss:// or unix:///, and a prefix with spaces", () => {

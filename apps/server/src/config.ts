@@ -223,8 +223,10 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
       }
       return text;
     case "redis-url":
-      if (!/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+)$/.test(text)) {
-        throw bad("is not a redis://, rediss:// or unix:/// URL");
+      if (!/^(rediss?(\+sentinel)?:\/\/[^\s]+|unix:\/\/\/[^\s]+)$/.test(text)) {
+        throw bad(
+          "is not a redis://, rediss://, redis+sentinel://, rediss+sentinel:// or unix:/// URL",
+        );
       }
       if (!text.startsWith("unix:") && !parsesAsUrl(text)) throw bad("is not a valid URL");
       return text;

@@ -188,6 +188,12 @@ export class DaemonMetrics {
       cluster((c) => c.busMessagesMissed),
     );
     this.#counter(
+      "chat_cluster_bus_dropped_total",
+      "Cluster bus and inbox entries dropped: not this version's format, or refused by the codec",
+      ["node"],
+      cluster((c) => c.busMessagesDropped),
+    );
+    this.#counter(
       "chat_cluster_broadcasts_lost_total",
       "Broadcasts whose publish to the cluster failed in flight",
       ["node"],

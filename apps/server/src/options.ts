@@ -13,7 +13,7 @@ export type OptionKind =
   | "networks" // comma-separated CIDRs; empty: none
   | "level" // a pino log level
   | "listen" // host:port for an HTTP listener ([v6]:port); "off" or empty: none
-  | "redis-url" // redis://, rediss:// or unix:// (cluster mode)
+  | "redis-url" // redis://, rediss://, redis+sentinel://, rediss+sentinel:// or unix:// (cluster mode)
   | "key-prefix" // printable ASCII, no spaces, up to 64
   | "transport" // auto, native or dgram
   | "address-check" // auto, always or off (revision 3)
@@ -299,7 +299,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: "redis-url",
     target: daemon("cluster"),
     valueName: "url",
-    help: "cluster mode: share users with the other nodes on this Redis (redis://, rediss://, unix://)",
+    help: "cluster mode: share users with the other nodes on this Redis (redis://, rediss://, unix://, redis+sentinel://host:port,host:port/master)",
   },
   {
     flag: "cluster-prefix",

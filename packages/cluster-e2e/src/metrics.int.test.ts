@@ -31,6 +31,7 @@ describe("a cluster node's Prometheus metrics", () => {
     expect(await sample(port, "chat_cluster_available")).toBe(1);
     expect(await sample(port, "chat_cluster_users")).toBe(1);
     expect(await sample(port, "chat_cluster_syncs_total")).toBeGreaterThanOrEqual(1);
+    expect(await sample(port, "chat_cluster_bus_dropped_total")).toBe(0);
 
     await redis.kill();
     await eventually(

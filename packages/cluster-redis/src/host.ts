@@ -31,7 +31,9 @@ export interface ClusterStats {
   readonly broadcastsPublished: number;
   /** Broadcasts whose publish failed in flight (not delivered anywhere by this node). */
   readonly broadcastsLost: number;
-  /** Bus messages this node's subscriber missed (each gap makes it resync). */
+  /** Bus messages trimmed off the stream before this node read them (it resyncs its list). */
   readonly busMessagesMissed: number;
+  /** Bus and inbox entries refused (not this version's format, or not what the codec allows). */
+  readonly busMessagesDropped: number;
   readonly syncs: number;
 }

@@ -14,16 +14,35 @@ import { BusOrder } from "./bus-order.js";
 import type { ClusterHost, ClusterLogger, ClusterStats } from "./host.js";
 import { CLUSTER_DEFAULTS, type ClusterOptions, checkPrefix, redisOptions } from "./options.js";
 import { parseEntry, Roster } from "./roster.js";
-import { ScriptRunner } from "./script-runner.js";
+import { isTimeout, ScriptRunner } from "./script-runner.js";
+import { buildScripts } from "./scripts.js";
 
 const SYNC_RETRY_MS = 500;
+/** How long one XREAD waits for news before it is sent again. */
+const READ_BLOCK_MS = 2000;
+/** Entries one XREAD takes at most: a node catching up does it in batches. */
+const READ_BATCH = 512;
+/** While the reader cannot read (not connected, not joined yet), it looks again this often. */
+const READER_IDLE_MS = 50;
 const quiet: ClusterLogger = { info: () => {}, warn: () => {} };
+
+/** Where the reader is in the bus and in this node's inbox (stream entry ids). */
+interface Cursor {
+  bus: string;
+  inbox: string;
+}
+
+/** XREAD's answer: per stream, its name and [id, [field, value]] entries. */
+type StreamReply = [Buffer, [Buffer, Buffer[]][]][];
 
 /**
  * The Redis-backed Directory: one node of a cluster. Names are claimed by Lua scripts fenced
- * by a lease; broadcasts and membership changes travel on one pub/sub channel numbered by a
- * counter (one total order); PRIVATEs go to the owning node's channel. Nothing is queued
- * while Redis is away: the node serves its own users alone, and resyncs when it is back.
+ * by a lease; broadcasts and membership changes travel on one Redis stream numbered by a
+ * counter (one total order); PRIVATEs go to the owning node's inbox stream. Each node reads
+ * both with XREAD BLOCK on a connection of its own, from the last entry it took, so a node
+ * that fell behind, lost its connection or followed a failover takes what it missed, in
+ * order, once. Nothing is queued while Redis is away: the node serves its own users alone,
+ * and resyncs when it is back.
  */
 export class RedisDirectory implements Directory {
   readonly node: string;
@@ -33,21 +52,26 @@ export class RedisDirectory implements Directory {
   readonly #maxUsers: number;
   readonly #log: ClusterLogger;
   readonly #cmd: Redis;
-  readonly #sub: Redis;
+  /** The reader's own connection: XREAD BLOCK holds it. */
+  readonly #reader: Redis;
   readonly #roster = new Roster();
   readonly #bus: string;
   readonly #inbox: string;
   readonly #scripts: ScriptRunner;
   readonly #order = new BusOrder({
     apply: (message) => this.#apply(message),
-    deliver: (forward) => this.#output((core) => core.deliverBroadcast(forward)),
     gap: () => this.#requestSync(),
   });
+  /** Undefined until the first join says where to start reading. */
+  #cursor: Cursor | undefined;
+  /** Bumped when a sync moves the cursor: what a read in flight returns then is stale. */
+  #cursorMoves = 0;
+  /** The epoch of the Redis data this node last joined (scripts.ts). */
+  #epoch: string | undefined;
   #host: ClusterHost | undefined;
   /** This life's fencing token; undefined while not joined. */
   #token: string | undefined;
   #synced = false;
-  #subscribed = false;
   #syncing: Promise<void> | undefined;
   #syncAgain = false;
   #closed = false;
@@ -56,7 +80,15 @@ export class RedisDirectory implements Directory {
   /** Folded names of claims in flight: a rejoin must not release them. */
   readonly #claiming = new Map<number, string>();
   #firstSync: (() => void) | undefined;
-  readonly #counts = { broadcastsPublished: 0, broadcastsLost: 0, syncs: 0 };
+  #readerUp = false;
+  /** How many JOINs this node has sent: each is numbered, so a late one changes nothing. */
+  #joins = 0;
+  readonly #counts = {
+    broadcastsPublished: 0,
+    broadcastsLost: 0,
+    syncs: 0,
+    busMessagesDropped: 0,
+  };
 
   constructor(
     options: ClusterOptions & { readonly maxUsers: number; readonly logger?: ClusterLogger },
@@ -72,8 +104,16 @@ export class RedisDirectory implements Directory {
       options.commandTimeoutMs ?? CLUSTER_DEFAULTS.commandTimeoutMs,
     );
     this.#cmd = new Redis(redis);
-    this.#sub = new Redis(redis);
-    this.#scripts = new ScriptRunner(this.#cmd, this.#prefix);
+    // A blocked XREAD must not time out; a connection that answers nothing for longer does.
+    this.#reader = new Redis({
+      ...redis,
+      commandTimeout: READ_BLOCK_MS + (redis.commandTimeout ?? CLUSTER_DEFAULTS.commandTimeoutMs),
+    });
+    const scripts = buildScripts({
+      bus: options.busLength ?? CLUSTER_DEFAULTS.busLength,
+      inbox: options.inboxLength ?? CLUSTER_DEFAULTS.inboxLength,
+    });
+    this.#scripts = new ScriptRunner(this.#cmd, this.#prefix, scripts);
     this.#bus = `${this.#prefix}bus`;
     this.#inbox = `${this.#prefix}node:${this.node}`;
   }
@@ -87,20 +127,31 @@ export class RedisDirectory implements Directory {
     this.#cmd.on("ready", () => this.#requestSync());
     this.#cmd.on("close", () => this.#lostConnection("command"));
     this.#cmd.on("error", () => {}); // "close" follows; reconnecting is ioredis's job
-    this.#sub.on("ready", () => this.#requestSync());
-    this.#sub.on("close", () => this.#lostConnection("subscriber"));
-    this.#sub.on("error", () => {});
-    this.#sub.on("messageBuffer", (channel: Buffer, message: Buffer) =>
-      this.#onMessage(channel, message),
-    );
+    // The reader goes on from its cursor when it is back: losing it needs no rejoin (the
+    // node is unavailable meanwhile: isAvailable asks for it).
+    this.#reader.on("ready", () => {
+      this.#readerUp = true;
+    });
+    this.#reader.on("close", () => {
+      if (this.#readerUp && !this.#closed) {
+        this.#log.warn(
+          { node: this.node, connection: "reader" },
+          "cluster unavailable: Redis connection lost",
+        );
+      }
+      this.#readerUp = false;
+    });
+    this.#reader.on("error", () => {});
+    const reading = new Promise<void>((resolve) => this.#reader.once("ready", () => resolve()));
     this.#cmd.connect().catch(() => {});
-    this.#sub.connect().catch(() => {});
+    this.#reader.connect().catch(() => {});
+    void this.#readLoop();
     this.#renewTimer = setInterval(() => this.#renew(), this.#renewMs).unref();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), waitMs);
     });
-    const ok = await Promise.race([joined.then(() => true), late]);
+    const ok = await Promise.race([Promise.all([joined, reading]).then(() => true), late]);
     clearTimeout(timer);
     if (!ok)
       this.#log.warn({ node: this.node }, "cluster unavailable at start: serving local users only");
@@ -118,7 +169,7 @@ export class RedisDirectory implements Directory {
       await this.#scripts.run("LEAVE", [this.node, token]).catch(() => {});
     }
     this.#cmd.disconnect();
-    this.#sub.disconnect();
+    this.#reader.disconnect();
   }
 
   /**
@@ -131,7 +182,7 @@ export class RedisDirectory implements Directory {
     clearTimeout(this.#retryTimer);
     this.#token = undefined;
     this.#cmd.disconnect();
-    this.#sub.disconnect();
+    this.#reader.disconnect();
   }
 
   stats(): ClusterStats {
@@ -151,7 +202,7 @@ export class RedisDirectory implements Directory {
       this.#token !== undefined &&
       this.#synced &&
       this.#cmd.status === "ready" &&
-      this.#sub.status === "ready"
+      this.#reader.status === "ready"
     );
   }
 
@@ -186,13 +237,13 @@ export class RedisDirectory implements Directory {
         else if (seq === -3) this.#settleClaim(claim.id, "full");
         else {
           this.#settleClaim(claim.id, "unavailable");
-          this.#lost("fenced");
+          this.#lost("fenced", token);
         }
       },
       () => {
         this.#claiming.delete(claim.id);
         this.#settleClaim(claim.id, "unavailable");
-        this.#lost("claim failed");
+        this.#lost("claim failed", token);
       },
     );
   }
@@ -211,12 +262,12 @@ export class RedisDirectory implements Directory {
     const args = [this.node, token, folded];
     this.#scripts.run("RELEASE", args).then(
       (result) => {
-        if (Number(result) === -1) this.#lost("fenced");
+        if (Number(result) === -1) this.#lost("fenced", token);
         settle();
       },
       () => {
         settle();
-        this.#lost("release failed");
+        this.#lost("release failed", token);
       },
     );
   }
@@ -232,12 +283,12 @@ export class RedisDirectory implements Directory {
         }
         // Fenced: published nowhere, so this node's users get it now.
         this.#output((core) => core.deliverBroadcast(forward));
-        this.#lost("fenced");
+        this.#lost("fenced", token);
       },
       () => {
         // It may or may not have reached Redis: delivering it here could make it twice.
         this.#counts.broadcastsLost++;
-        this.#lost("broadcast failed");
+        this.#lost("broadcast failed", token);
       },
     );
     return true;
@@ -255,7 +306,7 @@ export class RedisDirectory implements Directory {
     this.#scripts.run("PRIVATE", args).then(
       (result) => {
         const code = Number(result);
-        if (code === -1) this.#lost("fenced");
+        if (code === -1) this.#lost("fenced", token);
         this.#settlePrivate(
           request.id,
           code === 1 ? "found" : code === 0 ? "not-found" : "unavailable",
@@ -263,7 +314,7 @@ export class RedisDirectory implements Directory {
       },
       () => {
         this.#settlePrivate(request.id, "unavailable");
-        this.#lost("private failed");
+        this.#lost("private failed", token);
       },
     );
   }
@@ -283,14 +334,13 @@ export class RedisDirectory implements Directory {
     if (token === undefined || this.#cmd.status !== "ready") return;
     this.#scripts.run("RENEW", [this.node, token, String(this.#leaseMs)]).then(
       (result) => {
-        if (Number(result) === -1 && this.#token === token) this.#lost("lease lost");
+        if (Number(result) === -1) this.#lost("lease lost", token);
       },
-      () => this.#lost("renew failed"),
+      () => this.#lost("renew failed", token),
     );
   }
 
   #lostConnection(which: string): void {
-    if (which === "subscriber") this.#subscribed = false;
     if (this.#token !== undefined && !this.#closed) {
       this.#log.warn(
         { node: this.node, connection: which },
@@ -301,9 +351,13 @@ export class RedisDirectory implements Directory {
     this.#synced = false;
   }
 
-  /** Something proved this node's standing wrong: stop claiming, rejoin and resync. */
-  #lost(reason: string): void {
-    if (this.#closed) return;
+  /**
+   * Something proved this node's standing wrong: stop claiming, rejoin and resync. With the
+   * token a command was sent with: nothing to do if the node has rejoined (or begun to)
+   * since, as that sync settles it (a second one would only keep the node out longer).
+   */
+  #lost(reason: string, token?: string): void {
+    if (this.#closed || (token !== undefined && token !== this.#token)) return;
     if (this.#token !== undefined) this.#log.warn({ node: this.node, reason }, "cluster resync");
     this.#token = undefined;
     this.#requestSync();
@@ -323,13 +377,12 @@ export class RedisDirectory implements Directory {
   async #syncLoop(): Promise<void> {
     do {
       this.#syncAgain = false;
-      if (this.#closed || this.#cmd.status !== "ready" || this.#sub.status !== "ready") return;
+      if (this.#closed || this.#cmd.status !== "ready") return;
       try {
         await this.#sync();
       } catch (error) {
         this.#token = undefined;
         this.#synced = false;
-        this.#order.abandon();
         this.#log.warn({ node: this.node, err: error }, "cluster sync failed; retrying");
         clearTimeout(this.#retryTimer);
         this.#retryTimer = setTimeout(() => this.#requestSync(), SYNC_RETRY_MS).unref();
@@ -338,27 +391,30 @@ export class RedisDirectory implements Directory {
     } while (this.#syncAgain);
   }
 
-  /** Join (new token, re-claim this node's users), then take a snapshot of everyone. */
+  /**
+   * Join (new token, re-claim this node's users), then take a snapshot of everyone and of
+   * where the streams stand. The reader goes on from its cursor unless the numbering went
+   * back: Redis lost everything (a new epoch: read its new streams from the start) or lost
+   * the last entries (a replica promoted before it had them: go on from where it stands).
+   */
   async #sync(): Promise<void> {
     const host = this.#host as ClusterHost;
     this.#synced = false;
     this.#order.hold();
     await this.#scripts.load();
-    if (!this.#subscribed) {
-      await this.#sub.subscribe(this.#bus, this.#inbox);
-      this.#subscribed = true;
-    }
     const token = randomBytes(12).toString("hex");
     const names = host.core.users();
     const folded = names.map((name) => foldName(name));
-    const args = [this.node, token, String(this.#leaseMs), String(names.length)];
+    const join = String(++this.#joins);
+    const args = [this.node, token, String(this.#leaseMs), String(names.length), join];
     for (const [i, name] of names.entries()) {
       const f = folded[i] as string;
       args.push(f, lookAlikeKey(name), name);
     }
     // Then the folded names of claims in flight, which the join must leave alone.
     args.push(...this.#claiming.values());
-    const claimed = (await this.#scripts.run("JOIN", args)) as number[];
+    const claimed = (await this.#scripts.run("JOIN", args)) as number[] | number;
+    if (!Array.isArray(claimed)) throw new Error("a newer join of this node ran first");
     this.#token = token;
     const evicted: string[] = [];
     for (const [i, seq] of claimed.entries()) {
@@ -371,10 +427,23 @@ export class RedisDirectory implements Directory {
     for (const [i, name] of names.entries()) {
       if (!now.has(name) && (claimed[i] as number) > 0) this.release(name, folded[i] as string);
     }
-    const snapshot = (await this.#scripts.run("SNAPSHOT", [])) as [number, ...string[]];
-    const [seq, ...entries] = snapshot;
+    const snapshot = (await this.#scripts.run("SNAPSHOT", [this.node])) as [
+      number,
+      string,
+      string,
+      string,
+      ...string[],
+    ];
+    const [seq, epoch, busId, inboxId, ...entries] = snapshot;
     this.#roster.reset(entries.map(parseEntry).filter((e) => e !== undefined));
-    this.#order.resume(seq);
+    if (this.#epoch === undefined || this.#cursor === undefined || seq < this.#order.position) {
+      this.#moveCursor({ bus: busId, inbox: inboxId });
+      this.#order.resume(seq, seq);
+    } else if (epoch !== this.#epoch) {
+      this.#moveCursor({ bus: "0-0", inbox: "0-0" });
+      this.#order.resume(seq, 0);
+    } else this.#order.resume(seq);
+    this.#epoch = epoch;
     this.#synced = true;
     this.#counts.syncs++;
     this.#log.info(
@@ -390,20 +459,71 @@ export class RedisDirectory implements Directory {
     this.#firstSync = undefined;
   }
 
+  #moveCursor(cursor: Cursor): void {
+    this.#cursor = cursor;
+    this.#cursorMoves++;
+  }
+
   // --- the bus ---
 
-  #onMessage(channel: Buffer, message: Buffer): void {
-    const name = channel.toString("latin1");
-    if (name === this.#inbox) {
-      const delivery = parsePrivate(message);
-      if (delivery !== undefined) {
-        this.#output((core) => core.deliverPrivate(delivery.folded, delivery.forward));
+  /**
+   * Reads the bus and this node's inbox for as long as the node runs: XREAD BLOCK from the
+   * last entries taken. A failed read is tried again once the connection is back (its loss
+   * has made the node resync meanwhile).
+   */
+  async #readLoop(): Promise<void> {
+    while (!this.#closed) {
+      const cursor = this.#cursor;
+      if (cursor === undefined || this.#reader.status !== "ready") {
+        await sleep(READER_IDLE_MS);
+        continue;
       }
-      return;
+      const moves = this.#cursorMoves;
+      let reply: StreamReply | null;
+      try {
+        reply = (await this.#reader.xreadBuffer(
+          "COUNT",
+          READ_BATCH,
+          "BLOCK",
+          READ_BLOCK_MS,
+          "STREAMS",
+          this.#bus,
+          this.#inbox,
+          cursor.bus,
+          cursor.inbox,
+        )) as StreamReply | null;
+      } catch (error) {
+        // A read that timed out on a live-looking connection: the link is gone without a
+        // word (a partition). Reconnecting makes it a loss the node notices.
+        if (isTimeout(error) && this.#reader.status === "ready") this.#reader.disconnect(true);
+        await sleep(READER_IDLE_MS);
+        continue;
+      }
+      if (reply === null || moves !== this.#cursorMoves || this.#closed) continue;
+      for (const [key, entries] of reply) {
+        const isBus = key.toString("latin1") === this.#bus;
+        for (const [id, fields] of entries) {
+          if (isBus) cursor.bus = id.toString("latin1");
+          else cursor.inbox = id.toString("latin1");
+          const body = fields[1];
+          if (body === undefined) this.#counts.busMessagesDropped++;
+          else if (isBus) this.#onBus(body);
+          else this.#onPrivate(body);
+        }
+      }
     }
-    if (name !== this.#bus) return;
-    const parsed = parseBusMessage(message);
-    if (parsed !== undefined) this.#order.receive(parsed);
+  }
+
+  #onBus(body: Buffer): void {
+    const message = parseBusMessage(body);
+    if (message === undefined) this.#counts.busMessagesDropped++;
+    else this.#order.receive(message);
+  }
+
+  #onPrivate(body: Buffer): void {
+    const delivery = parsePrivate(body);
+    if (delivery === undefined) this.#counts.busMessagesDropped++;
+    else this.#output((core) => core.deliverPrivate(delivery.folded, delivery.forward));
   }
 
   /** The next bus message, in the cluster's one order. */
@@ -428,6 +548,9 @@ export class RedisDirectory implements Directory {
           this.#roster.removeNode(message.node);
         }
         return;
+      case "X":
+        this.#counts.busMessagesDropped++;
+        return;
     }
   }
 
@@ -446,6 +569,10 @@ export class RedisDirectory implements Directory {
     if (host === undefined) return;
     host.output(step(host.core, host.now()));
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -1,4 +1,5 @@
 import { encodeUtf8 } from "@chat/protocol";
+import { isListable } from "./bus.js";
 
 /** One user of the cluster as this node knows it. */
 export interface RosterEntry {
@@ -84,10 +85,12 @@ export class Roster {
   }
 }
 
-/** Reads a names entry, "node\nregSeq\nfolded\nname\nlookAlikeKey" (the key is not kept). */
+/** Reads a names entry, "node\nregSeq\nfolded\nname\nlookAlikeKey" (the key is not kept);
+ * undefined unless the list may show it. */
 export function parseEntry(entry: string): RosterEntry | undefined {
   const parts = entry.split("\n");
   if (parts.length !== 5) return undefined;
   const [node, regSeq, folded, name] = parts as [string, string, string, string];
-  return { node, regSeq: Number(regSeq), folded, name };
+  const parsed = { node, regSeq: Number(regSeq), folded, name };
+  return isListable(parsed) ? parsed : undefined;
 }

@@ -11,17 +11,26 @@
  *   <p>held:<node>    set: the folded names a node holds
  *   <p>lease:<node>   the node's token, expiring after the lease
  *   <p>nodes          sorted set: node → lease deadline (ms), for reaping dead nodes
+ *   <p>epoch          a random id set by the first JOIN: a new one means Redis lost everything
+ *   <p>joins:<node>   the number of the node's last JOIN (kept a day): a late, older one is refused
  * Two names clash when their folds or their look-alike keys are equal (docs/protocol.md,
  * revision 3), so a claim checks both hashes. A <p>looks entry whose <p>names entry is gone
  * or has another key is stale and ignored. Revision 2 kept `claims` and `owned:<node>`
  * (keyed by the skeleton of the folded name); these scripts never read them.
- * Channels: <p>bus (joins, leaves, dead nodes, broadcasts: one total order, numbered by
- * <p>seq) and <p>node:<node> (PRIVATEs for that node's users).
- * Bus messages are "seq\nJ\nnode\nfolded\nname", "seq\nL\nnode\nregSeq\nfolded",
- * "seq\nN\nnode" and "seq\nB\n<BROADCAST_FWD bytes>".
+ * Streams (one field, m): <p>bus (joins, leaves, dead nodes, broadcasts: one total order,
+ * numbered by <p>seq) and <p>node:<node> (PRIVATEs for that node's users), each trimmed to
+ * about the length given when the scripts are built (XADD MAXLEN ~).
+ * Bus entries are "seq\nJ\nnode\nfolded\nname", "seq\nL\nnode\nregSeq\nfolded",
+ * "seq\nN\nnode" and "seq\nB\n<BROADCAST_FWD bytes>"; inbox entries "folded\n<PRIVATE_FWD>".
  */
 
-const COMMON = `
+/** How many entries each stream keeps at least (Redis trims whole nodes: a few more). */
+export interface StreamLengths {
+  readonly bus: number;
+  readonly inbox: number;
+}
+
+const common = (lengths: StreamLengths) => `
 local p = ARGV[1]
 local function fenced(node, token)
   return redis.call('GET', p .. 'lease:' .. node) ~= token
@@ -38,8 +47,16 @@ local function alive(node)
 end
 local function publish(kind, body)
   local seq = redis.call('INCR', p .. 'seq')
-  redis.call('PUBLISH', p .. 'bus', seq .. '\\n' .. kind .. '\\n' .. body)
+  redis.call('XADD', p .. 'bus', 'MAXLEN', '~', ${lengths.bus}, '*', 'm', seq .. '\\n' .. kind .. '\\n' .. body)
   return seq
+end
+local function to_inbox(node, body)
+  redis.call('XADD', p .. 'node:' .. node, 'MAXLEN', '~', ${lengths.inbox}, '*', 'm', body)
+end
+local function last_id(stream)
+  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+  if last then return last[1] end
+  return '0-0'
 end
 local function now_ms()
   local t = redis.call('TIME')
@@ -86,7 +103,7 @@ end
 `;
 
 /** Returns -1 fenced, -2 taken, -3 full, else the registration's sequence number. */
-export const CLAIM = `${COMMON}
+const CLAIM = `
 local node, token, folded, look, name, max = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 if fenced(node, token) then return -1 end
 -- Our own stale entry (a release lost while Redis was away) or a dead node's is free.
@@ -98,7 +115,7 @@ return seq
 `;
 
 /** Returns -1 fenced, 0 not held by this node, else 1. */
-export const RELEASE = `${COMMON}
+const RELEASE = `
 local node, token, folded = ARGV[2], ARGV[3], ARGV[4]
 if fenced(node, token) then return -1 end
 local current = redis.call('HGET', p .. 'names', folded)
@@ -111,14 +128,14 @@ return 1
 `;
 
 /** Returns -1 fenced, else the broadcast's sequence number. */
-export const BROADCAST = `${COMMON}
+const BROADCAST = `
 local node, token = ARGV[2], ARGV[3]
 if fenced(node, token) then return -1 end
 return publish('B', ARGV[4])
 `;
 
 /** Returns -1 fenced, 0 no such user on a live node, 1 sent to its node. */
-export const PRIVATE = `${COMMON}
+const PRIVATE = `
 local node, token, folded, payload = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if fenced(node, token) then return -1 end
 local current = redis.call('HGET', p .. 'names', folded)
@@ -126,7 +143,7 @@ if not current then return 0 end
 local holder = owner(current)
 if not alive(holder) then return 0 end
 if payload == '' then return 1 end
-if redis.call('PUBLISH', p .. 'node:' .. holder, folded .. '\\n' .. payload) == 0 then return 0 end
+to_inbox(holder, folded .. '\\n' .. payload)
 return 1
 `;
 
@@ -134,7 +151,7 @@ return 1
  * Renews the lease; reaps nodes whose lease ran out (their names are freed, and one "N"
  * on the bus tells every node). Returns -1 fenced, else how many nodes it reaped.
  */
-export const RENEW = `${COMMON}
+const RENEW = `
 local node, token, lease = ARGV[2], ARGV[3], tonumber(ARGV[4])
 if fenced(node, token) then return -1 end
 local now = now_ms()
@@ -147,7 +164,7 @@ for _, dead in ipairs(redis.call('ZRANGEBYSCORE', p .. 'nodes', '-inf', now)) do
       local current = redis.call('HGET', p .. 'names', folded)
       if current and owner(current) == dead then drop(folded, current) end
     end
-    redis.call('DEL', p .. 'held:' .. dead)
+    redis.call('DEL', p .. 'held:' .. dead, p .. 'node:' .. dead)
     redis.call('ZREM', p .. 'nodes', dead)
     publish('N', dead)
     reaped = reaped + 1
@@ -157,28 +174,39 @@ return reaped
 `;
 
 /**
- * A node's (re)join: takes a new token and lease and re-claims its users, given as a count
- * then (folded, look-alike key, name) triples in registration order. Returns one number per
- * user: its registration sequence, or 0 when another live node holds the name or a
- * look-alike now. Names the node held before but no longer has are released.
+ * A node's (re)join: takes a new token and lease and re-claims its users, given as a count,
+ * the join's number (1, 2, … in the node's life), then (folded, look-alike key, name)
+ * triples in registration order. Returns -1 for a join older than one already made, else one
+ * number per user: its registration sequence, or 0 when another live node holds the name or
+ * a look-alike now. Names the node held before but no longer has are released.
  */
-export const JOIN = `${COMMON}
-local node, token, lease, count = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+const JOIN = `
+local node, token, lease, count, join = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+-- A join the node gave up on (timed out) may still arrive, late, after a newer one: the
+-- joins of one node are numbered, and an older one than the last changes nothing.
+local joins = p .. 'joins:' .. node
+if join <= tonumber(redis.call('GET', joins) or '0') then return -1 end
+redis.call('SET', joins, join, 'PX', 86400000)
+-- The first join after Redis lost everything names the new epoch (the token is random).
+redis.call('SET', p .. 'epoch', token, 'NX')
+-- While the lease had lapsed, other nodes' snapshots left this node's users out: a claim
+-- it still has is then announced again (a new registration number) so they list it.
+local lapsed = not alive(node)
 redis.call('SET', p .. 'lease:' .. node, token, 'PX', lease)
 redis.call('ZADD', p .. 'nodes', now_ms() + lease, node)
 local held = p .. 'held:' .. node
 local kept = {}
 local result = {}
 -- After the triples: folded names of claims still in flight, left as they are.
-for i = 6 + 3 * count, #ARGV do kept[ARGV[i]] = true end
-for i = 6, 5 + 3 * count, 3 do
+for i = 7 + 3 * count, #ARGV do kept[ARGV[i]] = true end
+for i = 7, 6 + 3 * count, 3 do
   local folded, look, name = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local current = redis.call('HGET', p .. 'names', folded)
   local regSeq = 0
   if current then
     local holder, seq = owner(current)
     if holder == node and look_of(current) == look then
-      regSeq = tonumber(seq)
+      if not lapsed then regSeq = tonumber(seq) end
     elseif holder ~= node and alive(holder) then
       regSeq = -1
     end
@@ -217,22 +245,31 @@ return result
 `;
 
 /** A node's clean exit: frees its names, drops its lease, tells the bus. */
-export const LEAVE = `${COMMON}
+const LEAVE = `
 local node, token = ARGV[2], ARGV[3]
 if fenced(node, token) then return -1 end
 for _, folded in ipairs(redis.call('SMEMBERS', p .. 'held:' .. node)) do
   local current = redis.call('HGET', p .. 'names', folded)
   if current and owner(current) == node then drop(folded, current) end
 end
-redis.call('DEL', p .. 'held:' .. node, p .. 'lease:' .. node)
+redis.call('DEL', p .. 'held:' .. node, p .. 'lease:' .. node, p .. 'node:' .. node)
 redis.call('ZREM', p .. 'nodes', node)
 publish('N', node)
 return 1
 `;
 
-/** The bus position and every claim held by a live node: { seq, entry, entry, ... }. */
-export const SNAPSHOT = `${COMMON}
-local out = { tonumber(redis.call('GET', p .. 'seq') or '0') }
+/**
+ * Where the bus and this node's inbox stand, and every claim held by a live node:
+ * { seq, epoch, last bus entry id, last inbox entry id, entry, entry, ... }.
+ */
+const SNAPSHOT = `
+local node = ARGV[2]
+local out = {
+  tonumber(redis.call('GET', p .. 'seq') or '0'),
+  redis.call('GET', p .. 'epoch') or '',
+  last_id(p .. 'bus'),
+  last_id(p .. 'node:' .. node),
+}
 local live = {}
 local claims = redis.call('HGETALL', p .. 'names')
 for i = 2, #claims, 2 do
@@ -243,5 +280,13 @@ end
 return out
 `;
 
-export const SCRIPTS = { CLAIM, RELEASE, BROADCAST, PRIVATE, RENEW, JOIN, LEAVE, SNAPSHOT };
-export type ScriptName = keyof typeof SCRIPTS;
+const BODIES = { CLAIM, RELEASE, BROADCAST, PRIVATE, RENEW, JOIN, LEAVE, SNAPSHOT };
+export type ScriptName = keyof typeof BODIES;
+
+/** Every script, with the stream lengths written in. */
+export function buildScripts(lengths: StreamLengths): Record<ScriptName, string> {
+  const head = common(lengths);
+  const built = {} as Record<ScriptName, string>;
+  for (const name of Object.keys(BODIES) as ScriptName[]) built[name] = head + BODIES[name];
+  return built;
+}

@@ -1,4 +1,9 @@
-export { startRedis, type TestRedis } from "@chat/cluster-redis/testing";
+export {
+  startRedis,
+  startSentinels,
+  type TestRedis,
+  type TestSentinels,
+} from "@chat/cluster-redis/testing";
 export * from "server/testing";
 export {
   type LossSettings,

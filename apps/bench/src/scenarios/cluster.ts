@@ -1,13 +1,14 @@
 /**
  * Cluster mode against one lone node in the same run: the same users and senders, half the
  * users on each of two nodes sharing a Redis (started here, on a free port), every
- * BROADCAST going through Redis. Reports deliveries/s, p50/p99 latency (cross-node apart)
+ * BROADCAST going through Redis; then the same two nodes through Sentinel (a master, a
+ * replica and three sentinels). Reports deliveries/s, p50/p99 latency (cross-node apart)
  * and Redis commands per message from INFO commandstats.
  */
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { ChatSocket } from "@chat/client";
-import { type DaemonHandle, startDaemon, startRedis, type TestRedis } from "@chat/testkit";
+import { type DaemonHandle, startDaemon, startRedis, startSentinels } from "@chat/testkit";
 import { Histogram } from "../histogram.js";
 import { round } from "./step-summary.js";
 
@@ -43,6 +44,29 @@ export interface ClusterResult {
   readonly stepSeconds: number;
   readonly single: ClusterStep[];
   readonly cluster: ClusterStep[];
+  /** The same two nodes through Sentinel (master, replica, three sentinels). */
+  readonly sentinel: ClusterStep[];
+  /** The Sentinel master SIGKILLed under them, once the rates are done. */
+  readonly failover?: FailoverCost;
+}
+
+/** What a failover cost while one user broadcast every 20 ms to a user on the other node. */
+export interface FailoverCost {
+  /** Per node: from the kill until a new name was OK'd there (asked every 50 ms). */
+  readonly newNamesRefusedMs: readonly number[];
+  readonly broadcastsSent: number;
+  /**
+   * Of those, how many the user on the other node received (once each). A broadcast sent
+   * while the sender's node is out of the cluster reaches that node's own users only.
+   */
+  readonly delivered: number;
+  /** The latest delivery's latency: what arrived late, and how late. */
+  readonly maxLatencyMs: number;
+}
+
+/** Where INFO commandstats comes from: the Redis (or the current master) of the run. */
+interface CommandCounter {
+  commandStats(): Promise<Record<string, number>>;
 }
 
 const DAEMON_ARGS = ["--no-rate-limit", "--log-level", "warn", "--user-timeout", "0"];
@@ -135,7 +159,7 @@ async function step(users: readonly User[], senders: number, rate: number, ms: n
 async function measure(
   nodes: readonly DaemonHandle[],
   plan: ClusterPlan,
-  redis: TestRedis | undefined,
+  redis: CommandCounter | undefined,
   log: (line: string) => void,
   label: string,
 ): Promise<ClusterStep[]> {
@@ -192,6 +216,7 @@ export async function runCluster(
     stepSeconds: plan.stepMs / 1000,
     single: [],
     cluster: [],
+    sentinel: [],
   };
   const lone = await startDaemon({ args: DAEMON_ARGS });
   try {
@@ -207,8 +232,25 @@ export async function runCluster(
     }
     result.cluster.push(...(await measure(nodes, plan, redis, log, "two-node cluster")));
   } finally {
-    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all(nodes.splice(0).map((n) => n.stop()));
     await redis.stop();
+  }
+  const sentinels = await startSentinels();
+  try {
+    for (let i = 0; i < 2; i++) {
+      nodes.push(await startDaemon({ args: [...DAEMON_ARGS, "--cluster", sentinels.url] }));
+    }
+    result.sentinel.push(...(await measure(nodes, plan, sentinels, log, "two nodes, Sentinel")));
+    const failover = await measureFailover(nodes, sentinels);
+    log(
+      `  failover: new names refused for ${failover.newNamesRefusedMs.join(" and ")} ms; ` +
+        `${failover.delivered} of ${failover.broadcastsSent} broadcasts (one each 20 ms) reached ` +
+        `the other node, the latest ${failover.maxLatencyMs} ms after it was sent`,
+    );
+    return { ...result, failover };
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await sentinels.stop();
   }
   return result;
 }
@@ -218,18 +260,85 @@ export function clusterTable(result: ClusterResult): string {
   const rows = [
     `Cluster: ${result.users} users (half on each node), ${result.senders} senders, ${result.stepSeconds} s per rate.`,
     "",
-    "| offered/s | single: deliveries/s | cluster: deliveries/s | ratio | single p99 ms | cluster p99 ms | cross-node p99 ms | loss (cluster) | Redis scripts/msg | Redis commands/msg |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| offered/s | single: deliveries/s | cluster: deliveries/s | ratio | Sentinel: deliveries/s | single p99 ms | cluster p99 ms | cross-node p99 ms | Sentinel p99 ms | loss (cluster) | Redis scripts/msg | Redis commands/msg | Sentinel commands/msg |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const c of result.cluster) {
     const s = result.single.find((x) => x.rate === c.rate);
+    const t = result.sentinel.find((x) => x.rate === c.rate);
     const ratio =
       s && s.deliveriesPerSecond > 0
         ? round(c.deliveriesPerSecond / s.deliveriesPerSecond, 2)
         : "–";
     rows.push(
-      `| ${c.rate} | ${s?.deliveriesPerSecond ?? "–"} | ${c.deliveriesPerSecond} | ${ratio} | ${s?.p99Ms ?? "–"} | ${c.p99Ms} | ${c.crossNodeP99Ms ?? "–"} | ${(c.loss * 100).toFixed(2)} % | ${c.redisScriptsPerMessage ?? "–"} | ${c.redisCommandsPerMessage ?? "–"} |`,
+      `| ${c.rate} | ${s?.deliveriesPerSecond ?? "–"} | ${c.deliveriesPerSecond} | ${ratio} | ${t?.deliveriesPerSecond ?? "–"} | ${s?.p99Ms ?? "–"} | ${c.p99Ms} | ${c.crossNodeP99Ms ?? "–"} | ${t?.p99Ms ?? "–"} | ${(c.loss * 100).toFixed(2)} % | ${c.redisScriptsPerMessage ?? "–"} | ${c.redisCommandsPerMessage ?? "–"} | ${t?.redisCommandsPerMessage ?? "–"} |`,
     );
   }
   return rows.join("\n");
+}
+
+/** Kills the Sentinel master while a user on node 0 broadcasts to one on node 1. */
+async function measureFailover(
+  nodes: readonly DaemonHandle[],
+  sentinels: { killMaster(): Promise<number> },
+): Promise<FailoverCost> {
+  const open = async (node: DaemonHandle, name: string) => {
+    const socket = await ChatSocket.open({ host: node.host, port: node.port, queueLimit: 0 });
+    socket.send({ opcode: 11, name });
+    const reply = await socket.next((p) => p.opcode === 0 || p.opcode === 1, 5000);
+    if (reply?.opcode !== 0) throw new Error(`${name} not registered: ${JSON.stringify(reply)}`);
+    return socket;
+  };
+  const sender = await open(nodes[0] as DaemonHandle, "fsender");
+  const receiver = await open(nodes[1] as DaemonHandle, "freceiver");
+  const sentAt = new Map<string, number>();
+  const seen = new Set<string>();
+  let maxLatencyMs = 0;
+  const stopReceiver = receiver.onPacket((p) => {
+    if (p.opcode !== 21) return;
+    const at = sentAt.get(p.message);
+    if (at === undefined || seen.has(p.message)) return;
+    seen.add(p.message);
+    maxLatencyMs = Math.max(maxLatencyMs, performance.now() - at);
+  });
+  let sending = true;
+  const broadcasting = (async () => {
+    for (let i = 0; sending; i++) {
+      sentAt.set(`f${i}`, performance.now());
+      sender.send({ opcode: 20, message: `f${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const killedAt = performance.now();
+  await sentinels.killMaster();
+  const newNamesRefusedMs = await Promise.all(
+    nodes.map(async (node, n) => {
+      const socket = await ChatSocket.open({ host: node.host, port: node.port, queueLimit: 0 });
+      try {
+        for (let i = 0; performance.now() - killedAt < 30_000; i++) {
+          socket.send({ opcode: 11, name: `fnew${n}x${i}` });
+          const reply = await socket.next((p) => p.opcode === 0 || p.opcode === 1, 1000);
+          if (reply?.opcode === 0) return Math.round(performance.now() - killedAt);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return Number.NaN;
+      } finally {
+        await socket.close();
+      }
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  sending = false;
+  await broadcasting;
+  // Stragglers.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  stopReceiver();
+  await Promise.all([sender.close(), receiver.close()]);
+  return {
+    newNamesRefusedMs,
+    broadcastsSent: sentAt.size,
+    delivered: seen.size,
+    maxLatencyMs: Math.round(maxLatencyMs),
+  };
 }

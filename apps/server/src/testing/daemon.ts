@@ -20,6 +20,11 @@ export interface StartDaemonOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for the "listening" line. Default 10 s. */
   readonly startupTimeoutMs?: number;
+  /**
+   * A command the server runs under, e.g. `["ip", "netns", "exec", "ns1"]` (it must exec
+   * the server in its place, so that signals reach the server).
+   */
+  readonly runUnder?: readonly string[];
 }
 
 export interface DaemonHandle {
@@ -45,7 +50,7 @@ let exitHookInstalled = false;
 /** Spawns the real daemon on 127.0.0.1, port 0, and resolves once it logs "listening". */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<DaemonHandle> {
   const args = withDefaults(options.args ?? [], ["--host", "127.0.0.1", "--port", "0"]);
-  const child = spawnServer(args, options.env);
+  const child = spawnServer(args, options.env, options.runUnder);
   const lines: LogLine[] = [];
   const watchers = new Set<(line: LogLine) => void>();
   let errText = "";
@@ -154,11 +159,16 @@ export async function runServer(
   });
 }
 
-function spawnServer(args: readonly string[], env: StartDaemonOptions["env"]): ChildProcess {
+function spawnServer(
+  args: readonly string[],
+  env: StartDaemonOptions["env"],
+  runUnder: readonly string[] = [],
+): ChildProcess {
   if (!existsSync(SERVER_MAIN)) {
     throw new Error(`${SERVER_MAIN} is missing: run pnpm turbo run build --filter=server first`);
   }
-  const child = spawn(process.execPath, [SERVER_MAIN, ...args], {
+  const [command, ...prefix] = [...runUnder, process.execPath];
+  const child = spawn(command as string, [...prefix, SERVER_MAIN, ...args], {
     env: { ...inheritedEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -21,7 +21,7 @@ export class TestNode {
   constructor(
     url: string,
     prefix: string,
-    options: { leaseMs?: number; renewMs?: number; maxUsers?: number } = {},
+    options: { leaseMs?: number; renewMs?: number; maxUsers?: number; busLength?: number } = {},
   ) {
     const maxUsers = options.maxUsers ?? 10_000;
     this.directory = new RedisDirectory({ url, prefix, ...options, maxUsers });

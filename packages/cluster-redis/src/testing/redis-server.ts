@@ -22,9 +22,11 @@ export interface TestRedis {
   commandStats(): Promise<Record<string, number>>;
   /** `CONFIG SET name value`; rejects with Redis's error. */
   configSet(name: string, value: string): Promise<void>;
+  /** `CLIENT PAUSE ms ALL`: Redis runs no client's command for that long. */
+  pause(ms: number): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
@@ -32,10 +34,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const socket = join(dir, "redis.sock");
-  const child = spawn(
-    "redis-server",
+/** A redis-server on `port` with its files in `dir`; `extra` arguments go last. */
+export function launch(
+  port: number,
+  dir: string,
+  extra: readonly string[] = [],
+): Promise<ChildProcess> {
+  const socket = join(dir, `redis-${port}.sock`);
+  return spawnRedis(
     [
       "--port",
       String(port),
@@ -55,9 +61,15 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       "700",
       "--loglevel",
       "notice",
+      ...extra,
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    "Ready to accept connections",
   );
+}
+
+/** Spawns redis-server with `args`; resolves once its output has shown `ready`. */
+export function spawnRedis(args: readonly string[], ready: string): Promise<ChildProcess> {
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let seen = "";
     const timer = setTimeout(() => {
@@ -66,7 +78,7 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
     }, 10_000);
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      if (!seen.includes("Ready to accept connections")) return;
+      if (!seen.includes(ready)) return;
       clearTimeout(timer);
       resolve(child);
     };
@@ -87,11 +99,18 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-/** Starts a redis-server and resolves once it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * Starts a redis-server and resolves once it accepts connections. `bind`: the addresses it
+ * listens on (default 127.0.0.1), e.g. also one on a veth a test made.
+ */
+export async function startRedis(options: { bind?: readonly string[] } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), "chat-redis-"));
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port, dir);
+  // Beyond loopback (a veth into a namespace the test made, reachable from nowhere else)
+  // Redis's protected mode would refuse the clients, as no password is set.
+  const extra =
+    options.bind === undefined ? [] : ["--bind", ...options.bind, "--protected-mode", "no"];
+  let child: ChildProcess | undefined = await launch(port, dir, extra);
   const kill = async () => {
     const dying = child;
     child = undefined;
@@ -103,11 +122,11 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    socketUrl: `unix://${join(dir, "redis.sock")}`,
+    socketUrl: `unix://${join(dir, `redis-${port}.sock`)}`,
     kill,
     restart: async () => {
       await kill();
-      child = await launch(port, dir);
+      child = await launch(port, dir, extra);
     },
     stop: async () => {
       await kill();
@@ -118,11 +137,15 @@ export async function startRedis(): Promise<TestRedis> {
       const reply = await call(port, ["CONFIG", "SET", name, value]);
       if (!reply.startsWith("+OK")) throw new Error(`CONFIG SET ${name}: ${reply.trim()}`);
     },
+    pause: async (ms) => {
+      const reply = await call(port, ["CLIENT", "PAUSE", String(ms), "ALL"]);
+      if (!reply.startsWith("+OK")) throw new Error(`CLIENT PAUSE: ${reply.trim()}`);
+    },
   };
 }
 
 /** One command as a RESP array; resolves with the raw reply once a whole one is in. */
-function call(port: number, args: readonly string[]): Promise<string> {
+export function call(port: number, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     let reply = "";
