@@ -228,9 +228,25 @@ function readValue(spec: OptionSpec, raw: string | boolean, source: string): unk
           "is not a redis://, rediss://, redis+sentinel://, rediss+sentinel:// or unix:/// URL",
         );
       }
-      if (!text.startsWith("unix:") && !parsesAsUrl(text)) throw bad("is not a valid URL");
+      if (text.includes("+sentinel://")) {
+        if (!isSentinelUrl(text)) {
+          throw bad(
+            "is not a Sentinel URL (scheme://[user:password@]host:port[,host:port...]/master)",
+          );
+        }
+      } else if (!text.startsWith("unix:") && !parsesAsUrl(text)) throw bad("is not a valid URL");
       return text;
   }
+}
+
+/**
+ * `redis+sentinel://[user:password@]host:port[,host:port...]/<master-name>`: several hosts,
+ * which no WHATWG URL holds, so each is checked on its own.
+ */
+function isSentinelUrl(text: string): boolean {
+  const match = /^rediss?\+sentinel:\/\/(?:[^@/]*@)?([^@/]+)\/([^/?#]+)$/.exec(text);
+  if (match === null) return false;
+  return (match[1] as string).split(",").every((host) => parsesAsUrl(`redis://${host}`));
 }
 
 function readListenAddress(

@@ -14,8 +14,8 @@ describe("public API", () => {
       "NO_OPCODE",
       "REFUSAL_REASONS",
       "SERVER_DEFAULTS",
-      "parseDenyEntry",
       "defaultMaxUnchecked",
+      "parseDenyEntry",
       "resolveSettings",
     ]);
   });
