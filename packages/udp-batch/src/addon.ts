@@ -41,7 +41,13 @@ export interface UdpBatchBinding {
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
 
 export type AddonLoad =
-  | { readonly ok: true; readonly binding: UdpBatchBinding; readonly path: string }
+  | {
+      readonly ok: true;
+      readonly binding: UdpBatchBinding;
+      /** The binding's layout, checked, as a plain object (fast to read on the hot path). */
+      readonly layout: Layout;
+      readonly path: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** Where `pnpm install` builds the addon (node-gyp's default output). */
@@ -84,7 +90,7 @@ function tryLoad(path: string, overridden: boolean): AddonLoad {
     const layout = checkLayout(binding.layout);
     if (!layout.ok)
       return { ok: false, reason: `native addon's layout is unreadable: ${layout.reason}` };
-    return { ok: true, binding, path };
+    return { ok: true, binding, layout: layout.layout, path };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { ok: false, reason: `native addon failed to load: ${message}` };

@@ -59,7 +59,7 @@ export class BatchSocket {
     const addon = options.addon ?? loadAddon();
     if (!addon.ok) throw new Error(`udp-batch: ${addon.reason}`);
     this.#binding = addon.binding;
-    const layout = addon.binding.layout;
+    const layout = addon.layout;
     this.#layout = layout;
     this.family = options.host.includes(":") ? 6 : 4;
     const slots = options.slots ?? 64;

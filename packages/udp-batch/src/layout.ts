@@ -56,7 +56,9 @@ export const ADDRESS_WORDS = 4;
 /**
  * The addon's exported layout if the wrapper can use it: every name present as a
  * non-negative integer, and in each row every field inside the row and no two fields
- * sharing a word. Otherwise a reason, in a few words.
+ * sharing a word. Otherwise a reason, in a few words. The layout comes back as a plain
+ * copy of the names the wrapper reads: the addon's own object, filled property by property
+ * through Node-API, is in V8's slow dictionary mode, and rows are read per datagram.
  */
 export function checkLayout(
   exported: unknown,
@@ -70,7 +72,9 @@ export function checkLayout(
     return typeof value !== "number" || !Number.isSafeInteger(value) || value < 0;
   });
   if (missing.length > 0) return { ok: false, reason: `no ${missing.join(", ")}` };
-  const layout = exported as Layout;
+  const layout = Object.freeze(
+    Object.fromEntries(LAYOUT_KEYS.map((key) => [key, values[key]])),
+  ) as Layout;
   const rows: Array<[string, number, Array<[number, number]>]> = [
     [
       "meta",
