@@ -401,11 +401,12 @@ static Sock *unwrap(napi_env env, napi_value value) {
   return data;
 }
 
-/*
- * Every export's prologue: reads `n` arguments into `argv` (missing ones are undefined) and
- * returns the socket the first names. `open_only`: a closed socket throws, since a batch
- * that outlived its socket must not reach an fd number that may belong to another file now.
- */
+/* Which sockets an export accepts. OPEN_ONLY: a closed one throws, since a batch that
+ * outlived its socket must not reach an fd number that may belong to another file now. */
+enum { OPEN_OR_CLOSED, OPEN_ONLY };
+
+/* Every export's prologue: reads `n` arguments into `argv` (missing ones are undefined) and
+ * returns the socket the first names, or NULL with an exception pending. */
 static Sock *socket_arguments(napi_env env, napi_callback_info info, size_t n, napi_value *argv,
                               int open_only) {
   size_t argc = n;
@@ -418,10 +419,10 @@ static Sock *socket_arguments(napi_env env, napi_callback_info info, size_t n, n
   return s;
 }
 
-/* Declares `argv` (n arguments) and `s` (the socket of the first; open unless `any`). */
-#define SOCKET_ARGUMENTS(n, any)                                                             \
+/* Declares `argv` (n arguments) and `s` (the socket of the first), or returns. */
+#define SOCKET_ARGUMENTS(n, which)                                                           \
   napi_value argv[n];                                                                        \
-  Sock *s = socket_arguments(env, info, n, argv, !(any));                                    \
+  Sock *s = socket_arguments(env, info, n, argv, which);                                     \
   if (s == NULL) return NULL
 
 static int typed(napi_env env, napi_value value, napi_typedarray_type want, void **data,
@@ -652,7 +653,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 
 /* localAddress(handle) -> [address, port] */
 static napi_value LocalAddress(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(1, 0);
+  SOCKET_ARGUMENTS(1, OPEN_ONLY);
   struct sockaddr_storage addr;
   socklen_t len = sizeof addr;
   if (getsockname(s->fd, (struct sockaddr *)&addr, &len) != 0)
@@ -670,7 +671,7 @@ static napi_value LocalAddress(napi_env env, napi_callback_info info) {
 
 /* formatAddress(handle, slot) -> the source address of received datagram `slot`. */
 static napi_value FormatAddress(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(2, 0);
+  SOCKET_ARGUMENTS(2, OPEN_ONLY);
   uint32_t slot;
   CHECK(napi_get_value_uint32(env, argv[1], &slot));
   if (slot >= s->slots) {
@@ -687,7 +688,7 @@ static napi_value FormatAddress(napi_env env, napi_callback_info info) {
 /* parseAddress(handle, address) -> true and the scratch row filled; false if the text is
  * not an address of the socket's family. */
 static napi_value ParseAddress(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(2, 0);
+  SOCKET_ARGUMENTS(2, OPEN_ONLY);
   char text[ADDRESS_TEXT];
   struct sockaddr_storage addr;
   socklen_t len;
@@ -732,7 +733,7 @@ static void record_failure(Sock *s, uint32_t row, int err) {
  * the caller keeps the rest queued and asks for writability.
  */
 static napi_value Send(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(2, 0);
+  SOCKET_ARGUMENTS(2, OPEN_ONLY);
   uint32_t rows;
   CHECK(napi_get_value_uint32(env, argv[1], &rows));
   if (rows > s->plan_rows) {
@@ -780,7 +781,7 @@ static napi_value Send(napi_env env, napi_callback_info info) {
 
 /* awaitWritable(handle): onWritable() is called once the socket can take datagrams again. */
 static napi_value AwaitWritable(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(1, 0);
+  SOCKET_ARGUMENTS(1, OPEN_ONLY);
   if (!s->want_writable) {
     s->want_writable = 1;
     int rc = uv_poll_start(&s->poll, UV_READABLE | UV_WRITABLE, on_poll);
@@ -791,7 +792,7 @@ static napi_value AwaitWritable(napi_env env, napi_callback_info info) {
 
 /* setBufferSizes(handle, receive, send): SO_RCVBUF / SO_SNDBUF (0 leaves one alone). */
 static napi_value SetBufferSizes(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(3, 0);
+  SOCKET_ARGUMENTS(3, OPEN_ONLY);
   int32_t sizes[2];
   CHECK(napi_get_value_int32(env, argv[1], &sizes[0]));
   CHECK(napi_get_value_int32(env, argv[2], &sizes[1]));
@@ -806,14 +807,14 @@ static napi_value SetBufferSizes(napi_env env, napi_callback_info info) {
 
 /* close(handle): stops at once; later calls with this handle throw, never touch the fd. */
 static napi_value Close(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(1, 1);
+  SOCKET_ARGUMENTS(1, OPEN_OR_CLOSED);
   close_sock(s, 0);
   return NULL;
 }
 
 /* fd(handle) -> the descriptor number while open, -1 after close (tests of fd reuse). */
 static napi_value Fd(napi_env env, napi_callback_info info) {
-  SOCKET_ARGUMENTS(1, 1);
+  SOCKET_ARGUMENTS(1, OPEN_OR_CLOSED);
   napi_value out;
   CHECK(napi_create_int32(env, s->closed ? -1 : s->fd, &out));
   return out;
