@@ -2,24 +2,31 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkLayout, type Layout } from "./layout.js";
+
+/** What open() takes: the socket, the buffers it keeps for its life, and its callbacks. */
+export interface OpenOptions {
+  readonly family: 4 | 6;
+  readonly host: string;
+  readonly port: number;
+  /** Receive slots, one per meta row, each at least layout.MIN_SLOT_BYTES. */
+  readonly recv: Uint8Array;
+  readonly meta: Uint32Array;
+  /** Payload bytes the plan rows point into. */
+  readonly arena: Uint8Array;
+  readonly plan: Uint32Array;
+  /** Room for a failure per plan row. */
+  readonly result: Int32Array;
+  readonly scratch: Uint32Array;
+  readonly onBatch: (count: number) => void;
+  readonly onWritable: () => void;
+  readonly onError: (code: string, syscall: string, errno: number) => void;
+}
 
 /** The addon's functions (native/udp_batch.c); the wrapper classes are the public face. */
 export interface UdpBatchBinding {
-  readonly layout: { readonly META_WORDS: number; readonly PLAN_WORDS: number };
-  open(
-    family: 4 | 6,
-    host: string,
-    port: number,
-    recv: Uint8Array,
-    meta: Uint32Array,
-    arena: Uint8Array,
-    plan: Uint32Array,
-    result: Int32Array,
-    scratch: Uint32Array,
-    onBatch: (count: number) => void,
-    onWritable: () => void,
-    onError: (code: string, syscall: string, errno: number) => void,
-  ): NativeHandle;
+  readonly layout: Layout;
+  open(options: OpenOptions): NativeHandle;
   localAddress(handle: NativeHandle): [string, number];
   formatAddress(handle: NativeHandle, slot: number): string;
   parseAddress(handle: NativeHandle, address: string): boolean;
@@ -34,7 +41,13 @@ export interface UdpBatchBinding {
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
 
 export type AddonLoad =
-  | { readonly ok: true; readonly binding: UdpBatchBinding; readonly path: string }
+  | {
+      readonly ok: true;
+      readonly binding: UdpBatchBinding;
+      /** The binding's layout, checked, as a plain object (fast to read on the hot path). */
+      readonly layout: Layout;
+      readonly path: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /*
@@ -60,8 +73,9 @@ export const ADDON_PATH_VARIABLE = "CHAT_UDP_BATCH_ADDON";
 let cached: AddonLoad | undefined;
 
 /**
- * Loads the addon, or says in a few words why it cannot be used: another OS, or no build
- * (no compiler at install time). Never throws.
+ * Loads the addon, or says in a few words why it cannot be used: another OS, no build (no
+ * compiler at install time), or a build whose buffer layout this wrapper cannot read (a
+ * stale build of other sources). Never throws.
  */
 export function loadAddon(env: NodeJS.ProcessEnv = process.env): AddonLoad {
   const override = env[ADDON_PATH_VARIABLE];
@@ -81,7 +95,10 @@ function tryLoad(path: string, overridden: boolean): AddonLoad {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as UdpBatchBinding;
-    return { ok: true, binding, path };
+    const layout = checkLayout(binding.layout);
+    if (!layout.ok)
+      return { ok: false, reason: `native addon's layout is unreadable: ${layout.reason}` };
+    return { ok: true, binding, layout: layout.layout, path };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { ok: false, reason: `native addon failed to load: ${message}` };

@@ -1,19 +1,44 @@
 import { describe, expect, it } from "vitest";
 import { BatchSender, type RowSink } from "./batch-sender.js";
+import type { SendLayout } from "./layout.js";
 import type { Endpoint } from "./types.js";
 
 const EAGAIN = 11;
 const ENOBUFS = 105;
-const PLAN_WORDS = 8;
+const EMSGSIZE = 90;
+
+/**
+ * A layout unlike the addon's (fields shuffled, rows padded): the sender must write and
+ * read every field where the layout says, never where the addon happens to put it today.
+ */
+const SHUFFLED: SendLayout = {
+  PLAN_WORDS: 11,
+  PLAN_ADDRESS: 1,
+  PLAN_SCOPE: 5,
+  PLAN_PORT: 7,
+  PLAN_LENGTH: 9,
+  PLAN_OFFSET: 10,
+  RESULT_BLOCKED_ERRNO: 0,
+  RESULT_FAILURES: 2,
+  RESULT_FAILED: 3,
+  FAILED_WORDS: 3,
+  FAILED_ERRNO: 0,
+  FAILED_ROW: 2,
+  MAX_PORT: 65_535,
+};
 
 /**
  * A kernel stand-in for the queueing rules alone (the socket tests use the real kernel,
  * which on loopback never runs out of room): each send() takes at most `room` rows, then
- * reports `errno` for the rest, until writable() is called.
+ * reports `errno` for the rest, until writable() is called. Rows whose port is in
+ * `refusedPorts` fail alone with EMSGSIZE, as sendmmsg reports a datagram too large.
  */
 class ScriptedSink implements RowSink {
-  readonly planWords = PLAN_WORDS;
+  readonly layout = SHUFFLED;
   readonly sent: number[] = [];
+  /** Every row handed over: its fields as read through the layout. */
+  readonly rows: Array<{ byte: number; length: number; port: number; a0: number }> = [];
+  readonly refusedPorts = new Set<number>();
   room = Number.POSITIVE_INFINITY;
   errno = EAGAIN;
   waits = 0;
@@ -25,11 +50,30 @@ class ScriptedSink implements RowSink {
 
   send(rows: number): number {
     const { plan, arena, result } = this.sender.buffers;
+    const L = this.layout;
     const take = Math.min(rows, this.room);
-    for (let i = 0; i < take; i++) this.sent.push(arena[plan[i * PLAN_WORDS]!]!);
+    let failures = 0;
+    for (let i = 0; i < take; i++) {
+      const row = i * L.PLAN_WORDS;
+      const port = plan[row + L.PLAN_PORT]!;
+      const fields = {
+        byte: arena[plan[row + L.PLAN_OFFSET]!]!,
+        length: plan[row + L.PLAN_LENGTH]!,
+        port,
+        a0: plan[row + L.PLAN_ADDRESS]!,
+      };
+      this.rows.push(fields);
+      if (port > L.MAX_PORT || this.refusedPorts.has(port)) {
+        const failure = L.RESULT_FAILED + failures++ * L.FAILED_WORDS;
+        result[failure + L.FAILED_ROW] = i;
+        result[failure + L.FAILED_ERRNO] = port > L.MAX_PORT ? 22 : EMSGSIZE;
+        continue;
+      }
+      this.sent.push(fields.byte);
+    }
     this.room -= take;
-    result[0] = 0;
-    result[1] = take < rows ? this.errno : 0;
+    result[L.RESULT_FAILURES] = failures;
+    result[L.RESULT_BLOCKED_ERRNO] = take < rows ? this.errno : 0;
     return take;
   }
 
@@ -65,6 +109,23 @@ describe("BatchSender", () => {
     sender.flush();
     expect(sink.sent).toEqual([1, 1, 1, 2, 3, 3]);
     expect(sender.counters).toMatchObject({ sends: 6, bytes: 6, errors: 0 });
+  });
+
+  it("writes each row and reads each failure where the layout says", () => {
+    const { sink, sender, errors } = setup();
+    sink.refusedPorts.add(1001);
+    sender.enqueue([
+      { bytes: Uint8Array.of(5, 5, 5), to: to(2) },
+      { bytes: Uint8Array.of(6), to: [{ address: "10.0.0.9", port: 1000 }] },
+    ]);
+    sender.flush();
+    expect(sink.rows).toEqual([
+      { byte: 5, length: 3, port: 1000, a0: 1 },
+      { byte: 5, length: 3, port: 1001, a0: 1 },
+      { byte: 6, length: 1, port: 1000, a0: 9 },
+    ]);
+    expect(errors).toEqual(["EMSGSIZE"]);
+    expect(sender.counters).toMatchObject({ sends: 2, bytes: 4, errors: 1 });
   });
 
   it("keeps the rest queued when the kernel has no room, and nothing overtakes it", async () => {

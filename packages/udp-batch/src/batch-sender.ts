@@ -1,9 +1,11 @@
 import { performance } from "node:perf_hooks";
+import type { SendLayout } from "./layout.js";
 import { type AddressWords, errnoError, errnoName, type Outgoing } from "./types.js";
 
 /** What the sender needs from the socket: the addon's send and writability wait. */
 export interface RowSink {
-  readonly planWords: number;
+  /** Where the addon reads a plan row's fields and writes a send's result. */
+  readonly layout: SendLayout;
   /** The send-side form of an address, or undefined if the socket cannot send to it. */
   words(address: string): AddressWords | undefined;
   /** sendmmsg(2) over plan rows 0..rows-1; returns rows consumed (sent or failed). */
@@ -43,8 +45,6 @@ export interface SenderCounters {
   waits: Record<string, number>;
 }
 
-/** A port no datagram can go to: the addon refuses the row alone, with EINVAL. */
-const NO_PORT = 0x10000;
 /** Rows a batch may retry on ENOBUFS with no progress before the copy counts as failed. */
 const MAX_NOBUFS_RETRIES = 64;
 const ENOBUFS = 105;
@@ -62,7 +62,9 @@ export class BatchSender {
   readonly buffers: { arena: Uint8Array; plan: Uint32Array; result: Int32Array };
   readonly #sink: RowSink;
   readonly #planRows: number;
-  readonly #planWords: number;
+  readonly #layout: SendLayout;
+  /** A port no datagram can go to: the addon refuses the row alone, with EINVAL. */
+  readonly #noPort: number;
   readonly #rowsPerSlice: number;
   readonly #sliceMs: number;
   readonly #maxQueuedSends: number;
@@ -85,7 +87,8 @@ export class BatchSender {
   constructor(sink: RowSink, options: BatchSenderOptions) {
     this.#sink = sink;
     this.#planRows = options.planRows ?? 1024;
-    this.#planWords = sink.planWords;
+    this.#layout = sink.layout;
+    this.#noPort = sink.layout.MAX_PORT + 1;
     this.#rowsPerSlice = options.rowsPerSlice ?? 8192;
     this.#sliceMs = options.sliceMs ?? 4;
     this.#maxQueuedSends = options.maxQueuedSends ?? 2_000_000;
@@ -93,10 +96,11 @@ export class BatchSender {
     this.#onOverflow = options.onOverflow;
     this.#fault = options.fault;
     const arenaBytes = Math.max(options.arenaBytes ?? 1 << 20, 65_536);
+    const { PLAN_WORDS, RESULT_FAILED, FAILED_WORDS } = sink.layout;
     this.buffers = {
       arena: new Uint8Array(arenaBytes),
-      plan: new Uint32Array(this.#planRows * this.#planWords),
-      result: new Int32Array(2 + 2 * this.#planRows),
+      plan: new Uint32Array(this.#planRows * PLAN_WORDS),
+      result: new Int32Array(RESULT_FAILED + FAILED_WORDS * this.#planRows),
     };
   }
 
@@ -183,7 +187,8 @@ export class BatchSender {
    */
   #pack(limit: number): number {
     const { arena, plan } = this.buffers;
-    const words = this.#planWords;
+    const { PLAN_WORDS, PLAN_OFFSET, PLAN_LENGTH, PLAN_PORT, PLAN_SCOPE, PLAN_ADDRESS } =
+      this.#layout;
     let rows = 0;
     let used = 0;
     let index = this.#head;
@@ -195,23 +200,23 @@ export class BatchSender {
       arena.set(bytes, used);
       for (; recipient < to.length && rows < limit; recipient++, rows++) {
         const endpoint = to[recipient]!;
-        const row = rows * words;
+        const row = rows * PLAN_WORDS;
         const injected = this.#fault?.(endpoint.port, endpoint.address);
         if (injected !== undefined) this.#injected.set(rows, injected);
         const address = injected === undefined ? this.#sink.words(endpoint.address) : undefined;
-        plan[row] = used;
-        plan[row + 1] = bytes.length;
+        plan[row + PLAN_OFFSET] = used;
+        plan[row + PLAN_LENGTH] = bytes.length;
         if (address === undefined) {
           // No form for the socket's family (or a test fault): the row fails alone.
-          plan[row + 2] = NO_PORT;
+          plan[row + PLAN_PORT] = this.#noPort;
           continue;
         }
-        plan[row + 2] = endpoint.port;
-        plan[row + 3] = address.scope;
-        plan[row + 4] = address.a0;
-        plan[row + 5] = address.a1;
-        plan[row + 6] = address.a2;
-        plan[row + 7] = address.a3;
+        plan[row + PLAN_PORT] = endpoint.port;
+        plan[row + PLAN_SCOPE] = address.scope;
+        plan[row + PLAN_ADDRESS] = address.a0;
+        plan[row + PLAN_ADDRESS + 1] = address.a1;
+        plan[row + PLAN_ADDRESS + 2] = address.a2;
+        plan[row + PLAN_ADDRESS + 3] = address.a3;
       }
       used += bytes.length;
       if (recipient === to.length) {
@@ -225,19 +230,22 @@ export class BatchSender {
   /** Counts the `consumed` rows of a batch of `rows`, reports failures, advances the queue. */
   #settle(rows: number, consumed: number): void {
     const { plan, result } = this.buffers;
-    const failures = result[0]!;
+    const { PLAN_WORDS, PLAN_LENGTH, RESULT_FAILURES, RESULT_FAILED } = this.#layout;
+    const { FAILED_WORDS, FAILED_ROW, FAILED_ERRNO } = this.#layout;
+    const failures = result[RESULT_FAILURES]!;
     let bytes = 0;
-    for (let i = 0; i < consumed; i++) bytes += plan[i * this.#planWords + 1]!;
+    for (let i = 0; i < consumed; i++) bytes += plan[i * PLAN_WORDS + PLAN_LENGTH]!;
     for (let f = 0; f < failures; f++) {
-      const row = result[2 + 2 * f]!;
-      bytes -= plan[row * this.#planWords + 1]!;
-      this.#report(row, result[3 + 2 * f]!);
+      const failure = RESULT_FAILED + f * FAILED_WORDS;
+      const row = result[failure + FAILED_ROW]!;
+      bytes -= plan[row * PLAN_WORDS + PLAN_LENGTH]!;
+      this.#report(row, result[failure + FAILED_ERRNO]!);
     }
     this.counters.sends += consumed - failures;
     this.counters.bytes += bytes;
     this.counters.errors += failures;
     if (consumed < rows) {
-      const code = errnoName(result[1]!);
+      const code = errnoName(result[this.#layout.RESULT_BLOCKED_ERRNO]!);
       this.counters.waits[code] = (this.counters.waits[code] ?? 0) + 1;
     }
     this.#advance(consumed);
@@ -289,7 +297,7 @@ export class BatchSender {
    * failed and sending goes on (returns false).
    */
   #wait(): boolean {
-    const errno = this.buffers.result[1]!;
+    const errno = this.buffers.result[this.#layout.RESULT_BLOCKED_ERRNO]!;
     if (errno === ENOBUFS && ++this.#nobufsRetries > MAX_NOBUFS_RETRIES) {
       this.#nobufsRetries = 0;
       this.#injected.clear();

@@ -1,7 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { UdpBatchBinding } from "./addon.js";
+import type { OpenOptions, UdpBatchBinding } from "./addon.js";
 import { BatchSocket } from "./batch-socket.js";
+import type { Layout } from "./layout.js";
 import { addon, peer, recordingSocket, skipWithoutAddon, until } from "./test-support.js";
 
 const cleanups: Array<() => void> = [];
@@ -12,6 +15,25 @@ afterEach(() => {
 function track<T extends { close(): void }>(thing: T): T {
   cleanups.push(() => thing.close());
   return thing;
+}
+
+/** open()'s options for 4 slots and 4 plan rows on 127.0.0.1, any of them replaced. */
+function openOptions(layout: Layout, replace: Partial<OpenOptions> = {}): OpenOptions {
+  return {
+    family: 4,
+    host: "127.0.0.1",
+    port: 0,
+    recv: new Uint8Array(4 * layout.MIN_SLOT_BYTES),
+    meta: new Uint32Array(4 * layout.META_WORDS),
+    arena: new Uint8Array(65_536),
+    plan: new Uint32Array(4 * layout.PLAN_WORDS),
+    result: new Int32Array(layout.RESULT_FAILED + 4 * layout.FAILED_WORDS),
+    scratch: new Uint32Array(layout.SCRATCH_WORDS),
+    onBatch: () => {},
+    onWritable: () => {},
+    onError: () => {},
+    ...replace,
+  };
 }
 
 describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => {
@@ -150,23 +172,10 @@ describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => 
   it("a batch that outlives its socket never writes to the descriptor number's next owner", async () => {
     if (!addon.ok) throw new Error("addon required");
     const binding: UdpBatchBinding = addon.binding;
-    const { PLAN_WORDS, META_WORDS } = binding.layout;
-    const plan = new Uint32Array(4 * PLAN_WORDS);
+    const layout = binding.layout;
+    const plan = new Uint32Array(4 * layout.PLAN_WORDS);
     const arena = new Uint8Array(65_536);
-    const stale = binding.open(
-      4,
-      "127.0.0.1",
-      0,
-      new Uint8Array(4 * 1024),
-      new Uint32Array(4 * META_WORDS),
-      arena,
-      plan,
-      new Int32Array(2 + 8),
-      new Uint32Array(16),
-      () => {},
-      () => {},
-      () => {},
-    );
+    const stale = binding.open(openOptions(layout, { plan, arena }));
     const fd = binding.fd(stale);
     binding.close(stale);
     // The number is released once libuv has let go of it (the next loop turn).
@@ -181,16 +190,10 @@ describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => 
     track(target.socket);
     // A row the stale handle would send from the new owner's descriptor, if it could.
     arena.set(Buffer.from("stale"), 0);
-    plan.set([
-      0,
-      5,
-      target.port,
-      0,
-      new Uint32Array(Uint8Array.of(127, 0, 0, 1).buffer)[0]!,
-      0,
-      0,
-      0,
-    ]);
+    plan[layout.PLAN_OFFSET] = 0;
+    plan[layout.PLAN_LENGTH] = 5;
+    plan[layout.PLAN_PORT] = target.port;
+    plan[layout.PLAN_ADDRESS] = new Uint32Array(Uint8Array.of(127, 0, 0, 1).buffer)[0]!;
     expect(() => binding.send(stale, 1)).toThrow(
       expect.objectContaining({ code: "ERR_SOCKET_DGRAM_NOT_RUNNING" }),
     );
@@ -238,6 +241,27 @@ describe.skipIf(skipWithoutAddon)("BatchSocket on real loopback sockets", () => 
     expect(server.socket.sender.counters.sends).toBe(300);
   });
 
+  it("open refuses buffers that disagree with the layout, and names a bad option", () => {
+    if (!addon.ok) throw new Error("addon required");
+    const { binding } = addon;
+    const layout = binding.layout;
+    // Slots that could truncate a datagram: a truncation would go unnoticed, so none is allowed.
+    const small = openOptions(layout, { recv: new Uint8Array(4 * (layout.MIN_SLOT_BYTES - 1)) });
+    expect(() => binding.open(small)).toThrow(
+      expect.objectContaining({ code: "ERR_OUT_OF_RANGE" }),
+    );
+    const noRoom = openOptions(layout, { result: new Int32Array(layout.RESULT_FAILED) });
+    expect(() => binding.open(noRoom)).toThrow(
+      expect.objectContaining({ code: "ERR_OUT_OF_RANGE" }),
+    );
+    const wrongType = openOptions(layout, { meta: new Int32Array(4 * layout.META_WORDS) as never });
+    expect(() => binding.open(wrongType)).toThrow("bad option meta");
+    expect(() => binding.open(openOptions(layout, { port: 65_536 }))).toThrow("bad option port");
+    expect(() => binding.open(openOptions(layout, { host: "::1" }))).toThrow(
+      expect.objectContaining({ code: "EINVAL", syscall: "bind" }),
+    );
+  });
+
   it("stops at close: nothing more is received or sent, and close twice is fine", async () => {
     const server = recordingSocket("127.0.0.1");
     const target = await peer("udp4", "127.0.0.1");
@@ -273,5 +297,22 @@ describe("loading", () => {
       addon: absent,
     };
     expect(() => new BatchSocket(options)).toThrow(/not built/);
+  });
+
+  it("refuses an addon whose layout the wrapper cannot read, and says which fields", async () => {
+    const { loadAddon } = await import("./addon.js");
+    const dir = mkdtempSync(join(tmpdir(), "udp-batch-layout-"));
+    try {
+      // A stand-in for a stale build: the module loads, its layout lacks two fields.
+      const path = join(dir, "udp_batch.cjs");
+      writeFileSync(path, "module.exports = { layout: { META_WORDS: 8, PLAN_WORDS: 8 } };");
+      const loaded = loadAddon({ CHAT_UDP_BATCH_ADDON: path });
+      expect(loaded.ok).toBe(false);
+      expect(!loaded.ok && loaded.reason).toMatch(
+        /^native addon's layout is unreadable: no META_LENGTH, META_PORT, .*MIN_SLOT_BYTES$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { type AddonLoad, loadAddon, type NativeHandle, type UdpBatchBinding } from "./addon.js";
 import { BatchSender, type BatchSenderOptions } from "./batch-sender.js";
+import type { Layout } from "./layout.js";
 import { type AddressWords, type Endpoint, type ErrnoError, errnoError } from "./types.js";
 
 export interface BatchSocketOptions extends BatchSenderOptions {
@@ -19,7 +20,8 @@ export interface BatchSocketOptions extends BatchSenderOptions {
   readonly addon?: AddonLoad;
 }
 
-/** Bytes per receive slot: more than the largest UDP payload, so nothing is truncated. */
+/** Bytes per receive slot: more than the largest UDP payload, so nothing is truncated (the
+ * addon refuses slots under layout.MIN_SLOT_BYTES). */
 const SLOT_BYTES = 65_536;
 /** Endpoints and addresses remembered at most, so spoofed sources cannot grow memory. */
 const MAX_CACHED = 65_536;
@@ -41,8 +43,8 @@ export class BatchSocket {
   readonly #handle: NativeHandle;
   readonly #recv: Buffer;
   readonly #meta: Uint32Array;
-  readonly #scratch = new Uint32Array(16);
-  readonly #metaWords: number;
+  readonly #scratch: Uint32Array;
+  readonly #layout: Layout;
   readonly #onDatagram: (bytes: Buffer, from: Endpoint) => void;
   readonly #onBatchEnd: () => void;
   readonly #onError: (error: ErrnoError) => void;
@@ -57,39 +59,37 @@ export class BatchSocket {
     const addon = options.addon ?? loadAddon();
     if (!addon.ok) throw new Error(`udp-batch: ${addon.reason}`);
     this.#binding = addon.binding;
-    const { META_WORDS, PLAN_WORDS } = this.#binding.layout;
-    this.#metaWords = META_WORDS;
+    const layout = addon.layout;
+    this.#layout = layout;
     this.family = options.host.includes(":") ? 6 : 4;
     const slots = options.slots ?? 64;
     this.#recv = Buffer.alloc(slots * SLOT_BYTES);
-    this.#meta = new Uint32Array(slots * META_WORDS);
+    this.#meta = new Uint32Array(slots * layout.META_WORDS);
+    this.#scratch = new Uint32Array(layout.SCRATCH_WORDS);
     this.#onDatagram = options.onDatagram;
     this.#onBatchEnd = options.onBatchEnd;
     this.#onError = options.onError;
     this.sender = new BatchSender(
       {
-        planWords: PLAN_WORDS,
+        layout,
         words: (address) => this.#addressWords(address),
         send: (rows) => this.#binding.send(this.#handle, rows),
         awaitWritable: () => this.#binding.awaitWritable(this.#handle),
       },
       options,
     );
-    const { arena, plan, result } = this.sender.buffers;
-    this.#handle = this.#binding.open(
-      this.family,
-      options.host,
-      options.port,
-      this.#recv,
-      this.#meta,
-      arena,
-      plan,
-      result,
-      this.#scratch,
-      this.#onBatch,
-      () => this.sender.writable(),
-      (code, syscall, errno) => this.#onError(errnoError(code, errno, syscall)),
-    );
+    this.#handle = this.#binding.open({
+      family: this.family,
+      host: options.host,
+      port: options.port,
+      recv: this.#recv,
+      meta: this.#meta,
+      ...this.sender.buffers,
+      scratch: this.#scratch,
+      onBatch: this.#onBatch,
+      onWritable: () => this.sender.writable(),
+      onError: (code, syscall, errno) => this.#onError(errnoError(code, errno, syscall)),
+    });
     [this.address, this.port] = this.#binding.localAddress(this.#handle);
   }
 
@@ -113,12 +113,12 @@ export class BatchSocket {
 
   readonly #onBatch = (count: number): void => {
     const meta = this.#meta;
-    const words = this.#metaWords;
+    const { META_WORDS, META_LENGTH } = this.#layout;
     for (let i = 0; i < count && !this.#closed; i++) {
-      const row = i * words;
+      const row = i * META_WORDS;
       const start = i * SLOT_BYTES;
       const from = this.#endpoint(i, row);
-      this.#onDatagram(this.#recv.subarray(start, start + meta[row]!), from);
+      this.#onDatagram(this.#recv.subarray(start, start + meta[row + META_LENGTH]!), from);
     }
     if (!this.#closed) this.#onBatchEnd();
   };
@@ -126,12 +126,13 @@ export class BatchSocket {
   /** The source of datagram `slot`, one object per endpoint while it is remembered. */
   #endpoint(slot: number, row: number): Endpoint {
     const meta = this.#meta;
-    const port = meta[row + 1]!;
-    const scope = meta[row + 2]!;
-    const a0 = meta[row + 3]!;
-    const a1 = meta[row + 4]!;
-    const a2 = meta[row + 5]!;
-    const a3 = meta[row + 6]!;
+    const { META_PORT, META_SCOPE, META_ADDRESS } = this.#layout;
+    const port = meta[row + META_PORT]!;
+    const scope = meta[row + META_SCOPE]!;
+    const a0 = meta[row + META_ADDRESS]!;
+    const a1 = meta[row + META_ADDRESS + 1]!;
+    const a2 = meta[row + META_ADDRESS + 2]!;
+    const a3 = meta[row + META_ADDRESS + 3]!;
     let key: number | string;
     if (this.family === 4) key = a0 * 65_536 + port;
     else if (a0 === 0 && a1 === 0 && a2 === MAPPED_WORD && scope === 0)
@@ -156,7 +157,8 @@ export class BatchSocket {
     if (known !== undefined) return known;
     if (this.#closed || !this.#binding.parseAddress(this.#handle, address)) return undefined;
     const s = this.#scratch;
-    const words = { scope: s[1]!, a0: s[2]!, a1: s[3]!, a2: s[4]!, a3: s[5]! };
+    const { SCRATCH_SCOPE: scope, SCRATCH_ADDRESS: a } = this.#layout;
+    const words = { scope: s[scope]!, a0: s[a]!, a1: s[a + 1]!, a2: s[a + 2]!, a3: s[a + 3]! };
     if (this.#words.size >= MAX_CACHED) this.#words.clear();
     this.#words.set(address, words);
     return words;
