@@ -220,7 +220,10 @@ describe("plain RFC clients", () => {
 describe("QUIC's 3x rule for unchecked users", () => {
   it("keeps a forged REGISTER and 100 LIST_REQUESTs from reflecting more than 3x what they sent", () => {
     const t = server({ rateLimit: false });
-    for (let i = 0; i < 300; i++) (t.now += 60), checkedRegister(t, peer(i), `someone${i}`);
+    for (let i = 0; i < 300; i++) {
+      t.now += 60;
+      checkedRegister(t, peer(i), `someone${i}`);
+    }
     const victim = { address: "203.0.113.9", port: 443 };
     let sent = 0;
     let reflected = 0;

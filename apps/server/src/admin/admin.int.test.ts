@@ -37,6 +37,8 @@ describe("admin socket and chat-admin", () => {
 
   beforeAll(async () => {
     daemon = await startDaemon({ args: ["--admin-socket", socketPath] });
+    // The socket opens after the "listening" line (once the daemon it serves exists).
+    await daemon.waitForLog((line) => line.msg === "admin socket listening", 10_000);
   });
   afterAll(async () => {
     await Promise.all(sockets.map((socket) => socket.close()));

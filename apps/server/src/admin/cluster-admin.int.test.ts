@@ -53,6 +53,10 @@ describe("moderation across a cluster (two real nodes, one real Redis)", () => {
     await Promise.all(
       [a, b].map((n) => n.waitForLog((line) => line.msg === "cluster joined", 20_000)),
     );
+    // Each admin socket opens after its node's "listening" line.
+    await Promise.all(
+      [a, b].map((n) => n.waitForLog((line) => line.msg === "admin socket listening", 20_000)),
+    );
   }, 60_000);
   afterAll(async () => {
     await Promise.all(sockets.map((socket) => socket.close()));
