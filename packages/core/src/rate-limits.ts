@@ -161,10 +161,20 @@ export class RateLimits {
     return state.nameless.take(now);
   }
 
-  /** Whether `address` is in an exempt network (trusted by the address check too). */
+  /**
+   * Whether `address` is in an exempt network (trusted by the address check too). The last
+   * answer is kept: a burst of REGISTERs comes from few addresses (one NAT, one host), so
+   * most cost a string compare instead of an address parse.
+   */
   isExempt(address: string): boolean {
-    return this.exempt.contains(address);
+    if (address !== this.lastAddress) {
+      this.lastAddress = address;
+      this.lastExempt = this.exempt.contains(address);
+    }
+    return this.lastExempt;
   }
+  private lastAddress = "";
+  private lastExempt = false;
 
   /** Drops limiter state idle long enough to be full again. */
   sweep(now: number): void {
