@@ -95,8 +95,9 @@ describe("flood", () => {
         ` honest INFO round trip median ${median(rtts).toFixed(2)} ms, max ${Math.max(...rtts).toFixed(2)} ms over ${rtts.length} probes`,
     );
 
-    // The pacing loop may fall a little behind on a loaded machine; it must still flood.
-    expect(sent / seconds).toBeGreaterThan(FLOOD_PER_SECOND * 0.8);
+    // The pacing loop falls behind on a loaded machine (a clean-clone CI run with one core
+    // kept busy sent ~7,000/s); what it must still be is a flood: 2,500/s is 500x the limit.
+    expect(sent / seconds).toBeGreaterThan(FLOOD_PER_SECOND / 4);
     expect(forwarded).toBeGreaterThan(0);
     expect(forwarded).toBeLessThanOrEqual(Math.ceil(allowed) + 1);
     expect(dropped).toBeGreaterThanOrEqual(sent - forwarded - sent * 0.01);
