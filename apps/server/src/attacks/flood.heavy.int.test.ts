@@ -105,8 +105,9 @@ describe("flood", () => {
     expect(notices.length).toBeGreaterThan(0);
     expect(notices.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
     for (let i = 1; i < notices.length; i++) {
-      // 50 ms of slack for timer and scheduling jitter between daemon and test.
-      expect((notices[i] as number) - (notices[i - 1] as number)).toBeGreaterThan(950);
+      // Arrival times carry the test's own scheduling delay (80 ms seen with a core kept busy);
+      // two notices a second would be 500 ms apart at most, so 750 still tells them apart.
+      expect((notices[i] as number) - (notices[i - 1] as number)).toBeGreaterThan(750);
     }
     expect(rtts.length).toBeGreaterThan(10);
     expect(median(rtts)).toBeLessThan(10);
