@@ -53,8 +53,11 @@ export class ActivityLog {
   internalErrors = 0;
   readonly #logger: Logger;
   readonly #limiter: LogLimiter;
-  #presenceWindowStart = Number.NEGATIVE_INFINITY;
-  readonly #presenceLines = { joined: 0, left: 0, expired: 0 };
+  /** Joins, leaves and expiries: their own window, closed by their own next event too. */
+  readonly #presence = new LogLimiter({
+    linesPerWindow: PRESENCE_LINES_PER_WINDOW,
+    windowMs: PRESENCE_WINDOW_MS,
+  });
 
   constructor(logger: Logger, options: { linesPerWindow?: number; windowMs?: number } = {}) {
     this.#logger = logger;
@@ -74,7 +77,7 @@ export class ActivityLog {
       case "joined":
       case "left":
       case "expired":
-        this.#presence(event.type, { name: event.name, address, port }, now);
+        this.#presenceLine(event.type, { name: event.name, address, port }, now);
         return;
       case "removed":
         // By the operator (kick, a ban): as rare as the operator's commands.
@@ -110,28 +113,25 @@ export class ActivityLog {
     }
   }
 
-  #presence(kind: PresenceKind, fields: object, now: number): void {
-    if (now - this.#presenceWindowStart >= PRESENCE_WINDOW_MS) {
-      this.#summarizePresence(now);
-      this.#presenceWindowStart = now;
-    }
-    if (++this.#presenceLines[kind] <= PRESENCE_LINES_PER_WINDOW) {
-      this.#logger.info(fields, PRESENCE[kind]);
-    }
+  #presenceLine(kind: PresenceKind, fields: object, now: number): void {
+    this.#closePresence(now);
+    if (this.#presence.allow(kind, now)) this.#logger.info(fields, PRESENCE[kind]);
   }
 
-  /** One line per kind that passed its lines in the window now ending. */
-  #summarizePresence(now: number): void {
-    const start = this.#presenceWindowStart;
-    const span = Number.isFinite(start) ? now - start : PRESENCE_WINDOW_MS;
-    const seconds = Math.max(1, Math.round(span / 1000));
-    for (const kind of Object.keys(PRESENCE) as PresenceKind[]) {
-      const count = this.#presenceLines[kind];
-      this.#presenceLines[kind] = 0;
-      if (count <= PRESENCE_LINES_PER_WINDOW) continue;
-      const more = count - PRESENCE_LINES_PER_WINDOW;
-      const text = `${count} users ${PRESENCE_SUMMARY[kind]} in the last ${seconds} s`;
-      this.#logger.info({ kind, count, unlogged: more }, text);
+  /**
+   * One line per kind that passed its lines in a window that has run its length (or in the
+   * open one, on `flush`; without a time it is reported as one window long).
+   */
+  #closePresence(now: number | undefined, flush = false): void {
+    const start = this.#presence.windowStart;
+    if (start === undefined) return;
+    const end = now ?? start + PRESENCE_WINDOW_MS;
+    const counts = flush ? this.#presence.flush() : this.#presence.closeWindow(end);
+    const seconds = Math.max(1, Math.round((end - start) / 1000));
+    for (const { kind, suppressed } of counts) {
+      const count = PRESENCE_LINES_PER_WINDOW + suppressed;
+      const text = `${count} users ${PRESENCE_SUMMARY[kind as PresenceKind]} in the last ${seconds} s`;
+      this.#logger.info({ kind, count, unlogged: suppressed }, text);
     }
   }
 
@@ -167,16 +167,13 @@ export class ActivityLog {
   /** Logs the summaries of a window that has run its length. */
   closeWindow(now: number): void {
     this.#summarize(this.#limiter.closeWindow(now));
-    if (now - this.#presenceWindowStart >= PRESENCE_WINDOW_MS) {
-      this.#summarizePresence(now);
-      this.#presenceWindowStart = Number.NEGATIVE_INFINITY;
-    }
+    this.#closePresence(now);
   }
 
   /** Logs every pending summary (shutdown). */
   flush(now?: number): void {
     this.#summarize(this.#limiter.flush());
-    this.#summarizePresence(now ?? this.#presenceWindowStart + PRESENCE_WINDOW_MS);
+    this.#closePresence(now, true);
   }
 
   #summarize(counts: ReadonlyArray<{ kind: string; suppressed: number }>): void {

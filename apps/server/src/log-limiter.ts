@@ -29,6 +29,11 @@ export class LogLimiter {
     this.#windowMs = options.windowMs;
   }
 
+  /** When the open window began (its first event), or undefined when none is open. */
+  get windowStart(): number | undefined {
+    return this.#windowStart;
+  }
+
   /** True if a line for this kind may be logged now; otherwise the event is counted. */
   allow(kind: string, now: number): boolean {
     this.#windowStart ??= now;
