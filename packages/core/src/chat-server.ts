@@ -217,7 +217,7 @@ export class ChatServer {
       let interval = this.settings.listIntervalMs;
       if (registry.size > 0) {
         const packets = lists.get();
-        interval = this.pushInterval(packets);
+        interval = this.pushInterval();
         counters.listPushes++;
         // Checked and trusted users first, unchecked ones last (revision 3).
         const everyone = registry.pushOrder();
@@ -374,10 +374,8 @@ export class ChatServer {
    * together send at most listPushBytesPerSecond: a push larger than one interval's share
    * stretches the interval until the next one. The RFC's "at regular intervals" holds.
    */
-  private pushInterval(packets: readonly Uint8Array[]): number {
-    let bytes = 0;
-    for (const packet of packets) bytes += packet.length;
-    const total = bytes * this.state.registry.size;
+  private pushInterval(): number {
+    const total = this.state.lists.bytes() * this.state.registry.size;
     const needed = Math.ceil((total * 1000) / this.settings.listPushBytesPerSecond);
     if (needed <= this.settings.listIntervalMs) return this.settings.listIntervalMs;
     this.state.counters.listPushesStretched++;

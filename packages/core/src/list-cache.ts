@@ -8,6 +8,7 @@ import type { Registry } from "./registry.js";
  */
 export class ListCache {
   private packets: readonly Uint8Array[] = [];
+  private packetBytes = 0;
   private builtFor = -1;
 
   constructor(
@@ -27,9 +28,16 @@ export class ListCache {
           ? Array.from(this.registry.values(), (u) => u.nameBytes)
           : directory.listNames();
       this.packets = buildListPackets(names, this.maxDataBytes);
+      this.packetBytes = this.packets.reduce((sum, packet) => sum + packet.length, 0);
       this.builtFor = version;
     }
     return this.packets;
+  }
+
+  /** The bytes of one whole list (every packet of `get()`): what one copy of it costs. */
+  bytes(): number {
+    this.get();
+    return this.packetBytes;
   }
 }
 

@@ -1,9 +1,8 @@
 import { encodeFrame, Opcode } from "@chat/protocol";
 import { Verdict } from "../rate-limits.js";
-import { RATE_LIMITED } from "../refusals.js";
 import type { Request } from "../request.js";
 import type { ServerState } from "../server-state.js";
-import { acceptMessage, overLimit, requireUser } from "./common.js";
+import { acceptMessage, affordAnswer, overLimit, requireUser } from "./common.js";
 
 /** BROADCAST: one BROADCAST_FWD, encoded once, to the shared array of every user. */
 export function broadcast(state: ServerState, req: Request, message: Uint8Array): void {
@@ -15,11 +14,7 @@ export function broadcast(state: ServerState, req: Request, message: Uint8Array)
   }
   const forward = encodeFrame(Opcode.BROADCAST_FWD, [req.user.nameBytes, message]);
   // The sender's own copy answers its request: an unchecked sender pays it from its 3x budget.
-  if (!state.out.afford(req.user, forward.length)) {
-    state.counters.drops["reply-budget"]++;
-    state.out.reply(RATE_LIMITED.packet, req);
-    return;
-  }
+  if (!affordAnswer(state, req, forward.length)) return;
   state.counters.broadcasts++;
   if (state.cluster?.publishBroadcast(forward) === true) return;
   state.out.send(forward, state.registry.endpoints());

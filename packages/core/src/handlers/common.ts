@@ -19,6 +19,18 @@ export function acceptMessage(state: ServerState, req: Request, message: Uint8Ar
   return false;
 }
 
+/**
+ * An answer of `bytes` to the request's sender, if its 3x budget pays for it (revision 3; a
+ * checked or trusted sender's always does). Otherwise the answer is dropped and counted, and
+ * `rate limited` goes out instead if the budget still pays for that.
+ */
+export function affordAnswer(state: ServerState, req: UserRequest, bytes: number): boolean {
+  if (state.out.afford(req.user, bytes)) return true;
+  state.counters.drops["reply-budget"]++;
+  state.out.reply(RATE_LIMITED.packet, req);
+  return false;
+}
+
 /** A packet over a limit: counted, dropped, and at most once a second `rate limited`. */
 export function overLimit(state: ServerState, req: Request, verdict: Verdict): void {
   state.counters.drops["rate-limited"]++;

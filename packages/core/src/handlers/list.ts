@@ -1,7 +1,6 @@
-import { RATE_LIMITED } from "../refusals.js";
 import type { Request } from "../request.js";
 import type { ServerState } from "../server-state.js";
-import { requireUser } from "./common.js";
+import { affordAnswer, requireUser } from "./common.js";
 
 /**
  * LIST_REQUEST: every name, oldest first, in as many LIST_RESPONSEs as it takes. An unchecked
@@ -9,17 +8,6 @@ import { requireUser } from "./common.js";
  * still reaches it with the periodic push.
  */
 export function list(state: ServerState, req: Request): void {
-  if (!requireUser(state, req)) return;
-  const packets = state.lists.get();
-  const user = req.user;
-  if (user.replyBudget !== Infinity) {
-    let bytes = 0;
-    for (const packet of packets) bytes += packet.length;
-    if (!state.out.afford(user, bytes)) {
-      state.counters.drops["reply-budget"]++;
-      state.out.reply(RATE_LIMITED.packet, req);
-      return;
-    }
-  }
-  for (const packet of packets) state.out.send(packet, user.self);
+  if (!requireUser(state, req) || !affordAnswer(state, req, state.lists.bytes())) return;
+  for (const packet of state.lists.get()) state.out.send(packet, req.user.self);
 }
