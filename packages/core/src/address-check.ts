@@ -51,9 +51,11 @@ export class AddressTokens {
     const window = Number.parseInt(text.slice(0, dot), 36);
     const age = Math.floor(now / TOKEN_WINDOW_MS) - window;
     if (!Number.isSafeInteger(window) || age < 0 || age >= WINDOWS_ACCEPTED) return false;
-    const given = Buffer.from(text.slice(dot + 1), "latin1");
-    if (sameBytes(given, mac(this.current, endpoint, window))) return true;
-    return this.previous !== undefined && sameBytes(given, mac(this.previous, endpoint, window));
+    const given = cookie.subarray(dot + 1);
+    if (tokenMatches(given, Buffer.from(mac(this.current, endpoint, window), "latin1")))
+      return true;
+    if (this.previous === undefined) return false;
+    return tokenMatches(given, Buffer.from(mac(this.previous, endpoint, window), "latin1"));
   }
 }
 
@@ -62,11 +64,6 @@ function mac(secret: Buffer, endpoint: Endpoint, window: number): string {
     .update(`${endpoint.address}|${endpoint.port}|${window}`)
     .digest("base64url")
     .slice(0, MAC_CHARS);
-}
-
-function sameBytes(given: Buffer, expected: string): boolean {
-  const wanted = Buffer.from(expected, "latin1");
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 /** Whether a session token sent with a packet is the one the user registered with. */

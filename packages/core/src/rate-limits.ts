@@ -49,6 +49,9 @@ export class RateLimits {
   private readonly broadcastSpec: BucketSpec;
   private readonly registerSpec: BucketSpec;
   private readonly namelessSpec: BucketSpec;
+  /** isExempt's last question and answer. */
+  private lastAddress = "";
+  private lastExempt = false;
 
   constructor(settings: ServerSettings) {
     this.enabled = settings.rateLimit;
@@ -131,7 +134,7 @@ export class RateLimits {
 
   /** Whether `address` (not exempt) is subject to the per-IP limits. */
   limitsAddress(address: string): boolean {
-    return this.enabled && !this.exempt.contains(address);
+    return this.enabled && !this.isExempt(address);
   }
 
   /**
@@ -173,8 +176,6 @@ export class RateLimits {
     }
     return this.lastExempt;
   }
-  private lastAddress = "";
-  private lastExempt = false;
 
   /** Drops limiter state idle long enough to be full again. */
   sweep(now: number): void {

@@ -219,6 +219,8 @@ export class Registry {
    * last (revision 3), so a push cut short by the send buffer reaches the checked ones.
    */
   pushOrder(): readonly Endpoint[] {
+    // With no unchecked user the order is registration order: the array endpoints() keeps.
+    if (this.boundCount === 0) return this.endpoints();
     if (this.pushOrderCache === undefined) {
       const first: Endpoint[] = [];
       const last: Endpoint[] = [];

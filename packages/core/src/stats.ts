@@ -48,7 +48,7 @@ export interface CoreStats {
   uncheckedUsers: number;
   /** List pushes that came later than listInterval because the push budget ran short. */
   listPushesStretched: number;
-  /** The interval between the last two list pushes, ms (0 before the second push). */
+  /** The list-push interval in force, ms: listIntervalMs, or longer while pushes are stretched. */
   listIntervalEffectiveMs: number;
   /** Limiter entries held now (bounded by maxTrackedAddresses each). */
   trackedEndpoints: number;

@@ -1,4 +1,4 @@
-import { isCookieBytes, isTokenBytes } from "./address-check.js";
+import { isCookieBytes, isTokenBytes, MAX_COOKIE_BYTES } from "./address-check.js";
 import {
   EncodeError,
   FrameRefusal,
@@ -225,12 +225,20 @@ function tokenAt(shape: DataShape["shape"], key: TokenKey, bytes: Uint8Array): n
   if (shape === "empty") {
     return end > HEADER_BYTES && fits(key, bytes, HEADER_BYTES, end) ? HEADER_BYTES : undefined;
   }
-  // The header's LENGTH may hold a 0x00: a NUL before HEADER_BYTES is none of the DATA's.
-  const nul = bytes.lastIndexOf(NUL);
-  if (nul < HEADER_BYTES) return undefined;
+  // Only a NUL in the last 65 bytes can start a cookie or token (64 bytes at most), so a
+  // long message without one is not scanned whole; nor is the header, whose LENGTH may
+  // hold a 0x00 that is none of the DATA's.
+  const nul = lastNulWithin(bytes, Math.max(HEADER_BYTES, end - MAX_COOKIE_BYTES - 1));
+  if (nul < 0) return undefined;
   // A PRIVATE's first NUL ends the receiver: a token follows a second one.
   if (shape === "pair" && bytes.indexOf(NUL, HEADER_BYTES) === nul) return undefined;
   return fits(key, bytes, nul + 1, end) ? nul + 1 : undefined;
+}
+
+/** The index of the last NUL at or after `from`, or -1. */
+function lastNulWithin(bytes: Uint8Array, from: number): number {
+  for (let i = bytes.length - 1; i >= from; i--) if (bytes[i] === NUL) return i;
+  return -1;
 }
 
 /** Where the packet's own DATA ends: before the token's NUL (an empty DATA has none). */
