@@ -113,9 +113,6 @@ export function parseCommand(argv: readonly string[], env: Environment, version:
       settings,
       ...(daemon.cluster === undefined ? {} : { cluster: daemon.cluster as string }),
       clusterPrefix: daemon.clusterPrefix as string,
-      ...(daemon.addressSecretFile === undefined
-        ? {}
-        : { addressSecretFile: daemon.addressSecretFile as string }),
       ...opsFields(daemon),
     },
   };
@@ -131,6 +128,7 @@ function opsFields(daemon: Record<string, unknown>) {
     ...given<string>("nodeName"),
     strictEnv: daemon.strictEnv === true,
     ...given<string>("clusterPasswordFile"),
+    ...given<string>("addressSecretFile"),
   };
 }
 

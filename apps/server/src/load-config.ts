@@ -95,6 +95,24 @@ function withPassword(config: DaemonConfig, env: Environment, read: ReadText): D
   if (config.cluster.startsWith("unix://")) {
     throw new ConfigError(`${source}: a password needs a redis:// or rediss:// cluster URL`);
   }
+  // A Sentinel URL lists several hosts, which no WHATWG URL holds: its userinfo is the text
+  // between the scheme and the first "@" before the path.
+  const sentinel = /^(rediss?\+sentinel:\/\/)(?:([^@/]*)@)?(.*)$/.exec(config.cluster);
+  if (sentinel !== null) {
+    const [, scheme, userinfo, rest] = sentinel as unknown as [
+      string,
+      string,
+      string | undefined,
+      string,
+    ];
+    if (userinfo?.includes(":")) {
+      throw new ConfigError(
+        `${source}: the cluster URL has a password already; give it in one place`,
+      );
+    }
+    const user = userinfo ?? "";
+    return { ...config, cluster: `${scheme}${user}:${encodeURIComponent(password)}@${rest}` };
+  }
   let url: URL;
   try {
     url = new URL(config.cluster);

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { MAX_TIMER_MS } from "@chat/client/cli";
 import { type DenyEntry, DenyList, parseDenyEntry } from "@chat/core";
 import type { RunningDaemon } from "./daemon.js";
 import { parseDenyFile } from "./deny-file.js";
@@ -24,7 +25,6 @@ export interface BanStore {
 }
 
 // setTimeout fires at once past 2^31 - 1 ms; a longer ban is checked again then.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The bans in force: the deny file's (replaced whole at each reload) and the operator's from

@@ -209,7 +209,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flag: "address-secret-file",
     env: "CHAT_ADDRESS_SECRET_FILE",
-    kind: "text",
+    kind: "path",
     target: daemon("addressSecretFile"),
     valueName: "path",
     help: "the address check's secret (16+ bytes), shared by a cluster's nodes; default: random, hourly",

@@ -409,7 +409,7 @@ export class RedisDirectory implements Directory {
     const args = [this.node, token, String(this.#leaseMs), String(names.length), join];
     for (const [i, name] of names.entries()) {
       const f = folded[i] as string;
-      args.push(f, lookAlikeKey(name), name);
+      args.push(f, lookAlikeKey(name, f), name);
     }
     // Then the folded names of claims in flight, which the join must leave alone.
     args.push(...this.#claiming.values());

@@ -6,6 +6,7 @@ import {
   type AdminAnswer,
   type AdminRequest,
   type AdminVerb,
+  needsTarget,
   parseDuration,
 } from "./protocol.js";
 
@@ -54,9 +55,9 @@ function readRequest(argv: readonly string[]): {
     throw new UsageError(verb === undefined ? "a verb is required" : `unknown verb ${verb}`);
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
-  const needsTarget = verb === "kick" || verb === "ban" || verb === "unban";
-  if (needsTarget !== (target !== undefined)) {
-    throw new UsageError(needsTarget ? `${verb} needs a target` : `${verb} takes no target`);
+  const targeted = needsTarget(verb as AdminVerb);
+  if (targeted !== (target !== undefined)) {
+    throw new UsageError(targeted ? `${verb} needs a target` : `${verb} takes no target`);
   }
   let forMs: number | undefined;
   if (values.for !== undefined) {

@@ -38,8 +38,7 @@ export function parseAdminRequest(line: string): AdminRequest | string {
   if (forMs !== undefined && !(typeof forMs === "number" && forMs > 0 && Number.isFinite(forMs))) {
     return "forMs must be a positive number";
   }
-  const needsTarget = verb === "kick" || verb === "ban" || verb === "unban";
-  if (needsTarget && (target === undefined || target.trim() === ""))
+  if (needsTarget(verb as AdminVerb) && (target === undefined || target.trim() === ""))
     return `${verb} needs a target`;
   return {
     verb: verb as AdminVerb,
@@ -55,4 +54,9 @@ export function parseDuration(text: string): number | undefined {
   const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? "s") as "s" | "m" | "h" | "d"];
   const ms = Math.round(Number(match[1]) * unit * 1000);
   return ms > 0 ? ms : undefined;
+}
+
+/** The verbs that name a user or an entry: `kick NAME`, `ban ENTRY`, `unban ENTRY`. */
+export function needsTarget(verb: AdminVerb): boolean {
+  return verb === "kick" || verb === "ban" || verb === "unban";
 }
