@@ -85,6 +85,25 @@ describe("the Redis password from a file or a systemd credential", () => {
     expect(decodeURIComponent(new URL(config.cluster ?? "").password)).toBe("s3c%r@t");
   });
 
+  it("goes into a Sentinel URL with several hosts, which no WHATWG URL parses", () => {
+    const url = "redis+sentinel://chat@10.0.0.5:26379,10.0.0.6:26379/mymaster";
+    const { config } = load(
+      ["--cluster", url, "--cluster-password-file", "/run/pw"],
+      {},
+      { "/run/pw": "s3c%r@t\n" },
+    );
+    expect(config.cluster).toBe(
+      "redis+sentinel://chat:s3c%25r%40t@10.0.0.5:26379,10.0.0.6:26379/mymaster",
+    );
+    const twice = [
+      "--cluster",
+      "redis+sentinel://:old@h:26379/m",
+      "--cluster-password-file",
+      "/pw",
+    ];
+    expect(refusal(twice, {}, { "/pw": "new" })).toContain("has a password already");
+  });
+
   it("comes from $CREDENTIALS_DIRECTORY/cluster-password when no file is named", () => {
     const { config } = load(
       ["--cluster", "redis://chat@h"],
