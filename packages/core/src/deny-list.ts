@@ -39,19 +39,14 @@ export function parseDenyEntry(raw: string): DenyEntry {
     const name = text.slice(NAME_ENTRY_PREFIX.length).trim();
     if (name === "") throw new DenyEntryError(raw, "names no user (name:<name>)");
     const forms = nameForms(name);
-    return { kind: "name", text: `${NAME_ENTRY_PREFIX}${name}`, skeleton: skeletonOf(name), forms };
+    const skeleton = forms[1] as string;
+    return { kind: "name", text: `${NAME_ENTRY_PREFIX}${name}`, skeleton, forms };
   }
   const network = parseNetwork(text);
   if (network === undefined) {
     throw new DenyEntryError(raw, "is not an address, a CIDR network or name:<name>");
   }
   return { kind: "network", text, network };
-}
-
-/** The look-alike key of a name (revision 3): the same for it in any case. */
-export function skeletonOf(name: string): string {
-  const nfc = name.normalize("NFC");
-  return lookAlikeKey(nfc, foldName(nfc));
 }
 
 /**
@@ -61,8 +56,9 @@ export function skeletonOf(name: string): string {
  * confusables.txt maps a small m to "rn", a capital M to itself).
  */
 export function nameForms(name: string): readonly string[] {
-  const folded = foldName(name.normalize("NFC"));
-  return [folded, skeletonOf(name), lookAlikeKey(folded, folded)];
+  const nfc = name.normalize("NFC");
+  const folded = foldName(nfc);
+  return [folded, lookAlikeKey(nfc, folded), lookAlikeKey(folded, folded)];
 }
 
 /**

@@ -43,7 +43,10 @@ export function checkName(name: string): string | undefined {
 }
 
 /** The rules for a well-formed, non-ASCII name; `stored` gives its NFC form when needed. */
-function checkUnicodeName(name: string, stored: () => string): string | undefined {
+function checkUnicodeName(name: string, normalize: () => string): string | undefined {
+  let nfc: string | undefined;
+  // Normalized once, and only when a rule asks for it.
+  const stored = () => (nfc ??= normalize());
   if (utf8Length(name) > MAX_NAME_BYTES) return `longer than ${MAX_NAME_BYTES} bytes`;
   if (FORBIDDEN_IN_NAME.test(name)) {
     for (const [pattern, reason] of DESCRIBE) if (pattern.test(name)) return reason;
