@@ -1,6 +1,7 @@
-import { ChatSocket } from "@chat/client";
+import type { ChatSocket } from "@chat/client";
 import { Opcode, type ServerPacket } from "@chat/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Peers } from "./test-support/peers.js";
 import { type DaemonHandle, startDaemon } from "./testing/index.js";
 
 /*
@@ -10,33 +11,24 @@ import { type DaemonHandle, startDaemon } from "./testing/index.js";
  */
 
 let daemon: DaemonHandle;
-const sockets: ChatSocket[] = [];
+let peers: Peers;
 
 beforeAll(async () => {
   daemon = await startDaemon({ args: ["--exempt-networks", ""] });
+  peers = new Peers(daemon.host, daemon.port);
 });
 afterAll(async () => {
-  await Promise.all(sockets.map((socket) => socket.close()));
+  await peers?.closeAll();
   await daemon?.stop();
 });
-
-async function plainClient(address: string): Promise<ChatSocket> {
-  const socket = await ChatSocket.open({
-    host: daemon.host,
-    port: daemon.port,
-    bindAddress: address,
-  });
-  sockets.push(socket);
-  return socket;
-}
 
 const answer = (socket: ChatSocket, accept: (p: ServerPacket) => boolean) =>
   socket.next(accept, 5_000);
 
 describe("a plain RFC client on a default server, from a non-exempt address", () => {
   it("registers, broadcasts, sends a private message and lists, as the RFC says", async () => {
-    const ann = await plainClient("127.60.0.1");
-    const ben = await plainClient("127.60.0.2");
+    const ann = await peers.open("127.60.0.1");
+    const ben = await peers.open("127.60.0.2");
     ann.send({ opcode: Opcode.REGISTER, name: "ann" });
     expect(await answer(ann, (p) => p.opcode <= Opcode.ERROR)).toEqual({ opcode: Opcode.OK });
     ben.send({ opcode: Opcode.REGISTER, name: "ben" });

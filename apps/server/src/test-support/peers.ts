@@ -10,8 +10,10 @@ export class Peers {
     readonly port: number,
   ) {}
 
-  async open(): Promise<ChatSocket> {
-    const socket = await ChatSocket.open({ host: this.host, port: this.port });
+  /** A socket to the server, from `bindAddress` (a 127/8 address standing for a host) if given. */
+  async open(bindAddress?: string): Promise<ChatSocket> {
+    const { host, port } = this;
+    const socket = await ChatSocket.open({ host, port, ...(bindAddress && { bindAddress }) });
     this.#open.push(socket);
     return socket;
   }
