@@ -301,7 +301,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   async #registerOnce(name: string, tries?: number): Promise<void> {
     if (!this.#asksCookie) return this.#registerWith({ opcode: Opcode.REGISTER, name }, tries);
     let cookie = this.#token ?? "";
-    for (let challenges = 0; ; challenges++) {
+    let fresh = 0;
+    let echoes = 0;
+    for (;;) {
       try {
         await this.#registerWith({ opcode: Opcode.REGISTER, name, cookie }, tries);
         this.#token = cookie === "" ? undefined : cookie;
@@ -309,9 +311,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       } catch (error) {
         const text = error instanceof ChatError ? error.serverText : undefined;
         const token = text === undefined ? undefined : challengeToken(text);
-        // A second challenge in a row means the token did not survive (a restart, a NAT
-        // rebinding); one more try, then the refusal stands.
-        if (token !== undefined && challenges < 2) {
+        // A challenge for the token just sent is the earlier one, duplicated or reordered on
+        // the way: not an answer to this REGISTER, so it goes again (a few times at most). A
+        // second new challenge in a row means the token did not survive (a restart, a NAT
+        // rebinding): one more try, then the refusal stands.
+        if (token !== undefined && (token === cookie ? echoes++ < 3 : fresh++ < 2)) {
           cookie = token;
           continue;
         }
